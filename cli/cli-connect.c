@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include "bus-errors.h"
+#include "cli.h"
+#include "log.h"
+
+GlobalOptions arg_global = { .root = "/run/ocictl", .log_fd = -1 };
+
+int cli_error(int r, const char *fmt, ...) {
+        char msg[2048];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "ocictl: %s\n", msg);
+        if (arg_global.log_fd >= 0)
+                log_error("%s", msg); /* the log was set up to go to --log */
+        return r < 0 ? r : -EINVAL;
+}
+
+/* Direct mode: fork the services the verb needs, all at once so they start in parallel, and
+ * hand the registry its connections to them. */
+static int session_spawn(unsigned needs, Session *s) {
+        int peer_fds[_SERVICE_MAX] = { -1, -1, -1, -1 };
+        int registry_fd = -1, r = 0;
+
+        setenv("OCICTL_ROOT", arg_global.root, 1);
+        for (ServiceId id = 0; id < SERVICE_REGISTRY && r >= 0; id++)
+                if (needs & NEEDS(id))
+                        r = service_spawn(id, NULL, arg_global.log_fd, &s->children[id], &peer_fds[id]);
+        if (r >= 0)
+                r = service_spawn(SERVICE_REGISTRY, peer_fds, arg_global.log_fd, &s->children[SERVICE_REGISTRY],
+                                  &registry_fd);
+        for (ServiceId id = 0; id < SERVICE_REGISTRY; id++)
+                safe_close(peer_fds[id]); /* the registry holds them now */
+        if (r < 0)
+                return r;
+        return peer_connect_fd(SERVICE_REGISTRY, registry_fd, &s->registry);
+}
+
+int session_open(unsigned needs, Session *ret) {
+        Session s = { .direct = !arg_global.bus_address };
+        int r;
+
+        bus_errors_register();
+        if (s.direct)
+                r = session_spawn(needs, &s);
+        else {
+                r = peer_connect_address(SERVICE_REGISTRY, arg_global.bus_address, &s.registry);
+                if (r >= 0 && (needs & NEEDS(SERVICE_SPAWNER)))
+                        r = peer_from_bus_shared(SERVICE_SPAWNER, s.registry.bus, &s.spawner);
+        }
+        if (r < 0) {
+                session_close(&s);
+                return cli_error(r, "cannot reach the ocictl services%s%s: %s", s.direct ? "" : " on ",
+                                 s.direct ? "" : arg_global.bus_address, strerror(-r));
+        }
+        *ret = s;
+        return 0;
+}
+
+void session_close(Session *s) {
+        if (s->spawner.bus)
+                s->spawner.bus = sd_bus_unref(s->spawner.bus);
+        peer_done(&s->registry);
+        /* The registry exits on EOF and with it the others' connections close: reap them all. */
+        for (ServiceId id = 0; id < _SERVICE_MAX; id++)
+                if (s->children[id] > 0) {
+                        (void) waitpid(s->children[id], NULL, 0);
+                        s->children[id] = 0;
+                }
+}
+
+int session_new_call(Session *s, const char *member, sd_bus_message **ret) {
+        return peer_new_call(&s->registry, member, ret);
+}
+
+int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply) {
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r = peer_call(&s->registry, m, &error, reply);
+        if (r < 0) {
+                cli_error(r, "%s", error.message ?: strerror(-r));
+                sd_bus_error_free(&error);
+        }
+        return r;
+}
+
+void reap_helpers(pid_t keep) {
+        for (;;) {
+                siginfo_t si = {};
+                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+                        return;
+                if (si.si_pid == keep)
+                        return; /* the container: its status belongs to whoever waits for it */
+                (void) waitpid(si.si_pid, NULL, 0);
+        }
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* create, start, run, kill, delete: runc's flags, exit codes and error strings. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include "cli.h"
+#include "container-id.h"
+#include "process-util.h"
+
+static int want_id(int argc, char **argv, const char *verb, const char **ret) {
+        if (optind >= argc)
+                return cli_error(-EINVAL, "%s: missing the container id", verb);
+        if (!container_id_is_valid(argv[optind]))
+                return cli_error(-EINVAL, "%s: invalid container id \"%s\"", verb, argv[optind]);
+        *ret = argv[optind++];
+        return 0;
+}
+
+/* runc's --pid-file: written next to its final name and renamed, so readers see all or nothing. */
+static int write_pid_file(const char *path, pid_t pid) {
+        char tmp[PATH_MAX + 16];
+        FILE *f;
+
+        snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int) getpid());
+        f = fopen(tmp, "wxe");
+        if (!f)
+                return cli_error(-errno, "--pid-file: cannot create %s: %m", tmp);
+        fprintf(f, "%d", (int) pid);
+        if (fclose(f) != 0 || rename(tmp, path) < 0) {
+                int r = -errno;
+                unlink(tmp);
+                return cli_error(r, "--pid-file: cannot write %s: %s", path, strerror(-r));
+        }
+        return 0;
+}
+
+typedef struct CreateOptions {
+        const char *bundle;
+        const char *pid_file;
+        bool detach;
+} CreateOptions;
+
+static int parse_create_options(int argc, char **argv, const char *verb, bool allow_detach, CreateOptions *o) {
+        enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS };
+        static const struct option options[] = {
+                { "bundle", required_argument, NULL, 'b' },
+                { "pid-file", required_argument, NULL, 'p' },
+                { "detach", no_argument, NULL, 'd' },
+                { "no-pivot", no_argument, NULL, ARG_NO_PIVOT },
+                { "no-new-keyring", no_argument, NULL, ARG_NO_NEW_KEYRING },
+                { "console-socket", required_argument, NULL, ARG_CONSOLE_SOCKET },
+                { "preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS },
+                {},
+        };
+        int c;
+
+        while ((c = getopt_long_only(argc, argv, "b:d", options, NULL)) >= 0)
+                switch (c) {
+                case 'b':
+                        o->bundle = optarg;
+                        break;
+                case 'p':
+                        o->pid_file = optarg;
+                        break;
+                case 'd':
+                        if (!allow_detach)
+                                return cli_error(-EINVAL, "%s: unknown option --detach", verb);
+                        o->detach = true;
+                        break;
+                case ARG_NO_PIVOT:
+                        /* Read by the spawner; only direct mode can pass it this way. */
+                        setenv("OCICTL_NO_PIVOT", "1", 1);
+                        break;
+                case ARG_NO_NEW_KEYRING:
+                        break; /* we never create a session keyring: nothing to turn off */
+                case ARG_CONSOLE_SOCKET:
+                        return cli_error(-EOPNOTSUPP, "%s: --console-socket is not supported yet", verb);
+                case ARG_PRESERVE_FDS:
+                        if (!streq(optarg, "0"))
+                                return cli_error(-EOPNOTSUPP, "%s: --preserve-fds is not supported yet", verb);
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        return 0;
+}
+
+/* Opens BUNDLE/config.json here, with the caller's rights: the services only get the fd. */
+static int create_container(Session *s, const char *id, const CreateOptions *o, pid_t *ret_pid) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_close_ int config_fd = -EBADF;
+        char bundle[PATH_MAX], config[PATH_MAX + 16];
+        uint32_t pid;
+        int r;
+
+        if (!realpath(o->bundle ?: ".", bundle))
+                return cli_error(-errno, "bundle %s: %m", o->bundle ?: ".");
+        snprintf(config, sizeof config, "%s/config.json", bundle);
+        config_fd = open(config, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (config_fd < 0)
+                return cli_error(-errno, "config.json: cannot open %s: %m", config);
+
+        r = session_new_call(s, "Create", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "sshhhh", id, bundle, config_fd, STDIN_FILENO, STDOUT_FILENO,
+                                          STDERR_FILENO);
+        if (r < 0)
+                return cli_error(r, "cannot build the Create call: %s", strerror(-r));
+        r = session_call(s, m, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "u", &pid);
+        if (r < 0)
+                return cli_error(r, "bad reply to Create: %s", strerror(-r));
+        if (o->pid_file) {
+                r = write_pid_file(o->pid_file, (pid_t) pid);
+                if (r < 0)
+                        return r; /* the caller deletes the container */
+        }
+        *ret_pid = (pid_t) pid;
+        return 0;
+}
+
+static int call_simple(Session *s, const char *member, const char *types, ...) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        va_list ap;
+        int r;
+
+        r = session_new_call(s, member, &m);
+        if (r >= 0) {
+                va_start(ap, types);
+                r = sd_bus_message_appendv(m, types, ap);
+                va_end(ap);
+        }
+        if (r < 0)
+                return cli_error(r, "cannot build the %s call: %s", member, strerror(-r));
+        return session_call(s, m, NULL);
+}
+
+/* Undo a create whose follow-up failed (pid file, start): runc leaves nothing either. */
+static void delete_quietly(Session *s, const char *id) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        if (session_new_call(s, "Delete", &m) >= 0 && sd_bus_message_append(m, "sb", id, true) >= 0)
+                (void) peer_call(&s->registry, m, NULL, NULL);
+}
+
+VERB(create) {
+        CreateOptions o = {};
+        Session s;
+        const char *id;
+        pid_t pid;
+        int r;
+
+        r = parse_create_options(argc, argv, "create", false, &o);
+        if (r >= 0)
+                r = want_id(argc, argv, "create", &id);
+        if (r >= 0)
+                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
+        if (r < 0)
+                return r;
+        r = create_container(&s, id, &o, &pid);
+        if (r < 0 && o.pid_file)
+                delete_quietly(&s, id);
+        session_close(&s);
+        reap_helpers(r >= 0 ? pid : 0);
+        return r < 0 ? r : 0;
+}
+
+VERB(start) {
+        Session s;
+        const char *id;
+        int r;
+
+        r = want_id(argc, argv, "start", &id);
+        if (r >= 0)
+                r = session_open(NEEDS(SERVICE_SPAWNER), &s);
+        if (r < 0)
+                return r;
+        r = call_simple(&s, "Start", "s", id);
+        session_close(&s);
+        return r < 0 ? r : 0;
+}
+
+/* Forwards signals to the container and waits for it, as runc run does in the foreground.
+ * Direct mode: init is our child. Bus mode: the spawner is its parent and answers Wait(). */
+static int wait_container(Session *s, const char *id, pid_t pid) {
+        static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+        sigset_t mask;
+        int sfd, status = -1;
+
+        sigemptyset(&mask);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+                sigaddset(&mask, forwarded[i]);
+        if (s->direct)
+                sigaddset(&mask, SIGCHLD);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+        if (sfd < 0)
+                return cli_error(-errno, "signalfd: %m");
+
+        if (!s->direct) {
+                /* Signals are not forwarded in bus mode yet: Wait() blocks this process. */
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                sd_bus_error error = SD_BUS_ERROR_NULL;
+                int r = sd_bus_call_method(s->spawner.bus, s->spawner.destination,
+                                           service_table[SERVICE_SPAWNER].object_path,
+                                           service_table[SERVICE_SPAWNER].bus_name, "Wait", &error, &reply, "u",
+                                           (uint32_t) pid);
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "i", &status);
+                if (r < 0)
+                        cli_error(r, "waiting for %s: %s", id, error.message ?: strerror(-r));
+                sd_bus_error_free(&error);
+                safe_close(sfd);
+                return r < 0 ? r : status;
+        }
+
+        /* Reap before every read: init may have exited before SIGCHLD was blocked. */
+        for (;;) {
+                struct signalfd_siginfo si;
+                int ws;
+                pid_t p;
+
+                while ((p = waitpid(-1, &ws, WNOHANG)) > 0)
+                        if (p == pid)
+                                status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+                if (status >= 0)
+                        break;
+                if (read(sfd, &si, sizeof si) != sizeof si) {
+                        if (errno == EINTR)
+                                continue;
+                        break;
+                }
+                if (si.ssi_signo != SIGCHLD)
+                        (void) kill(pid, (int) si.ssi_signo);
+        }
+        safe_close(sfd);
+        sigprocmask(SIG_UNBLOCK, &mask, NULL);
+        return status;
+}
+
+VERB(run) {
+        CreateOptions o = {};
+        Session s;
+        const char *id;
+        pid_t pid;
+        int r, status;
+
+        r = parse_create_options(argc, argv, "run", true, &o);
+        if (r >= 0)
+                r = want_id(argc, argv, "run", &id);
+        if (r >= 0)
+                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
+        if (r < 0)
+                return r;
+        r = create_container(&s, id, &o, &pid);
+        if (r >= 0)
+                r = call_simple(&s, "Start", "s", id);
+        if (r < 0) {
+                delete_quietly(&s, id);
+                session_close(&s);
+                reap_helpers(0);
+                return r;
+        }
+        if (o.detach) {
+                session_close(&s);
+                reap_helpers(pid);
+                return 0;
+        }
+        status = wait_container(&s, id, pid);
+        r = call_simple(&s, "Delete", "sb", id, false);
+        session_close(&s);
+        reap_helpers(0);
+        return status < 0 ? 1 : status;
+}
+
+VERB(kill) {
+        static const struct option options[] = { { "all", no_argument, NULL, 'a' }, {} };
+        Session s;
+        const char *id;
+        int all = 0, sig = SIGTERM, c, r;
+
+        while ((c = getopt_long_only(argc, argv, "a", options, NULL)) >= 0)
+                if (c == 'a')
+                        all = 1;
+                else
+                        return -EINVAL;
+        r = want_id(argc, argv, "kill", &id);
+        if (r < 0)
+                return r;
+        if (optind < argc) {
+                sig = signal_from_string(argv[optind]);
+                if (sig < 0)
+                        return cli_error(sig, "kill: unknown signal \"%s\"", argv[optind]);
+        }
+        r = session_open(NEEDS(SERVICE_SPAWNER) | (all ? NEEDS(SERVICE_CGROUPS) : 0), &s);
+        if (r < 0)
+                return r;
+        r = call_simple(&s, "Kill", "sib", id, sig, all);
+        session_close(&s);
+        return r < 0 ? r : 0;
+}
+
+VERB(delete) {
+        static const struct option options[] = { { "force", no_argument, NULL, 'f' }, {} };
+        Session s;
+        const char *id;
+        int force = 0, c, r;
+
+        while ((c = getopt_long_only(argc, argv, "f", options, NULL)) >= 0)
+                if (c == 'f')
+                        force = 1;
+                else
+                        return -EINVAL;
+        r = want_id(argc, argv, "delete", &id);
+        if (r >= 0)
+                r = session_open(NEEDS(SERVICE_SPAWNER) | NEEDS(SERVICE_CGROUPS), &s);
+        if (r < 0)
+                return r;
+        r = call_simple(&s, "Delete", "sb", id, force);
+        session_close(&s);
+        reap_helpers(0);
+        return r < 0 ? r : 0;
+}

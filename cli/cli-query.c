@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* state and list, in runc's formats. */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "container-id.h"
+#include "json-writer.h"
+
+#define OCI_VERSION "1.3.0"
+
+static const char *user_name(uid_t uid, char *buf, size_t size) {
+        struct passwd *pw = getpwuid(uid);
+        if (pw)
+                return pw->pw_name;
+        snprintf(buf, size, "#%u", uid);
+        return buf;
+}
+
+VERB(state) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *status, *bundle, *rootfs, *created, *id, *key, *value;
+        _cleanup_free_ char *text = NULL;
+        JsonWriter w = { .indent = 2 };
+        uint32_t pid, owner;
+        char ubuf[32];
+        Session s;
+        int r;
+
+        if (argc < 2)
+                return cli_error(-EINVAL, "state: missing the container id");
+        if (!container_id_is_valid(argv[1]))
+                return cli_error(-EINVAL, "state: invalid container id \"%s\"", argv[1]);
+        r = session_open(0, &s);
+        if (r < 0)
+                return r;
+        r = session_new_call(&s, "GetState", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", argv[1]);
+        if (r >= 0)
+                r = session_call(&s, m, &reply);
+        if (r < 0)
+                goto finish;
+        r = sd_bus_message_read(reply, "suussss", &status, &pid, &owner, &bundle, &rootfs, &created, &id);
+        if (r < 0) {
+                cli_error(r, "bad reply to GetState: %s", strerror(-r));
+                goto finish;
+        }
+        json_begin_object(&w);
+        json_key_string(&w, "ociVersion", OCI_VERSION);
+        json_key_string(&w, "id", id);
+        json_key_uint(&w, "pid", pid);
+        json_key_string(&w, "status", status);
+        json_key_string(&w, "bundle", bundle);
+        json_key_string(&w, "rootfs", rootfs);
+        json_key_string(&w, "created", created);
+        json_key_string(&w, "owner", user_name(owner, ubuf, sizeof ubuf));
+        json_key(&w, "annotations");
+        json_begin_object(&w);
+        r = sd_bus_message_enter_container(reply, 'a', "{ss}");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "{ss}", &key, &value)) > 0)
+                json_key_string(&w, key, value);
+        json_end_object(&w);
+        json_end_object(&w);
+        text = json_writer_steal(&w);
+        if (r < 0 || !text) {
+                cli_error(r < 0 ? r : -ENOMEM, "bad reply to GetState");
+                r = r < 0 ? r : -ENOMEM;
+                goto finish;
+        }
+        printf("%s\n", text);
+finish:
+        session_close(&s);
+        return r < 0 ? r : 0;
+}
+
+VERB(list) {
+        static const struct option options[] = {
+                { "format", required_argument, NULL, 'f' },
+                { "quiet", no_argument, NULL, 'q' },
+                {},
+        };
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *id, *status, *bundle, *rootfs, *created;
+        bool json = false, quiet = false;
+        JsonWriter w = { .indent = 0 };
+        uint32_t pid, owner;
+        char ubuf[32];
+        Session s;
+        int c, r;
+
+        while ((c = getopt_long_only(argc, argv, "f:q", options, NULL)) >= 0)
+                switch (c) {
+                case 'f':
+                        if (!streq(optarg, "table") && !streq(optarg, "json"))
+                                return cli_error(-EINVAL, "list: --format: \"%s\" is not table or json", optarg);
+                        json = streq(optarg, "json");
+                        break;
+                case 'q':
+                        quiet = true;
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        r = session_open(0, &s);
+        if (r < 0)
+                return r;
+        r = session_new_call(&s, "List", &m);
+        if (r >= 0)
+                r = session_call(&s, m, &reply);
+        if (r < 0)
+                goto finish;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssuusss)");
+        if (json)
+                json_begin_array(&w);
+        else if (!quiet)
+                printf("%-12s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+        while (r >= 0 &&
+               (r = sd_bus_message_read(reply, "(ssuusss)", &id, &status, &pid, &owner, &bundle, &rootfs, &created)) > 0) {
+                const char *user = user_name(owner, ubuf, sizeof ubuf);
+                if (json) {
+                        json_begin_object(&w);
+                        json_key_string(&w, "ociVersion", OCI_VERSION);
+                        json_key_string(&w, "id", id);
+                        json_key_uint(&w, "pid", pid);
+                        json_key_string(&w, "status", status);
+                        json_key_string(&w, "bundle", bundle);
+                        json_key_string(&w, "rootfs", rootfs);
+                        json_key_string(&w, "created", created);
+                        json_key_string(&w, "owner", user);
+                        json_end_object(&w);
+                } else if (quiet)
+                        printf("%s\n", id);
+                else
+                        printf("%-12s %-8u %-10s %-40s %-31s %s\n", id, pid, status, bundle, created, user);
+        }
+        if (r < 0) {
+                cli_error(r, "bad reply to List: %s", strerror(-r));
+                goto finish;
+        }
+        if (json) {
+                _cleanup_free_ char *text = NULL;
+                json_end_array(&w);
+                text = json_writer_steal(&w);
+                if (!text) {
+                        r = cli_error(-ENOMEM, "out of memory");
+                        goto finish;
+                }
+                printf("%s\n", text);
+        }
+finish:
+        session_close(&s);
+        return r < 0 ? r : 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the verbs of ocictl share: global options, the session with the registry, output. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "macros.h"
+#include "services.h"
+
+typedef struct GlobalOptions {
+        const char *root;
+        const char *bus_address; /* NULL: direct mode */
+        const char *log_path;
+        int log_fd;
+        bool debug;
+} GlobalOptions;
+
+extern GlobalOptions arg_global;
+
+/* Bits of the services a verb needs besides the registry (direct mode forks only these). */
+#define NEEDS(id) (1u << (id))
+
+typedef struct Session {
+        Peer registry;
+        Peer spawner; /* bus mode only: for Wait() */
+        pid_t children[_SERVICE_MAX];
+        bool direct;
+} Session;
+
+int session_open(unsigned needs, Session *ret);
+/* Disconnects and reaps the services ocictl forked. */
+void session_close(Session *s);
+int session_new_call(Session *s, const char *member, sd_bus_message **ret);
+/* Calls the registry; on failure prints the error (runc's words) and returns -errno. */
+int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply);
+
+/* Reaps children that are not the container (stage 1 of nsexec ends up ours, like runc's). */
+void reap_helpers(pid_t keep);
+
+/* Prints "ocictl: message" to stderr (and to --log); returns r. */
+int cli_error(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads argv for one verb: getopt_long_only so that runc's "-bundle" works as well as "--bundle". */
+#define VERB(name) int verb_##name(int argc, char **argv)
+VERB(spec);
+VERB(create);
+VERB(start);
+VERB(run);
+VERB(kill);
+VERB(delete);
+VERB(state);
+VERB(list);

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ocictl: runc's command line, turned into method calls on the ocictl services. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "log.h"
+
+static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+        const char *summary;
+} verbs[] = {
+        { "spec", verb_spec, "write a default config.json into the bundle" },
+        { "create", verb_create, "create a container (init waits for start)" },
+        { "start", verb_start, "run the user process of a created container" },
+        { "run", verb_run, "create and start a container, wait for it unless --detach" },
+        { "state", verb_state, "print a container's state as JSON" },
+        { "list", verb_list, "list containers" },
+        { "kill", verb_kill, "send a signal to a container's init (or all its processes)" },
+        { "delete", verb_delete, "delete a container and everything it holds" },
+};
+
+static void help(void) {
+        printf("ocictl — an OCI container runtime made of D-Bus services\n\n"
+               "Usage: ocictl [global options] COMMAND [options] [arguments]\n\nCommands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+        printf("\nGlobal options:\n"
+               "  --root DIR             state directory (default /run/ocictl)\n"
+               "  --bus-address ADDRESS  use services on this D-Bus bus (also OCICTL_BUS_ADDRESS)\n"
+               "  --log FILE             write logs to FILE\n"
+               "  --log-format text|json log format (default text)\n"
+               "  --debug                log debug messages\n"
+               "  --help, --version\n");
+}
+
+int main(int argc, char **argv) {
+        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_BUS, ARG_SYSTEMD, ARG_ROOTLESS };
+        static const struct option options[] = {
+                { "root", required_argument, NULL, ARG_ROOT },
+                { "log", required_argument, NULL, ARG_LOG },
+                { "log-format", required_argument, NULL, ARG_LOG_FORMAT },
+                { "debug", no_argument, NULL, ARG_DEBUG },
+                { "bus-address", required_argument, NULL, ARG_BUS },
+                { "systemd-cgroup", no_argument, NULL, ARG_SYSTEMD },
+                { "rootless", required_argument, NULL, ARG_ROOTLESS },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'v' },
+                {},
+        };
+        LogFormat format = LOG_FORMAT_TEXT;
+        int c;
+
+        arg_global.bus_address = getenv("OCICTL_BUS_ADDRESS");
+        if (arg_global.bus_address && !*arg_global.bus_address)
+                arg_global.bus_address = NULL;
+
+        /* "+": global options stop at the verb, whose own options come after it. */
+        while ((c = getopt_long_only(argc, argv, "+hv", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_ROOT:
+                        if (optarg[0] != '/') {
+                                cli_error(-EINVAL, "--root: \"%s\" is not an absolute path", optarg);
+                                return 1;
+                        }
+                        arg_global.root = optarg;
+                        break;
+                case ARG_LOG:
+                        arg_global.log_path = optarg;
+                        break;
+                case ARG_LOG_FORMAT:
+                        format = log_format_from_string(optarg);
+                        if (format < 0) {
+                                cli_error(-EINVAL, "--log-format: unknown format \"%s\" (text or json)", optarg);
+                                return 1;
+                        }
+                        break;
+                case ARG_DEBUG:
+                        arg_global.debug = true;
+                        break;
+                case ARG_BUS:
+                        arg_global.bus_address = optarg;
+                        break;
+                case ARG_SYSTEMD:
+                        cli_error(-EOPNOTSUPP, "--systemd-cgroup: not supported yet");
+                        return 1;
+                case ARG_ROOTLESS:
+                        if (!streq(optarg, "false") && !streq(optarg, "auto")) {
+                                cli_error(-EOPNOTSUPP, "--rootless %s: not supported yet", optarg);
+                                return 1;
+                        }
+                        break;
+                case 'h':
+                        help();
+                        return 0;
+                case 'v':
+                        printf("ocictl version %s\nspec: 1.3.0\n", OCICTL_VERSION);
+                        return 0;
+                default:
+                        return 1;
+                }
+
+        if (arg_global.log_path) {
+                arg_global.log_fd = open(arg_global.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                if (arg_global.log_fd < 0) {
+                        cli_error(-errno, "--log: cannot open %s: %m", arg_global.log_path);
+                        return 1;
+                }
+        }
+        log_setup("ocictl", arg_global.debug ? LOG_DEBUG : LOG_WARNING, format,
+                  arg_global.log_fd >= 0 ? arg_global.log_fd : STDERR_FILENO);
+        /* The services we fork log the same way. */
+        setenv("OCICTL_LOG_LEVEL", arg_global.debug ? "7" : "4", 1);
+        setenv("OCICTL_LOG_FORMAT", log_format_to_string(format), 1);
+
+        if (optind >= argc) {
+                help();
+                return 1;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(argv[optind], verbs[i].name)) {
+                        int r;
+                        argc -= optind;
+                        argv += optind;
+                        optind = 0; /* the verb parses its own argv from the start */
+                        r = verbs[i].run(argc, argv);
+                        return r < 0 ? 1 : r;
+                }
+        cli_error(-EINVAL, "unknown command \"%s\" (see ocictl --help)", argv[optind]);
+        return 1;
+}

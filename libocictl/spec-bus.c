@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "spec-bus.h"
+
+static int open_entry(sd_bus_message *m, const char *key, const char *sig) {
+        int r = sd_bus_message_open_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", key);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', sig);
+        return r;
+}
+
+static int close_entry(sd_bus_message *m) {
+        int r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r;
+}
+
+static int append_string(sd_bus_message *m, const char *key, const char *v) {
+        int r;
+        if (!v)
+                return 0;
+        r = open_entry(m, key, "s");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", v);
+        return r < 0 ? r : close_entry(m);
+}
+
+static int append_strv(sd_bus_message *m, const char *key, char **v) {
+        int r;
+        if (!v)
+                return 0;
+        r = open_entry(m, key, "as");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, v);
+        return r < 0 ? r : close_entry(m);
+}
+
+#define APPEND_BASIC(m, key, sig, v)                                      \
+        ({                                                                \
+                int _r = open_entry((m), (key), (sig));                   \
+                if (_r >= 0)                                              \
+                        _r = sd_bus_message_append((m), (sig), (v));      \
+                _r < 0 ? _r : close_entry(m);                             \
+        })
+
+int spec_bus_append_resources(sd_bus_message *m, const SpecResources *res) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        if (res->memory_limit >= 0 && (r = APPEND_BASIC(m, "memory.limit", "x", res->memory_limit)) < 0)
+                return r;
+        if (res->pids_limit != 0 && (r = APPEND_BASIC(m, "pids.limit", "x", res->pids_limit)) < 0)
+                return r;
+        if (res->n_devices > 0) {
+                r = open_entry(m, "devices", "a(bsxxs)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(bsxxs)");
+                for (size_t i = 0; r >= 0 && i < res->n_devices; i++) {
+                        const SpecDevice *d = &res->devices[i];
+                        char type[2] = { d->type, 0 };
+                        r = sd_bus_message_append(m, "(bsxxs)", d->allow, type, d->major, d->minor, d->access);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_close_container(m);
+}
+
+int spec_bus_append(sd_bus_message *m, const Spec *s) {
+        int r;
+
+        r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        if ((r = append_string(m, "ociVersion", s->oci_version)) < 0 ||
+            (r = append_string(m, "root.path", s->root_path)) < 0 ||
+            (r = APPEND_BASIC(m, "root.readonly", "b", s->root_readonly)) < 0 ||
+            (r = APPEND_BASIC(m, "process.terminal", "b", s->terminal)) < 0 ||
+            (r = APPEND_BASIC(m, "process.user.uid", "u", s->uid)) < 0 ||
+            (r = APPEND_BASIC(m, "process.user.gid", "u", s->gid)) < 0 ||
+            (r = append_strv(m, "process.args", s->args)) < 0 ||
+            (r = append_strv(m, "process.env", s->env)) < 0 ||
+            (r = append_string(m, "process.cwd", s->cwd)) < 0 ||
+            (r = APPEND_BASIC(m, "process.noNewPrivileges", "b", s->no_new_privileges)) < 0 ||
+            (r = append_string(m, "hostname", s->hostname)) < 0 ||
+            (r = append_strv(m, "linux.maskedPaths", s->masked_paths)) < 0 ||
+            (r = append_strv(m, "linux.readonlyPaths", s->readonly_paths)) < 0 ||
+            (r = append_string(m, "linux.cgroupsPath", s->cgroups_path)) < 0 ||
+            (r = append_string(m, "linux.rootfsPropagation", s->rootfs_propagation)) < 0)
+                return r;
+        if (s->has_umask && (r = APPEND_BASIC(m, "process.user.umask", "u", (uint32_t) s->umask)) < 0)
+                return r;
+        if (s->has_oom_score_adj && (r = APPEND_BASIC(m, "process.oomScoreAdj", "i", s->oom_score_adj)) < 0)
+                return r;
+        if (s->n_additional_gids > 0) {
+                r = open_entry(m, "process.user.additionalGids", "au");
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'u', s->additional_gids,
+                                                        s->n_additional_gids * sizeof(uint32_t));
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->has_capabilities) {
+                r = open_entry(m, "process.capabilities", "(ttttt)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(ttttt)", s->capabilities[0], s->capabilities[1],
+                                                  s->capabilities[2], s->capabilities[3], s->capabilities[4]);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->n_rlimits > 0) {
+                r = open_entry(m, "process.rlimits", "a(itt)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(itt)");
+                for (size_t i = 0; r >= 0 && i < s->n_rlimits; i++)
+                        r = sd_bus_message_append(m, "(itt)", s->rlimits[i].resource, s->rlimits[i].soft,
+                                                  s->rlimits[i].hard);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->n_mounts > 0) {
+                r = open_entry(m, "mounts", "a(sssas)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(sssas)");
+                for (size_t i = 0; r >= 0 && i < s->n_mounts; i++) {
+                        const SpecMount *mt = &s->mounts[i];
+                        r = sd_bus_message_open_container(m, 'r', "sssas");
+                        if (r >= 0)
+                                r = sd_bus_message_append(m, "sss", mt->destination, mt->type ?: "",
+                                                          mt->source ?: "");
+                        if (r >= 0)
+                                r = sd_bus_message_append_strv(m, mt->options);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->n_annotations > 0) {
+                r = open_entry(m, "annotations", "a{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "{ss}");
+                for (size_t i = 0; r >= 0 && i < s->n_annotations; i++)
+                        r = sd_bus_message_append(m, "{ss}", s->annotations[i].key, s->annotations[i].value);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        r = open_entry(m, "linux.namespaces", "a(ss)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (int i = 0; r >= 0 && i < _NAMESPACE_MAX; i++)
+                if (s->namespaces[i].enabled)
+                        r = sd_bus_message_append(m, "(ss)", namespace_type_to_string(i),
+                                                  s->namespaces[i].path ?: "");
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = close_entry(m);
+        if (r < 0)
+                return r;
+
+        r = open_entry(m, "linux.resources", "a{sv}");
+        if (r >= 0)
+                r = spec_bus_append_resources(m, &s->resources);
+        if (r >= 0)
+                r = close_entry(m);
+        if (r < 0)
+                return r;
+        return sd_bus_message_close_container(m);
+}
+
+/* ---- reading ---- */
+
+static int read_string(sd_bus_message *m, char **ret) {
+        const char *v;
+        int r = sd_bus_message_read(m, "s", &v);
+        if (r < 0)
+                return r;
+        if (strlen(v) > SPEC_MAX_STRING_LENGTH)
+                return -E2BIG;
+        free(*ret);
+        *ret = strdup(v);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int read_strv(sd_bus_message *m, char ***ret) {
+        char **l = NULL;
+        int r = sd_bus_message_read_strv(m, &l);
+        if (r < 0)
+                return r;
+        if (strv_length(l) > SPEC_MAX_STRINGS) {
+                strv_free(l);
+                return -E2BIG;
+        }
+        strv_free(*ret);
+        *ret = l;
+        return 0;
+}
+
+/* Enters a{T}, calls item() once per element; bounded like every caller-controlled list. */
+static int read_array(sd_bus_message *m, const char *contents, int (*item)(sd_bus_message *m, void *userdata),
+                      void *userdata) {
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', contents);
+        if (r < 0)
+                return r;
+        /* peek_type() answers 0 at the end of the array. */
+        while ((r = sd_bus_message_peek_type(m, NULL, NULL)) > 0) {
+                if (++n > SPEC_MAX_STRINGS)
+                        return -E2BIG;
+                r = item(m, userdata);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        return r < 0 ? r : 0; /* 0, not sd-bus's 1: callers chain steps with ?: */
+}
+
+#define GROW(array, n)                                                               \
+        ({                                                                           \
+                typeof(array) _a = realloc((array), ((n) + 1) * sizeof(*(array)));   \
+                if (_a) {                                                            \
+                        (array) = _a;                                                \
+                        memset(&(array)[(n)], 0, sizeof(*(array)));                  \
+                }                                                                    \
+                _a ? &(array)[(n)++] : NULL;                                         \
+        })
+
+static int read_rlimit(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        SpecRlimit *rl = GROW(s->rlimits, s->n_rlimits);
+        if (!rl)
+                return -ENOMEM;
+        return sd_bus_message_read(m, "(itt)", &rl->resource, &rl->soft, &rl->hard);
+}
+
+static int read_mount(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        SpecMount *mt = GROW(s->mounts, s->n_mounts);
+        const char *d, *t, *src;
+        int r;
+
+        if (!mt)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'r', "sssas");
+        if (r >= 0)
+                r = sd_bus_message_read(m, "sss", &d, &t, &src);
+        if (r < 0)
+                return r;
+        mt->destination = strdup(d);
+        mt->type = *t ? strdup(t) : NULL;
+        mt->source = *src ? strdup(src) : NULL;
+        if (!mt->destination || (*t && !mt->type) || (*src && !mt->source))
+                return -ENOMEM;
+        r = read_strv(m, &mt->options);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int read_annotation(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        StringPair *a = GROW(s->annotations, s->n_annotations);
+        const char *k, *v;
+        int r;
+
+        if (!a)
+                return -ENOMEM;
+        r = sd_bus_message_read(m, "{ss}", &k, &v);
+        if (r < 0)
+                return r;
+        a->key = strdup(k);
+        a->value = strdup(v);
+        return a->key && a->value ? 0 : -ENOMEM;
+}
+
+static int read_namespace(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        const char *type, *path;
+        NamespaceType t;
+        int r;
+
+        r = sd_bus_message_read(m, "(ss)", &type, &path);
+        if (r < 0)
+                return r;
+        t = namespace_type_from_string(type);
+        if (t < 0)
+                return -EBADMSG;
+        s->namespaces[t].enabled = true;
+        if (*path) {
+                s->namespaces[t].path = strdup(path);
+                if (!s->namespaces[t].path)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int read_device(sd_bus_message *m, void *userdata) {
+        SpecResources *res = userdata;
+        SpecDevice *d = GROW(res->devices, res->n_devices);
+        const char *type, *access;
+        int allow, r;
+
+        if (!d)
+                return -ENOMEM;
+        r = sd_bus_message_read(m, "(bsxxs)", &allow, &type, &d->major, &d->minor, &access);
+        if (r < 0)
+                return r;
+        if (strlen(type) != 1 || strlen(access) >= sizeof d->access)
+                return -EBADMSG;
+        d->allow = allow;
+        d->type = type[0];
+        strcpy(d->access, access);
+        return 0;
+}
+
+static int read_resource_entry(sd_bus_message *m, void *userdata) {
+        SpecResources *res = userdata;
+        const char *key;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_read(m, "s", &key);
+        if (r < 0)
+                return r;
+        if (streq(key, "memory.limit"))
+                r = sd_bus_message_read(m, "v", "x", &res->memory_limit);
+        else if (streq(key, "pids.limit"))
+                r = sd_bus_message_read(m, "v", "x", &res->pids_limit);
+        else if (streq(key, "devices")) {
+                r = sd_bus_message_enter_container(m, 'v', "a(bsxxs)");
+                if (r >= 0)
+                        r = read_array(m, "(bsxxs)", read_device, res);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+        } else
+                r = -EBADMSG;
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+
+static int read_entry(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        const char *key;
+        int b, r;
+
+        r = sd_bus_message_enter_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_read(m, "s", &key);
+        if (r < 0)
+                return r;
+
+#define ENTER(sig) ((r = sd_bus_message_enter_container(m, 'v', sig)) < 0 ? r : 0)
+#define EXIT() sd_bus_message_exit_container(m)
+        if (streq(key, "ociVersion"))
+                r = ENTER("s") ?: read_string(m, &s->oci_version) ?: EXIT();
+        else if (streq(key, "root.path"))
+                r = ENTER("s") ?: read_string(m, &s->root_path) ?: EXIT();
+        else if (streq(key, "root.readonly")) {
+                r = sd_bus_message_read(m, "v", "b", &b);
+                s->root_readonly = b;
+        } else if (streq(key, "process.terminal")) {
+                r = sd_bus_message_read(m, "v", "b", &b);
+                s->terminal = b;
+        } else if (streq(key, "process.user.uid"))
+                r = sd_bus_message_read(m, "v", "u", &s->uid);
+        else if (streq(key, "process.user.gid"))
+                r = sd_bus_message_read(m, "v", "u", &s->gid);
+        else if (streq(key, "process.user.umask")) {
+                uint32_t u;
+                r = sd_bus_message_read(m, "v", "u", &u);
+                s->umask = u;
+                s->has_umask = true;
+        } else if (streq(key, "process.user.additionalGids")) {
+                const void *p;
+                size_t sz;
+                r = ENTER("au") ?: sd_bus_message_read_array(m, 'u', &p, &sz);
+                if (r >= 0 && sz / sizeof(uint32_t) > SPEC_MAX_STRINGS)
+                        r = -E2BIG;
+                if (r >= 0) {
+                        free(s->additional_gids);
+                        s->additional_gids = malloc(sz ?: 1);
+                        if (!s->additional_gids)
+                                return -ENOMEM;
+                        memcpy(s->additional_gids, p, sz);
+                        s->n_additional_gids = sz / sizeof(uint32_t);
+                        r = EXIT();
+                }
+        } else if (streq(key, "process.args"))
+                r = ENTER("as") ?: read_strv(m, &s->args) ?: EXIT();
+        else if (streq(key, "process.env"))
+                r = ENTER("as") ?: read_strv(m, &s->env) ?: EXIT();
+        else if (streq(key, "process.cwd"))
+                r = ENTER("s") ?: read_string(m, &s->cwd) ?: EXIT();
+        else if (streq(key, "process.capabilities")) {
+                uint64_t *c = s->capabilities;
+                r = sd_bus_message_read(m, "v", "(ttttt)", &c[0], &c[1], &c[2], &c[3], &c[4]);
+                s->has_capabilities = true;
+        } else if (streq(key, "process.rlimits"))
+                r = ENTER("a(itt)") ?: read_array(m, "(itt)", read_rlimit, s) ?: EXIT();
+        else if (streq(key, "process.noNewPrivileges")) {
+                r = sd_bus_message_read(m, "v", "b", &b);
+                s->no_new_privileges = b;
+        } else if (streq(key, "process.oomScoreAdj")) {
+                r = sd_bus_message_read(m, "v", "i", &s->oom_score_adj);
+                s->has_oom_score_adj = true;
+        } else if (streq(key, "hostname"))
+                r = ENTER("s") ?: read_string(m, &s->hostname) ?: EXIT();
+        else if (streq(key, "mounts"))
+                r = ENTER("a(sssas)") ?: read_array(m, "(sssas)", read_mount, s) ?: EXIT();
+        else if (streq(key, "annotations"))
+                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_annotation, s) ?: EXIT();
+        else if (streq(key, "linux.namespaces"))
+                r = ENTER("a(ss)") ?: read_array(m, "(ss)", read_namespace, s) ?: EXIT();
+        else if (streq(key, "linux.maskedPaths"))
+                r = ENTER("as") ?: read_strv(m, &s->masked_paths) ?: EXIT();
+        else if (streq(key, "linux.readonlyPaths"))
+                r = ENTER("as") ?: read_strv(m, &s->readonly_paths) ?: EXIT();
+        else if (streq(key, "linux.cgroupsPath"))
+                r = ENTER("s") ?: read_string(m, &s->cgroups_path) ?: EXIT();
+        else if (streq(key, "linux.rootfsPropagation"))
+                r = ENTER("s") ?: read_string(m, &s->rootfs_propagation) ?: EXIT();
+        else if (streq(key, "linux.resources"))
+                r = ENTER("a{sv}") ?: spec_bus_read_resources(m, &s->resources) ?: EXIT();
+        else
+                r = -EBADMSG;
+#undef ENTER
+#undef EXIT
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+int spec_bus_read_resources(sd_bus_message *m, SpecResources *res) {
+        return read_array(m, "{sv}", read_resource_entry, res);
+}
+
+int spec_bus_read(sd_bus_message *m, Spec *s) {
+        return read_array(m, "{sv}", read_entry, s);
+}

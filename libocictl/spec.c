@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "spec.h"
+
+void spec_init(Spec *s) {
+        *s = (Spec) {
+                .resources.memory_limit = -1,
+        };
+}
+
+void string_pairs_free(StringPair *pairs, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(pairs[i].key);
+                free(pairs[i].value);
+        }
+        free(pairs);
+}
+
+void spec_done(Spec *s) {
+        free(s->oci_version);
+        free(s->root_path);
+        free(s->additional_gids);
+        strv_free(s->args);
+        strv_free(s->env);
+        free(s->cwd);
+        free(s->rlimits);
+        free(s->hostname);
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                free(s->mounts[i].destination);
+                free(s->mounts[i].type);
+                free(s->mounts[i].source);
+                strv_free(s->mounts[i].options);
+        }
+        free(s->mounts);
+        string_pairs_free(s->annotations, s->n_annotations);
+        for (int i = 0; i < _NAMESPACE_MAX; i++)
+                free(s->namespaces[i].path);
+        strv_free(s->masked_paths);
+        strv_free(s->readonly_paths);
+        free(s->cgroups_path);
+        free(s->rootfs_propagation);
+        free(s->resources.devices);
+        spec_init(s);
+}
+
+static const struct {
+        const char *name;
+        const char *proc_name;
+        int flag;
+} namespace_table[_NAMESPACE_MAX] = {
+        [NAMESPACE_PID] = { "pid", "pid", CLONE_NEWPID },
+        [NAMESPACE_NETWORK] = { "network", "net", CLONE_NEWNET },
+        [NAMESPACE_MOUNT] = { "mount", "mnt", CLONE_NEWNS },
+        [NAMESPACE_IPC] = { "ipc", "ipc", CLONE_NEWIPC },
+        [NAMESPACE_UTS] = { "uts", "uts", CLONE_NEWUTS },
+        [NAMESPACE_USER] = { "user", "user", CLONE_NEWUSER },
+        [NAMESPACE_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP },
+        [NAMESPACE_TIME] = { "time", "time", 0x00000080 /* CLONE_NEWTIME */ },
+};
+
+const char *namespace_type_to_string(NamespaceType t) {
+        return t >= 0 && t < _NAMESPACE_MAX ? namespace_table[t].name : NULL;
+}
+
+NamespaceType namespace_type_from_string(const char *s) {
+        for (int i = 0; i < _NAMESPACE_MAX; i++)
+                if (s && streq(s, namespace_table[i].name))
+                        return i;
+        return _NAMESPACE_INVALID;
+}
+
+int namespace_type_to_clone_flag(NamespaceType t) {
+        return namespace_table[t].flag;
+}
+
+const char *namespace_type_to_proc_name(NamespaceType t) {
+        return namespace_table[t].proc_name;
+}
+
+static const char *const capability_set_table[_CAP_SET_MAX] = {
+        [CAP_SET_BOUNDING] = "bounding",     [CAP_SET_EFFECTIVE] = "effective",
+        [CAP_SET_INHERITABLE] = "inheritable", [CAP_SET_PERMITTED] = "permitted",
+        [CAP_SET_AMBIENT] = "ambient",
+};
+
+const char *capability_set_to_string(CapabilitySet s) {
+        return capability_set_table[s];
+}
+
+static const char *const rlimit_table[] = {
+        [RLIMIT_CPU] = "RLIMIT_CPU",         [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+        [RLIMIT_DATA] = "RLIMIT_DATA",       [RLIMIT_STACK] = "RLIMIT_STACK",
+        [RLIMIT_CORE] = "RLIMIT_CORE",       [RLIMIT_RSS] = "RLIMIT_RSS",
+        [RLIMIT_NPROC] = "RLIMIT_NPROC",     [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+        [RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK", [RLIMIT_AS] = "RLIMIT_AS",
+        [RLIMIT_LOCKS] = "RLIMIT_LOCKS",     [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+        [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+        [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",   [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+};
+
+int rlimit_from_string(const char *s) {
+        for (size_t i = 0; i < ELEMENTSOF(rlimit_table); i++)
+                if (rlimit_table[i] && streq(s, rlimit_table[i]))
+                        return (int) i;
+        return -EINVAL;
+}
+
+const char *rlimit_to_string(int resource) {
+        return resource >= 0 && (size_t) resource < ELEMENTSOF(rlimit_table) ? rlimit_table[resource] : NULL;
+}
+
+static const char *const capability_table[] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+int capability_from_string(const char *s) {
+        for (size_t i = 0; i < ELEMENTSOF(capability_table); i++)
+                if (streq(s, capability_table[i]))
+                        return (int) i;
+        return -EINVAL;
+}
+
+const char *capability_to_string(int cap) {
+        return cap >= 0 && (size_t) cap < ELEMENTSOF(capability_table) ? capability_table[cap] : NULL;
+}
+
+/* The highest capability this kernel knows; names we know beyond it are dropped silently, as
+ * runc does, so one config works on older kernels. */
+int capability_last(void) {
+        static int last = -1;
+        FILE *f;
+
+        if (last >= 0)
+                return last;
+        f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+        if (f) {
+                if (fscanf(f, "%d", &last) != 1)
+                        last = -1;
+                fclose(f);
+        }
+        if (last < 0 || last >= (int) ELEMENTSOF(capability_table))
+                last = (int) ELEMENTSOF(capability_table) - 1;
+        return last;
+}
+
+bool spec_version_supported(const char *v) {
+        unsigned major, minor, patch;
+        int n = 0;
+
+        if (!v || sscanf(v, "%u.%u.%u%n", &major, &minor, &patch, &n) != 3)
+                return false;
+        if (v[n] != 0 && v[n] != '-' && v[n] != '+')
+                return false;
+        return major == 1 && minor <= 3;
+}
+
+const char *strv_env_get(char *const *env, const char *name) {
+        size_t n = strlen(name);
+        for (size_t i = 0; env && env[i]; i++)
+                if (strneq(env[i], name, n) && env[i][n] == '=')
+                        return env[i] + n + 1;
+        return NULL;
+}

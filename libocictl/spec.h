@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The validated container spec in typed form. The spec parser fills it from config.json; every
+ * other process receives it as D-Bus data (spec-bus.c) and never parses JSON. Plain C with no
+ * GLib or sd-bus, so nsexec can use it too. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macros.h"
+
+#define SPEC_MAX_STRINGS 4096      /* args, env, paths, options: more is refused */
+#define SPEC_MAX_STRING_LENGTH 65536
+
+typedef enum NamespaceType {
+        NAMESPACE_PID,
+        NAMESPACE_NETWORK,
+        NAMESPACE_MOUNT,
+        NAMESPACE_IPC,
+        NAMESPACE_UTS,
+        NAMESPACE_USER,
+        NAMESPACE_CGROUP,
+        NAMESPACE_TIME,
+        _NAMESPACE_MAX,
+        _NAMESPACE_INVALID = -EINVAL,
+} NamespaceType;
+
+typedef struct SpecNamespace {
+        bool enabled;
+        char *path; /* join this one instead of creating a new one */
+} SpecNamespace;
+
+typedef struct SpecMount {
+        char *destination;
+        char *type;
+        char *source;
+        char **options;
+} SpecMount;
+
+typedef struct SpecRlimit {
+        int resource;
+        uint64_t soft, hard;
+} SpecRlimit;
+
+typedef enum CapabilitySet {
+        CAP_SET_BOUNDING,
+        CAP_SET_EFFECTIVE,
+        CAP_SET_INHERITABLE,
+        CAP_SET_PERMITTED,
+        CAP_SET_AMBIENT,
+        _CAP_SET_MAX,
+} CapabilitySet;
+
+typedef struct SpecDevice {
+        bool allow;
+        char type;         /* 'a', 'c', 'b' */
+        int64_t major;     /* -1: any */
+        int64_t minor;     /* -1: any */
+        char access[4];    /* subset of "rwm" */
+} SpecDevice;
+
+typedef struct SpecResources {
+        int64_t memory_limit; /* -1: unset */
+        int64_t pids_limit;   /* 0: unset; -1: unlimited */
+        SpecDevice *devices;
+        size_t n_devices;
+} SpecResources;
+
+typedef struct StringPair {
+        char *key, *value;
+} StringPair;
+
+void string_pairs_free(StringPair *pairs, size_t n);
+
+typedef struct Spec {
+        char *oci_version;
+        char *root_path;
+        bool root_readonly;
+
+        bool terminal;
+        uid_t uid;
+        gid_t gid;
+        gid_t *additional_gids;
+        size_t n_additional_gids;
+        bool has_umask;
+        mode_t umask;
+        char **args;
+        char **env;
+        char *cwd;
+        uint64_t capabilities[_CAP_SET_MAX]; /* bit n: capability n */
+        bool has_capabilities;
+        SpecRlimit *rlimits;
+        size_t n_rlimits;
+        bool no_new_privileges;
+        bool has_oom_score_adj;
+        int oom_score_adj;
+
+        char *hostname;
+        SpecMount *mounts;
+        size_t n_mounts;
+        StringPair *annotations;
+        size_t n_annotations;
+
+        SpecNamespace namespaces[_NAMESPACE_MAX];
+        char **masked_paths;
+        char **readonly_paths;
+        char *cgroups_path;
+        char *rootfs_propagation;
+        SpecResources resources;
+} Spec;
+
+void spec_init(Spec *s);
+void spec_done(Spec *s);
+
+const char *namespace_type_to_string(NamespaceType t);
+NamespaceType namespace_type_from_string(const char *s);
+/* The CLONE_NEW* flag of a namespace type. */
+int namespace_type_to_clone_flag(NamespaceType t);
+/* The name under /proc/PID/ns/ */
+const char *namespace_type_to_proc_name(NamespaceType t);
+
+const char *capability_set_to_string(CapabilitySet s);
+
+/* "RLIMIT_NOFILE" → RLIMIT_NOFILE; -EINVAL when unknown. */
+int rlimit_from_string(const char *s);
+const char *rlimit_to_string(int resource);
+
+/* "CAP_SYS_ADMIN" → CAP_SYS_ADMIN; -EINVAL when unknown. */
+int capability_from_string(const char *s);
+const char *capability_to_string(int cap);
+int capability_last(void);
+
+/* "1.0.2", "1.3.0-rc.1" … accepted from 1.0.0 to 1.3.x. */
+bool spec_version_supported(const char *v);
+
+/* Environment lookup in a NAME=VALUE list. */
+const char *strv_env_get(char *const *env, const char *name);

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A container's state on disk: ROOT/ID/state, written atomically (temporary file + rename), one
+ * "key value" line per field with C escapes. Plain text so that the registry needs no JSON
+ * library; runc's state JSON is produced from it by the CLI. */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+#define STATE_FILE "state"
+#define EXEC_FIFO "exec.fifo"
+
+typedef struct ContainerState {
+        char *id;
+        pid_t pid;
+        uint64_t start_time; /* of pid, see process_get_start_time() */
+        char *bundle;
+        char *rootfs;
+        char *created; /* RFC 3339 with nanoseconds, as runc */
+        StringPair *cgroups; /* hierarchy key → path inside it, as the cgroup manager made it */
+        size_t n_cgroups;
+        uid_t owner;
+        StringPair *annotations;
+        size_t n_annotations;
+} ContainerState;
+
+void container_state_done(ContainerState *s);
+int state_file_write(int dir_fd, const ContainerState *s);
+int state_file_read(int dir_fd, ContainerState *ret);
+
+/* Escaping used by the format, exposed for the unit test. */
+char *state_escape(const char *s);
+char *state_unescape(const char *s);

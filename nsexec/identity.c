@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/securebits.h>
+#include <stdio.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "identity.h"
+
+int identity_apply_limits(const Spec *s, StageError *e) {
+        for (size_t i = 0; i < s->n_rlimits; i++) {
+                const SpecRlimit *rl = &s->rlimits[i];
+                struct rlimit v = {
+                        .rlim_cur = rl->soft == UINT64_MAX ? RLIM_INFINITY : rl->soft,
+                        .rlim_max = rl->hard == UINT64_MAX ? RLIM_INFINITY : rl->hard,
+                };
+                if (setrlimit(rl->resource, &v) < 0)
+                        return step_failed(e, negative_errno(), "process.rlimits[%zu]: set %s to %llu/%llu", i,
+                                           rlimit_to_string(rl->resource), (unsigned long long) rl->soft,
+                                           (unsigned long long) rl->hard);
+        }
+        if (s->has_oom_score_adj) {
+                _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+                char buf[16];
+                int n = snprintf(buf, sizeof buf, "%d", s->oom_score_adj);
+                if (fd < 0 || write(fd, buf, (size_t) n) != n)
+                        return step_failed(e, negative_errno(), "process.oomScoreAdj: set %d", s->oom_score_adj);
+        }
+        if (s->has_umask)
+                umask(s->umask);
+        return 0;
+}
+
+static int set_capabilities(const Spec *s, StageError *e) {
+        cap_t caps = cap_init();
+        int last = capability_last(), r = 0;
+
+        if (!caps)
+                return step_failed(e, -ENOMEM, "allocate capabilities");
+        for (int cap = 0; cap <= last; cap++) {
+                cap_value_t v = cap;
+                if (s->capabilities[CAP_SET_EFFECTIVE] & (UINT64_C(1) << cap))
+                        cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+                if (s->capabilities[CAP_SET_PERMITTED] & (UINT64_C(1) << cap))
+                        cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
+                if (s->capabilities[CAP_SET_INHERITABLE] & (UINT64_C(1) << cap))
+                        cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+        }
+        if (cap_set_proc(caps) < 0)
+                r = step_failed(e, negative_errno(), "process.capabilities: set effective/permitted/inheritable");
+        cap_free(caps);
+        if (r < 0)
+                return r;
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+                return step_failed(e, negative_errno(), "process.capabilities.ambient: clear");
+        uint64_t wanted = s->capabilities[CAP_SET_AMBIENT], possible = wanted & s->capabilities[CAP_SET_INHERITABLE] &
+                                                                        s->capabilities[CAP_SET_PERMITTED];
+        for (int cap = 0; cap <= last; cap++)
+                if ((possible & (UINT64_C(1) << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+                        return step_failed(e, negative_errno(), "process.capabilities.ambient: raise %s",
+                                           capability_to_string(cap));
+        if (wanted != possible) {
+                step_failed(e, 0, "process.capabilities.ambient: skipped capabilities that are not also inheritable "
+                                  "and permitted (the kernel allows no others)");
+                return 1;
+        }
+        return 0;
+}
+
+int identity_apply_user(const Spec *s, StageError *e) {
+        /* The bounding set can only shrink while we still hold CAP_SETPCAP, i.e. as root. */
+        if (s->has_capabilities)
+                for (int cap = 0; cap <= capability_last(); cap++)
+                        if (!(s->capabilities[CAP_SET_BOUNDING] & (UINT64_C(1) << cap)) &&
+                            prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+                                return step_failed(e, negative_errno(), "process.capabilities.bounding: drop %s",
+                                                   capability_to_string(cap));
+
+        if (setgroups(s->n_additional_gids, s->additional_gids) < 0)
+                return step_failed(e, negative_errno(), "process.user.additionalGids: setgroups");
+        /* Keep the permitted set across the uid change; set_capabilities() trims it after. */
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return step_failed(e, negative_errno(), "prctl(PR_SET_KEEPCAPS)");
+        if (setresgid(s->gid, s->gid, s->gid) < 0)
+                return step_failed(e, negative_errno(), "process.user.gid: setgid %u", s->gid);
+        if (setresuid(s->uid, s->uid, s->uid) < 0)
+                return step_failed(e, negative_errno(), "process.user.uid: setuid %u", s->uid);
+        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+                return step_failed(e, negative_errno(), "prctl(PR_SET_KEEPCAPS)");
+        if (s->has_capabilities)
+                return set_capabilities(s, e);
+        return 0;
+}
+
+int identity_apply_no_new_privileges(const Spec *s, StageError *e) {
+        if (s->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return step_failed(e, negative_errno(), "process.noNewPrivileges");
+        return 0;
+}
+
+static bool is_executable_file(const char *path) {
+        struct stat st;
+        return stat(path, &st) >= 0 && S_ISREG(st.st_mode) && access(path, X_OK) >= 0;
+}
+
+int identity_find_executable(const Spec *s, char **ret, StageError *e) {
+        const char *name = s->args[0];
+        const char *path = strv_env_get(s->env, "PATH") ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+        if (strchr(name, '/')) {
+                if (!is_executable_file(name))
+                        return step_failed(e, access(name, X_OK) < 0 ? negative_errno() : -EACCES,
+                                           "exec: \"%s\"", name);
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        for (const char *p = path; *p;) {
+                size_t n = strcspn(p, ":");
+                char *candidate;
+                if (asprintf(&candidate, "%.*s/%s", (int) n, n ? p : ".", name) < 0)
+                        return -ENOMEM;
+                if (is_executable_file(candidate)) {
+                        *ret = candidate;
+                        return 0;
+                }
+                free(candidate);
+                p += n + (p[n] == ':');
+        }
+        return step_failed(e, -ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Who the container's process is: rlimits, oom score, uid/gid/groups, capabilities and
+ * no_new_privs, applied by init in that order (privileged steps first). */
+#pragma once
+
+#include "spec.h"
+#include "stage-error.h"
+
+int identity_apply_limits(const Spec *s, StageError *e);
+/* Changes uid/gid keeping the capabilities the spec asks for, then sets them. Returns 1 with a
+ * warning in e when ambient capabilities had to be skipped (not inheritable: the kernel refuses
+ * them, and runc only warns). */
+int identity_apply_user(const Spec *s, StageError *e);
+int identity_apply_no_new_privileges(const Spec *s, StageError *e);
+
+/* process.args[0] as execve() needs it: as is when it holds a '/', else looked up in the
+ * container's PATH (the spec's env, or a default), as runc does before the process starts. */
+int identity_find_executable(const Spec *s, char **ret, StageError *e);

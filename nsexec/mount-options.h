@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A mount's "options" list split into what the new mount API wants: attribute flags for
+ * fsmount()/mount_setattr(), propagation, bind/rbind, and the filesystem's own parameters that
+ * go to fsconfig(). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct MountOptions {
+        uint64_t attr_set, attr_clr;
+        bool bind, recursive;
+        unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE, or 0 */
+        bool propagation_recursive;
+        char **data; /* borrowed pointers into the option list, NULL-terminated */
+} MountOptions;
+
+int mount_options_parse(char *const *options, MountOptions *ret);
+void mount_options_done(MountOptions *o);

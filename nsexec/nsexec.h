@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The staged clone that turns a Spec into a container init waiting on exec.fifo (see README.md).
+ * Plain C: no GLib, no sd-bus, no logging; errors come back as -errno plus a message that names
+ * the failing step ("mount proc on /proc: Operation not permitted"). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+#define EXEC_FIFO_NAME "exec.fifo"
+
+#define NSEXEC_ERROR_MAX 1024
+
+typedef struct NsexecConfig {
+        const Spec *spec;
+        const char *bundle;          /* relative bind-mount sources are relative to it, as in runc */
+        const char *rootfs;          /* absolute path on the host, already resolved */
+        int state_dir_fd;            /* exec.fifo is made here */
+        const int *cgroup_procs_fds; /* cgroup.procs of every hierarchy, opened for writing */
+        size_t n_cgroup_procs_fds;
+        int stdio[3];
+        /* Direct mode: stage 1 and init become children of our parent (the ocictl command),
+         * not of us. Bus mode: they stay our children so we can reap them. */
+        bool clone_parent;
+        bool no_pivot;
+        /* Called with what init reports as a warning (nsexec itself never logs). */
+        void (*warn)(const char *text);
+} NsexecConfig;
+
+/* Runs stage 0 in the calling process; returns the init pid (as seen by the caller) once init
+ * has finished its setup and blocks on exec.fifo. On failure nothing is left: children killed,
+ * exec.fifo removed. */
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size);
+
+/* `start`: opens exec.fifo for reading, which releases init into execve(), and waits for its
+ * byte. Fails when init died first. */
+int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, size_t error_size);
+
+/* Signals a process only if it is still the one started at start_time (pidfd, no pid reuse). */
+int nsexec_kill(pid_t pid, uint64_t start_time, int sig);

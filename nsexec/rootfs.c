@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+
+#include "cgroup-layout.h"
+#include "mount-options.h"
+#include "rootfs.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static int openat2_in_root(int root_fd, const char *path, int flags) {
+        struct open_how how = {
+                .flags = (uint64_t) (flags | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int) syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+int rootfs_open_in_root(int root_fd, const char *path, bool create, bool directory, int *ret_fd) {
+        _cleanup_free_ char *parent = NULL;
+        _cleanup_close_ int parent_fd = -EBADF;
+        const char *base;
+        int fd, r;
+
+        fd = openat2_in_root(root_fd, path, O_PATH);
+        if (fd >= 0 || fd != -ENOENT || !create) {
+                if (fd < 0)
+                        return fd;
+                *ret_fd = fd;
+                return 0;
+        }
+
+        /* Make the parent (recursively, each step resolved in the root), then the last part. */
+        parent = strdup(path);
+        if (!parent)
+                return -ENOMEM;
+        while (strlen(parent) > 1 && parent[strlen(parent) - 1] == '/')
+                parent[strlen(parent) - 1] = 0;
+        char *slash = strrchr(parent, '/');
+        if (!slash)
+                return -EINVAL;
+        base = path + (slash - parent) + 1;
+        if (slash == parent)
+                parent[1] = 0;
+        else
+                *slash = 0;
+        r = rootfs_open_in_root(root_fd, parent, true, true, &parent_fd);
+        if (r < 0)
+                return r;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int) strcspn(base, "/"), base);
+        if (!*name || streq(name, ".") || streq(name, ".."))
+                return -EINVAL;
+        if (directory)
+                r = mkdirat(parent_fd, name, 0755);
+        else {
+                int f = openat(parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+                r = f < 0 ? -1 : 0;
+                safe_close(f);
+        }
+        if (r < 0 && errno != EEXIST)
+                return negative_errno();
+        fd = openat2_in_root(root_fd, path, O_PATH);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
+static int move_onto(int mnt_fd, int target_fd) {
+        if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int set_propagation(int mnt_fd, unsigned long propagation, bool recursive) {
+        struct mount_attr attr = { .propagation = propagation };
+        if (propagation == 0)
+                return 0;
+        if (mount_setattr(mnt_fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* A new filesystem instance as a detached mount. */
+static int make_fs_mount(const char *type, const char *source, const MountOptions *o, int *ret_fd, char *failed_option,
+                         size_t size) {
+        _cleanup_close_ int fs = -EBADF;
+        int mnt;
+
+        fs = fsopen(type, FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return negative_errno();
+        if (source && *source && fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+                return negative_errno();
+        for (char **d = o->data; *d; d++) {
+                _cleanup_free_ char *key = strdup(*d);
+                char *eq;
+                int r;
+
+                if (!key)
+                        return -ENOMEM;
+                eq = strchr(key, '=');
+                if (eq) {
+                        *eq = 0;
+                        r = fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
+                } else
+                        r = fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+                if (r < 0) {
+                        snprintf(failed_option, size, "%s", *d);
+                        return negative_errno();
+                }
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return negative_errno();
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned) o->attr_set);
+        if (mnt < 0)
+                return negative_errno();
+        *ret_fd = mnt;
+        return 0;
+}
+
+/* A bind mount as a detached tree, with its attributes applied before it becomes visible. */
+static int make_bind_mount(const char *source, const MountOptions *o, int *ret_fd) {
+        struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
+        _cleanup_close_ int tree = -EBADF;
+
+        tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->recursive ? AT_RECURSIVE : 0));
+        if (tree < 0)
+                return negative_errno();
+        if ((attr.attr_set || attr.attr_clr) && mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                return negative_errno();
+        *ret_fd = TAKE_FD(tree);
+        return 0;
+}
+
+/* type "cgroup": the container's own view of its cgroups. With a cgroup namespace a fresh
+ * mount shows the namespace root; without one, runc bind-mounts the container's own cgroup
+ * directories so the host tree stays hidden. On v1 and hybrid hosts a tmpfs holds one mount per
+ * hierarchy, as /sys/fs/cgroup does on the host. */
+static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const MountOptions *o, bool cgroupns,
+                         StageError *e) {
+        CgroupLayout layout = {};
+        struct statfs sfs;
+        int r;
+
+        if (statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
+                _cleanup_close_ int mnt = -EBADF;
+
+                if (cgroupns) {
+                        MountOptions attrs_only = { .attr_set = o->attr_set, .data = (char *[]) { NULL } };
+                        char bad[128] = "";
+                        r = make_fs_mount("cgroup2", "cgroup", &attrs_only, &mnt, bad, sizeof bad);
+                } else {
+                        _cleanup_free_ char *own = NULL;
+                        r = cgroup_layout_detect(&layout);
+                        if (r >= 0 && asprintf(&own, "%s%s", layout.hierarchies[0].mountpoint,
+                                               layout.hierarchies[0].own_path) < 0)
+                                r = -ENOMEM;
+                        if (r >= 0)
+                                r = make_bind_mount(own, &(MountOptions) { .attr_set = o->attr_set }, &mnt);
+                        cgroup_layout_done(&layout);
+                }
+                if (r >= 0)
+                        r = move_onto(mnt, target_fd);
+                if (r < 0)
+                        return step_failed(e, r, "mount cgroup2 on %s", m->destination);
+                return 0;
+        }
+
+        {
+                _cleanup_close_ int tmpfs = -EBADF;
+                MountOptions t = { .attr_set = o->attr_set & ~(uint64_t) MOUNT_ATTR_RDONLY,
+                                   .data = (char *[]) { "mode=755", NULL } };
+                char bad[128] = "";
+                r = make_fs_mount("tmpfs", "tmpfs", &t, &tmpfs, bad, sizeof bad);
+                if (r >= 0)
+                        r = move_onto(tmpfs, target_fd);
+                if (r < 0)
+                        return step_failed(e, r, "mount tmpfs for cgroups on %s", m->destination);
+        }
+        r = cgroup_layout_detect(&layout);
+        if (r < 0)
+                return step_failed(e, r, "read the host's cgroup hierarchies");
+        for (size_t i = 0; i < layout.n_hierarchies; i++) {
+                const CgroupHierarchy *h = &layout.hierarchies[i];
+                _cleanup_free_ char *dest = NULL, *host = NULL;
+                _cleanup_close_ int dest_fd = -EBADF, mnt = -EBADF;
+                const char *name = h->v2 ? "unified" : strneq(h->key, "name=", 5) ? h->key + 5 : h->key;
+
+                if (asprintf(&dest, "%s/%s", m->destination, name) < 0 ||
+                    asprintf(&host, "%s%s", h->mountpoint, h->own_path) < 0) {
+                        cgroup_layout_done(&layout);
+                        return -ENOMEM;
+                }
+                r = rootfs_open_in_root(root_fd, dest, true, true, &dest_fd);
+                if (r >= 0 && cgroupns) {
+                        /* Inside a cgroup namespace /proc/self/cgroup says "/": a bind would show
+                         * the host's whole hierarchy. A fresh mount shows the namespace root. */
+                        _cleanup_free_ char *controllers = strdup(h->key);
+                        char *data[16] = {}, *save = NULL, bad[128] = "";
+                        size_t n = 0;
+                        if (!controllers)
+                                r = -ENOMEM;
+                        for (char *w = controllers ? strtok_r(controllers, ",", &save) : NULL; w && n < 15;
+                             w = strtok_r(NULL, ",", &save))
+                                data[n++] = w;
+                        if (r >= 0)
+                                r = make_fs_mount(h->v2 ? "cgroup2" : "cgroup", "cgroup",
+                                                  &(MountOptions) { .attr_set = o->attr_set, .data = data }, &mnt,
+                                                  bad, sizeof bad);
+                } else if (r >= 0)
+                        r = make_bind_mount(host, &(MountOptions) { .attr_set = o->attr_set }, &mnt);
+                if (r >= 0)
+                        r = move_onto(mnt, dest_fd);
+                if (r < 0) {
+                        step_failed(e, r, "mount cgroup %s on %s", h->key, dest);
+                        cgroup_layout_done(&layout);
+                        return r;
+                }
+        }
+        cgroup_layout_done(&layout);
+        /* The tmpfs goes read-only last, after its mount points were made. */
+        if (o->attr_set & MOUNT_ATTR_RDONLY) {
+                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                _cleanup_close_ int fd = -EBADF;
+                r = rootfs_open_in_root(root_fd, m->destination, false, true, &fd);
+                if (r >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        r = negative_errno();
+                if (r < 0)
+                        return step_failed(e, r, "make %s read-only", m->destination);
+        }
+        return 0;
+}
+
+static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, StageError *e) {
+        _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
+        MountOptions o = {};
+        struct stat st = {};
+        char bad[128] = "";
+        bool directory = true;
+        int r;
+
+        r = mount_options_parse(m->options, &o);
+        if (r < 0)
+                return step_failed(e, r, "mounts[%zu]: options", index);
+        if (o.bind || (m->type && streq(m->type, "bind"))) {
+                o.bind = true;
+                if (!m->source) {
+                        mount_options_done(&o);
+                        return step_failed(e, -EINVAL, "mounts[%zu].source: a bind mount needs a source", index);
+                }
+                if (stat(m->source, &st) < 0) {
+                        r = negative_errno();
+                        mount_options_done(&o);
+                        return step_failed(e, r, "mounts[%zu]: bind source %s", index, m->source);
+                }
+                directory = S_ISDIR(st.st_mode);
+        }
+        r = rootfs_open_in_root(root_fd, m->destination, true, directory, &target_fd);
+        if (r < 0) {
+                mount_options_done(&o);
+                return step_failed(e, r, "mounts[%zu]: destination %s", index, m->destination);
+        }
+
+        if (!o.bind && streq(m->type, "cgroup")) {
+                r = mount_cgroups(root_fd, target_fd, m, &o, cgroupns, e);
+                mount_options_done(&o);
+                return r;
+        }
+        if (o.bind)
+                r = make_bind_mount(m->source, &o, &mnt);
+        else
+                r = make_fs_mount(m->type, m->source, &o, &mnt, bad, sizeof bad);
+        if (r >= 0)
+                r = move_onto(mnt, target_fd);
+        if (r >= 0)
+                r = set_propagation(mnt, o.propagation, o.propagation_recursive);
+        mount_options_done(&o);
+        if (r < 0 && bad[0])
+                return step_failed(e, r, "mount %s on %s: option \"%s\"", m->type, m->destination, bad);
+        if (r < 0)
+                return step_failed(e, r, "mount %s on %s", o.bind ? m->source : m->type, m->destination);
+        return 0;
+}
+
+static bool dev_is_bind_mounted(const Spec *s) {
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                const SpecMount *m = &s->mounts[i];
+                if (!streq(m->destination, "/dev"))
+                        continue;
+                if (m->type && streq(m->type, "bind"))
+                        return true;
+                for (char **o = m->options; o && *o; o++)
+                        if (streq(*o, "bind") || streq(*o, "rbind"))
+                                return true;
+        }
+        return false;
+}
+
+/* runc's default devices and /dev symlinks. */
+static int setup_dev(int root_fd, StageError *e) {
+        static const struct {
+                const char *name;
+                unsigned major, minor;
+        } devices[] = {
+                { "null", 1, 3 }, { "zero", 1, 5 },    { "full", 1, 7 },
+                { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+        };
+        static const struct {
+                const char *target, *name;
+        } links[] = {
+                { "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
+                { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+                { "pts/ptmx", "ptmx" },          { "/proc/kcore", "core" },
+        };
+        _cleanup_close_ int dev = -EBADF;
+        mode_t old = umask(0);
+        int r;
+
+        r = rootfs_open_in_root(root_fd, "/dev", true, true, &dev);
+        if (r < 0) {
+                umask(old);
+                return step_failed(e, r, "open /dev in the rootfs");
+        }
+        for (size_t i = 0; i < ELEMENTSOF(devices); i++) {
+                dev_t d = makedev(devices[i].major, devices[i].minor);
+                (void) unlinkat(dev, devices[i].name, 0);
+                if (mknodat(dev, devices[i].name, S_IFCHR | 0666, d) < 0) {
+                        r = negative_errno();
+                        umask(old);
+                        return step_failed(e, r, "mknod /dev/%s", devices[i].name);
+                }
+        }
+        for (size_t i = 0; i < ELEMENTSOF(links); i++)
+                if (symlinkat(links[i].target, dev, links[i].name) < 0 && errno != EEXIST) {
+                        r = negative_errno();
+                        umask(old);
+                        return step_failed(e, r, "symlink /dev/%s", links[i].name);
+                }
+        umask(old);
+        return 0;
+}
+
+static unsigned long propagation_flags(const char *s) {
+        if (!s)
+                return MS_SLAVE | MS_REC; /* runc's default */
+        unsigned long rec = s[0] == 'r' ? MS_REC : 0;
+        const char *base = rec ? s + 1 : s;
+        if (streq(base, "private"))
+                return MS_PRIVATE | rec;
+        if (streq(base, "shared"))
+                return MS_SHARED | rec;
+        if (streq(base, "unbindable"))
+                return MS_UNBINDABLE | rec;
+        return MS_SLAVE | rec;
+}
+
+static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
+        if (chdir(rootfs) < 0)
+                return step_failed(e, negative_errno(), "chdir to %s", rootfs);
+        if (no_pivot) {
+                if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+                        return step_failed(e, negative_errno(), "move %s to /", rootfs);
+                if (chroot(".") < 0)
+                        return step_failed(e, negative_errno(), "chroot to %s", rootfs);
+        } else {
+                /* pivot_root(".", "."): the old root ends up stacked on "/"; detach it without
+                 * letting the unmount propagate to the host. */
+                if (syscall(SYS_pivot_root, ".", ".") < 0)
+                        return step_failed(e, negative_errno(), "pivot_root to %s", rootfs);
+                if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return step_failed(e, negative_errno(), "make the old root a slave");
+                if (umount2(".", MNT_DETACH) < 0)
+                        return step_failed(e, negative_errno(), "detach the old root");
+        }
+        if (chdir("/") < 0)
+                return step_failed(e, negative_errno(), "chdir to /");
+        return 0;
+}
+
+int rootfs_prepare(const NsexecConfig *c, StageError *e) {
+        const Spec *s = c->spec;
+        _cleanup_close_ int root_fd = -EBADF;
+        unsigned long prop = propagation_flags(s->rootfs_propagation);
+        int r;
+
+        /* Nothing we do below may reach the host: everything becomes a slave (or what the spec
+         * asks) first. */
+        if (mount(NULL, "/", NULL, (prop & MS_SHARED ? MS_SLAVE : prop & ~MS_REC) | MS_REC, NULL) < 0)
+                return step_failed(e, negative_errno(), "make / %s", s->rootfs_propagation ?: "rslave");
+        if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return step_failed(e, negative_errno(), "bind mount rootfs %s", c->rootfs);
+        if ((prop & MS_SHARED) && mount(NULL, c->rootfs, NULL, prop, NULL) < 0)
+                return step_failed(e, negative_errno(), "make rootfs %s", s->rootfs_propagation);
+
+        root_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return step_failed(e, negative_errno(), "open rootfs %s", c->rootfs);
+
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                r = mount_one(root_fd, &s->mounts[i], i, s->namespaces[NAMESPACE_CGROUP].enabled, e);
+                if (r < 0)
+                        return r;
+        }
+        if (!dev_is_bind_mounted(s)) {
+                r = setup_dev(root_fd, e);
+                if (r < 0)
+                        return r;
+        }
+        return switch_root(c->rootfs, c->no_pivot, e);
+}
+
+static int mask_path(int root_fd, const char *path, StageError *e) {
+        _cleanup_close_ int fd = -EBADF, mnt = -EBADF;
+        struct stat st;
+        int r;
+
+        fd = openat2_in_root(root_fd, path, O_PATH);
+        if (fd == -ENOENT)
+                return 0; /* nothing there to hide */
+        if (fd < 0)
+                return step_failed(e, fd, "linux.maskedPaths: %s", path);
+        if (fstat(fd, &st) < 0)
+                return step_failed(e, negative_errno(), "linux.maskedPaths: %s", path);
+        if (S_ISDIR(st.st_mode)) {
+                MountOptions o = { .attr_set = MOUNT_ATTR_RDONLY, .data = (char *[]) { NULL } };
+                char bad[64];
+                r = make_fs_mount("tmpfs", "tmpfs", &o, &mnt, bad, sizeof bad);
+        } else
+                r = make_bind_mount("/dev/null", &(MountOptions) {}, &mnt);
+        if (r >= 0)
+                r = move_onto(mnt, fd);
+        if (r < 0)
+                return step_failed(e, r, "linux.maskedPaths: mask %s", path);
+        return 0;
+}
+
+static int readonly_path(int root_fd, const char *path, StageError *e) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        _cleanup_close_ int fd = -EBADF, tree = -EBADF;
+
+        fd = openat2_in_root(root_fd, path, O_PATH);
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return step_failed(e, fd, "linux.readonlyPaths: %s", path);
+        tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 ||
+            move_onto(tree, fd) < 0)
+                return step_failed(e, negative_errno(), "linux.readonlyPaths: make %s read-only", path);
+        return 0;
+}
+
+int rootfs_finalize(const Spec *s, StageError *e) {
+        _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int r;
+
+        if (root_fd < 0)
+                return step_failed(e, negative_errno(), "open /");
+        for (char **p = s->masked_paths; p && *p; p++)
+                if ((r = mask_path(root_fd, *p, e)) < 0)
+                        return r;
+        for (char **p = s->readonly_paths; p && *p; p++)
+                if ((r = readonly_path(root_fd, *p, e)) < 0)
+                        return r;
+        if (s->root_readonly) {
+                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                if (mount_setattr(root_fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        return step_failed(e, negative_errno(), "root.readonly: remount / read-only");
+        }
+        return 0;
+}

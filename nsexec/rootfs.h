@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's mount namespace, set up by init: propagation, the rootfs bind, the spec's
+ * mounts (new mount API, every destination resolved inside the rootfs with openat2
+ * RESOLVE_IN_ROOT so no symlink leads out of it), /dev, pivot_root, masked and read-only paths. */
+#pragma once
+
+#include "nsexec.h"
+#include "stage-error.h"
+
+/* Everything up to and including pivot_root (or MS_MOVE + chroot with no_pivot). */
+int rootfs_prepare(const NsexecConfig *c, StageError *e);
+/* After the switch: maskedPaths, readonlyPaths, then root.readonly. */
+int rootfs_finalize(const Spec *s, StageError *e);
+
+/* Opens path inside root_fd, never leaving it; creates missing parents (and the last component
+ * as a directory or an empty file) when create is set. Exposed for the cwd. */
+int rootfs_open_in_root(int root_fd, const char *path, bool create, bool directory, int *ret_fd);

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* stage_parent (in the spawner) → stage_child (joins/unshares namespaces) → stage_init (PID 1 of
+ * the new pid namespace; sets up the rootfs and the process, then waits on exec.fifo). Why two
+ * clones: see README.md. */
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "identity.h"
+#include "nsexec.h"
+#include "process-util.h"
+#include "rootfs.h"
+#include "sync.h"
+
+typedef struct StageContext {
+        const NsexecConfig *config;
+        int sync_fd;
+        int fifo_fd; /* O_PATH of exec.fifo, reopened for writing by init */
+} StageContext;
+
+static pid_t clone_stage(unsigned long flags) {
+        /* fork() semantics (no new stack) with clone's flags: the child continues here. */
+        return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/* The spawner's sd-event blocks signals it handles; the container must start with none
+ * blocked and every handler at its default. */
+static void reset_signals(void) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        signal(sig, SIG_DFL);
+}
+
+static int setup_stdio(const int stdio[3]) {
+        int lifted[3];
+
+        /* Lift first, so that dup2() never overwrites a source still needed (stdio[1] == 0 …). */
+        for (int i = 0; i < 3; i++) {
+                lifted[i] = fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
+                if (lifted[i] < 0)
+                        return negative_errno();
+        }
+        for (int i = 0; i < 3; i++) {
+                if (dup2(lifted[i], i) < 0)
+                        return negative_errno();
+                safe_close(lifted[i]);
+        }
+        return 0;
+}
+
+/* A new network namespace starts with "lo" down; runc brings it up. */
+static int loopback_up(void) {
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr = { .ifr_name = "lo" };
+
+        if (fd < 0)
+                return negative_errno();
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return negative_errno();
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static _noreturn_ void stage_init(StageContext *ctx) {
+        const NsexecConfig *c = ctx->config;
+        const Spec *s = c->spec;
+        _cleanup_free_ char *executable = NULL;
+        char fifo_path[64];
+        StageError e = {};
+        int fifo, r;
+
+        (void) prctl(PR_SET_NAME, "ocictl:[2:INIT]");
+        (void) prctl(PR_SET_PDEATHSIG, 0);
+        if (setsid() < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "setsid");
+        r = setup_stdio(c->stdio);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "set up stdio");
+        if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
+            (r = loopback_up()) < 0)
+                stage_fail(ctx->sync_fd, r, "bring up lo in the new network namespace");
+
+        if (c->bundle && chdir(c->bundle) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "chdir to bundle %s", c->bundle);
+        r = rootfs_prepare(c, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
+        r = rootfs_finalize(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+
+        r = identity_apply_limits(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        {
+                /* runc creates a missing cwd, as root, before it becomes the user. */
+                _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -EBADF;
+                r = root < 0 ? negative_errno() : rootfs_open_in_root(root, s->cwd, true, true, &cwd);
+                if (r < 0)
+                        stage_fail(ctx->sync_fd, r, "process.cwd: create %s", s->cwd);
+        }
+        r = identity_apply_user(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (r > 0)
+                (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
+        if (chdir(s->cwd) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
+        r = identity_find_executable(s, &executable, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = identity_apply_no_new_privileges(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+
+        /* Nothing of the host may reach the container: every fd above stdio closes at exec. */
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "close_range");
+
+        if (sync_send(ctx->sync_fd, SYNC_INIT_READY, 0) < 0)
+                _exit(1);
+        safe_close(ctx->sync_fd);
+
+        /* Blocks until `start` opens the other end. */
+        snprintf(fifo_path, sizeof fifo_path, "/proc/self/fd/%d", ctx->fifo_fd);
+        fifo = open(fifo_path, O_WRONLY | O_CLOEXEC);
+        if (fifo < 0) {
+                dprintf(STDERR_FILENO, "ocictl init: open exec.fifo: %m\n");
+                _exit(127);
+        }
+        if (write(fifo, "0", 1) != 1) {
+                dprintf(STDERR_FILENO, "ocictl init: write exec.fifo: %m\n");
+                _exit(127);
+        }
+        execve(executable, s->args, s->env ?: (char *[]) { NULL });
+        dprintf(STDERR_FILENO, "ocictl init: exec %s: %m\n", executable);
+        _exit(127);
+}
+
+static _noreturn_ void stage_child(StageContext *ctx) {
+        const NsexecConfig *c = ctx->config;
+        const Spec *s = c->spec;
+        int ns_fds[_NAMESPACE_MAX];
+        int unshare_flags = 0;
+        pid_t init;
+
+        (void) prctl(PR_SET_NAME, "ocictl:[1:CHILD]");
+        reset_signals();
+
+        /* Into the cgroup first, so the namespaces and init are accounted there and the cgroup
+         * namespace is rooted at the container's cgroup. */
+        for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
+                if (write(c->cgroup_procs_fds[i], "0", 1) != 1)
+                        stage_fail(ctx->sync_fd, negative_errno(), "join the container's cgroup");
+
+        /* Open every namespace path before joining any: joining the mount namespace changes
+         * what the later paths resolve to. */
+        for (NamespaceType t = 0; t < _NAMESPACE_MAX; t++) {
+                ns_fds[t] = -EBADF;
+                if (!s->namespaces[t].enabled)
+                        continue;
+                if (!s->namespaces[t].path) {
+                        unshare_flags |= namespace_type_to_clone_flag(t);
+                        continue;
+                }
+                ns_fds[t] = open(s->namespaces[t].path, O_RDONLY | O_CLOEXEC);
+                if (ns_fds[t] < 0)
+                        stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: open %s namespace %s",
+                                   namespace_type_to_string(t), s->namespaces[t].path);
+        }
+        for (NamespaceType t = 0; t < _NAMESPACE_MAX; t++)
+                if (ns_fds[t] >= 0) {
+                        if (setns(ns_fds[t], namespace_type_to_clone_flag(t)) < 0)
+                                stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: join %s namespace %s",
+                                           namespace_type_to_string(t), s->namespaces[t].path);
+                        safe_close(ns_fds[t]);
+                }
+        if (unshare_flags && unshare(unshare_flags) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: unshare");
+
+        /* A new pid namespace applies to our children only: init is the second clone. */
+        init = clone_stage(CLONE_PARENT);
+        if (init < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "clone init");
+        if (init == 0)
+                stage_init(ctx);
+        (void) sync_send(ctx->sync_fd, SYNC_INIT_PID, init);
+        _exit(0);
+}
+
+static int pidfd_open_checked(pid_t pid) {
+        int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* Waits until stage 1 has exited, so that the caller can reap it once we answer. */
+static void wait_exit(pid_t pid, int timeout_ms) {
+        _cleanup_close_ int fd = pidfd_open_checked(pid);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (fd >= 0)
+                (void) poll(&p, 1, timeout_ms);
+}
+
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
+        _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF;
+        pid_t stage1 = 0, init = 0;
+        SyncMessage msg;
+        int pair[2], r;
+
+        error[0] = 0;
+        if (mkfifoat(c->state_dir_fd, EXEC_FIFO_NAME, 0622) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "create exec.fifo: %s", strerror(-r));
+                return r;
+        }
+        fifo_fd = openat(c->state_dir_fd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (fifo_fd < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "open exec.fifo: %s", strerror(-r));
+                goto fail;
+        }
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "socketpair: %s", strerror(-r));
+                goto fail;
+        }
+        parent_end = pair[0];
+
+        stage1 = clone_stage(c->clone_parent ? CLONE_PARENT : 0);
+        if (stage1 < 0) {
+                r = negative_errno();
+                safe_close(pair[1]);
+                stage1 = 0;
+                snprintf(error, error_size, "clone stage 1: %s", strerror(-r));
+                goto fail;
+        }
+        if (stage1 == 0) {
+                StageContext ctx = { .config = c, .sync_fd = pair[1], .fifo_fd = fifo_fd };
+                safe_close(pair[0]);
+                stage_child(&ctx);
+        }
+        safe_close(pair[1]); /* so that we see EOF once every child is gone */
+
+        for (;;) {
+                r = sync_recv(parent_end, &msg);
+                if (r == -EPIPE) {
+                        snprintf(error, error_size, "container setup ended without a report");
+                        goto fail;
+                }
+                if (r < 0) {
+                        snprintf(error, error_size, "read from container setup: %s", strerror(-r));
+                        goto fail;
+                }
+                if (msg.type == SYNC_INIT_PID)
+                        init = msg.value;
+                else if (msg.type == SYNC_INIT_READY && init > 0)
+                        break;
+                else if (msg.type == SYNC_WARNING && c->warn)
+                        c->warn(msg.text);
+                else if (msg.type == SYNC_ERROR) {
+                        snprintf(error, error_size, "%s", msg.text);
+                        r = msg.value > 0 ? -msg.value : -EIO;
+                        goto fail;
+                } else {
+                        snprintf(error, error_size, "unexpected message %u from container setup", msg.type);
+                        r = -EBADMSG;
+                        goto fail;
+                }
+        }
+        wait_exit(stage1, 1000);
+        *ret_init_pid = init;
+        if (ret_stage1_pid)
+                *ret_stage1_pid = stage1;
+        return 0;
+
+fail:
+        if (init > 0)
+                (void) kill(init, SIGKILL);
+        if (stage1 > 0) {
+                (void) kill(stage1, SIGKILL);
+                wait_exit(stage1, 1000);
+        }
+        (void) unlinkat(c->state_dir_fd, EXEC_FIFO_NAME, 0);
+        return r;
+}
+
+int nsexec_kill(pid_t pid, uint64_t start_time, int sig) {
+        _cleanup_close_ int fd = pidfd_open_checked(pid);
+        uint64_t t;
+
+        if (fd < 0)
+                return fd;
+        /* The pidfd pins the process: checking the start time after opening it closes the race
+         * with pid reuse. */
+        if (process_get_start_time(pid, &t) < 0 || t != start_time)
+                return -ESRCH;
+        if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, size_t error_size) {
+        _cleanup_close_ int pidfd = -EBADF, fifo = -EBADF;
+        struct pollfd p[2];
+        uint64_t t;
+        char byte;
+        ssize_t n;
+
+        pidfd = pidfd_open_checked(pid);
+        if (pidfd < 0 || process_get_start_time(pid, &t) < 0 || t != start_time) {
+                snprintf(error, error_size, "container init is not running");
+                return -ESRCH;
+        }
+        /* Non-blocking: a plain open for reading would wait for a writer that may be dead. */
+        fifo = openat(state_dir_fd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+        if (fifo < 0) {
+                int r = negative_errno();
+                snprintf(error, error_size, "open exec.fifo: %s", strerror(-r));
+                return r;
+        }
+        p[0] = (struct pollfd) { .fd = fifo, .events = POLLIN };
+        p[1] = (struct pollfd) { .fd = pidfd, .events = POLLIN };
+        for (;;) {
+                if (poll(p, 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (p[0].revents & (POLLIN | POLLHUP))
+                        break;
+                if (p[1].revents & POLLIN) {
+                        snprintf(error, error_size, "container init exited before it was started");
+                        return -ESRCH;
+                }
+        }
+        n = read(fifo, &byte, 1);
+        if (n != 1) {
+                snprintf(error, error_size, "container init closed exec.fifo without starting");
+                return -EIO;
+        }
+        (void) unlinkat(state_dir_fd, EXEC_FIFO_NAME, 0);
+        return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "sync.h"
+
+int sync_send(int fd, SyncType type, int32_t value) {
+        SyncMessage m = { .type = type, .value = value };
+        ssize_t n = send(fd, &m, offsetof(SyncMessage, text), MSG_NOSIGNAL);
+        return n < 0 ? negative_errno() : 0;
+}
+
+int sync_send_text(int fd, SyncType type, const char *text) {
+        SyncMessage m = { .type = type };
+        int n = snprintf(m.text, sizeof m.text, "%s", text);
+        m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
+        return send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
+}
+
+int sync_recv(int fd, SyncMessage *ret) {
+        ssize_t n;
+
+        do
+                n = recv(fd, ret, sizeof *ret, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return negative_errno();
+        if (n == 0)
+                return -EPIPE; /* every child is gone without a word */
+        if ((size_t) n < offsetof(SyncMessage, text) || ret->length >= sizeof ret->text)
+                return -EBADMSG;
+        ret->text[ret->length] = 0;
+        return 0;
+}
+
+void stage_fail(int fd, int error, const char *fmt, ...) {
+        SyncMessage m = { .type = SYNC_ERROR, .value = error < 0 ? -error : error };
+        char what[NSEXEC_ERROR_MAX - 128];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        if (m.value != 0)
+                n = snprintf(m.text, sizeof m.text, "%s: %s", what, strerror(m.value));
+        else
+                n = snprintf(m.text, sizeof m.text, "%s", what);
+        m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
+        (void) send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL);
+        _exit(1);
+}

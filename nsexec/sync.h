@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The messages between stage 0 and its children, over one SOCK_SEQPACKET pair that stage 1 and
+ * init share. Every message is one fixed-size record; the sender of an error exits right after. */
+#pragma once
+
+#include <stdint.h>
+
+#include "macros.h"
+#include "nsexec.h"
+
+typedef enum SyncType {
+        SYNC_INIT_PID = 0x40,   /* stage 1 → 0: value is init's pid in our pid namespace */
+        SYNC_INIT_READY = 0x41, /* init → 0: set up, now blocking on exec.fifo */
+        SYNC_WARNING = 0x42,    /* init → 0: text for the log; setup goes on */
+        SYNC_ERROR = 0xFF,      /* any → 0: value is errno, text says what failed */
+} SyncType;
+
+typedef struct SyncMessage {
+        uint32_t type;
+        int32_t value;
+        uint32_t length;
+        char text[NSEXEC_ERROR_MAX];
+} SyncMessage;
+
+int sync_send(int fd, SyncType type, int32_t value);
+int sync_send_text(int fd, SyncType type, const char *text);
+int sync_recv(int fd, SyncMessage *ret);
+
+/* Sends SYNC_ERROR with "what: strerror(error)" and exits the stage: the one _exit() at a child's
+ * edge for everything that goes wrong. */
+_noreturn_ void stage_fail(int fd, int error, const char *fmt, ...) _printf_(3, 4);

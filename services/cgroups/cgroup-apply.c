@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cgroup-apply.h"
+#include "macros.h"
+
+/* runc's default device rules, appended after the spec's own (runc specconv: AllowedDevices). */
+static const SpecDevice default_devices[] = {
+        { true, 'c', -1, -1, "m" },  { true, 'b', -1, -1, "m" },   { true, 'c', 1, 3, "rwm" },
+        { true, 'c', 1, 8, "rwm" },  { true, 'c', 1, 7, "rwm" },   { true, 'c', 5, 0, "rwm" },
+        { true, 'c', 1, 5, "rwm" },  { true, 'c', 1, 9, "rwm" },   { true, 'c', 136, -1, "rwm" },
+        { true, 'c', 5, 2, "rwm" },  { true, 'c', 10, 200, "rwm" },
+};
+
+static int fail(CgroupError *err, int r, const char *fmt, ...) _printf_(3, 4);
+static int fail(CgroupError *err, int r, const char *fmt, ...) {
+        va_list ap;
+        if (err) {
+                va_start(ap, fmt);
+                vsnprintf(err->message, sizeof err->message, fmt, ap);
+                va_end(ap);
+        }
+        return r;
+}
+
+void cgroup_set_done(CgroupSet *s) {
+        for (size_t i = 0; i < s->n_entries; i++) {
+                free(s->entries[i].key);
+                free(s->entries[i].path);
+                free(s->entries[i].dir);
+                free(s->entries[i].created);
+        }
+        *s = (CgroupSet) {};
+}
+
+static bool path_has_dotdot(const char *p) {
+        while (*p) {
+                size_t n = strcspn(p, "/");
+                if (n == 2 && strneq(p, "..", 2))
+                        return true;
+                p += n;
+                p += strspn(p, "/");
+        }
+        return false;
+}
+
+/* Squashes "//" and drops a trailing "/", so that saved paths compare equal. */
+static void path_simplify(char *s) {
+        char *w = s;
+        for (char *r = s; *r; r++) {
+                if (*r == '/' && w > s && w[-1] == '/')
+                        continue;
+                *w++ = *r;
+        }
+        if (w > s + 1 && w[-1] == '/')
+                w--;
+        *w = 0;
+}
+
+int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, const char *id, char **ret) {
+        const char *rel = cgroups_path && *cgroups_path ? cgroups_path : id;
+        char *s;
+        int n;
+
+        if (path_has_dotdot(rel))
+                return -EINVAL;
+        if (rel[0] == '/')
+                n = asprintf(&s, "%s", rel);
+        else
+                n = asprintf(&s, "%s%s%s", h->own_path, streq(h->own_path, "/") ? "" : "/", rel);
+        if (n < 0)
+                return -ENOMEM;
+        path_simplify(s);
+        if (!*s || streq(s, "/")) {
+                free(s);
+                return -EINVAL; /* the root of a hierarchy is never a container's cgroup */
+        }
+        *ret = s;
+        return 0;
+}
+
+/* mkdir -p; remembers the first directory it had to make, for rollback. */
+static int mkdir_parents(const char *dir, size_t base_len, char **ret_created) {
+        _cleanup_free_ char *p = strdup(dir);
+        char *created = NULL;
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + base_len;; s++) {
+                if (*s != '/' && *s != 0)
+                        continue;
+                char c = *s;
+                *s = 0;
+                if (s > p + base_len) {
+                        if (mkdir(p, 0755) == 0) {
+                                if (!created && !(created = strdup(p)))
+                                        return -ENOMEM;
+                        } else if (errno != EEXIST) {
+                                int r = negative_errno();
+                                free(created);
+                                return r;
+                        }
+                }
+                *s = c;
+                if (!c)
+                        break;
+        }
+        *ret_created = created;
+        return 0;
+}
+
+static int write_file(const char *dir, const char *file, const char *value) {
+        char path[4400];
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(value);
+
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        if (write(fd, value, n) != (ssize_t) n)
+                return negative_errno();
+        return 0;
+}
+
+static int read_file(const char *dir, const char *file, char *buf, size_t size) {
+        char path[4400];
+        _cleanup_close_ int fd = -EBADF;
+        ssize_t n;
+
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        n = read(fd, buf, size - 1);
+        if (n < 0)
+                return negative_errno();
+        buf[n] = 0;
+        return (int) n;
+}
+
+/* A new v1 cpuset starts with no cpus and no mems, and refuses tasks until they are set: copy
+ * them down from the parent, as the kernel's clone_children would. */
+static int cpuset_inherit(const char *dir, size_t base_len) {
+        _cleanup_free_ char *p = strdup(dir);
+        char buf[4096], parent[4096];
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + base_len + 1;; s++) {
+                if (*s != '/' && *s != 0)
+                        continue;
+                char c = *s;
+                *s = 0;
+                snprintf(parent, sizeof parent, "%s", p);
+                *strrchr(parent, '/') = 0;
+                for (const char *f = "cpuset.cpus"; f; f = streq(f, "cpuset.cpus") ? "cpuset.mems" : NULL) {
+                        if (read_file(p, f, buf, sizeof buf) > 1)
+                                continue;
+                        if (read_file(parent, f, buf, sizeof buf) < 0)
+                                return negative_errno();
+                        (void) write_file(p, f, buf);
+                }
+                *s = c;
+                if (!c)
+                        break;
+        }
+        return 0;
+}
+
+static CgroupEntry *find_entry(const CgroupSet *s, const CgroupHierarchy *h) {
+        for (size_t i = 0; h && i < s->n_entries; i++)
+                if (s->entries[i].v2 == h->v2 && streq(s->entries[i].key, h->key))
+                        return (CgroupEntry *) &s->entries[i];
+        return NULL;
+}
+
+/* On v2 a controller works in a child only when every ancestor lists it in subtree_control. */
+static int v2_enable_controller(const CgroupHierarchy *h, const CgroupEntry *e, const char *controller) {
+        _cleanup_free_ char *p = strdup(e->dir);
+        char value[64];
+        size_t base = strlen(h->mountpoint);
+
+        if (!p)
+                return -ENOMEM;
+        snprintf(value, sizeof value, "+%s", controller);
+        for (char *s = p + base;; s++) {
+                if (*s != '/' && *s != 0)
+                        continue;
+                if (*s == 0)
+                        break; /* the leaf itself needs no subtree_control */
+                *s = 0;
+                int r = write_file(p, "cgroup.subtree_control", value);
+                *s = '/';
+                if (r < 0 && r != -EBUSY)
+                        return r;
+        }
+        return 0;
+}
+
+void cgroup_format_limit(int64_t v, char *buf, size_t size) {
+        if (v < 0)
+                snprintf(buf, size, "max");
+        else
+                snprintf(buf, size, "%" PRIi64, v);
+}
+
+void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
+        char major[24] = "*", minor[24] = "*";
+        if (d->major >= 0)
+                snprintf(major, sizeof major, "%" PRIi64, d->major);
+        if (d->minor >= 0)
+                snprintf(minor, sizeof minor, "%" PRIi64, d->minor);
+        snprintf(buf, size, "%c %s:%s %s", d->type, major, minor, d->access);
+}
+
+static int apply_limit(const CgroupLayout *l, const CgroupSet *s, const char *controller, const char *field,
+                       const char *v1_file, const char *v2_file, int64_t value, CgroupError *err) {
+        const CgroupHierarchy *h = cgroup_layout_find(l, controller);
+        const CgroupEntry *e = find_entry(s, h);
+        char buf[32];
+        int r;
+
+        if (!e)
+                return fail(err, -EOPNOTSUPP, "%s: the host has no %s cgroup controller", field, controller);
+        if (e->v2 && (r = v2_enable_controller(h, e, controller)) < 0)
+                return fail(err, r, "%s: cannot enable the %s controller: %s", field, controller, strerror(-r));
+        if (e->v2 || value >= 0)
+                cgroup_format_limit(value, buf, sizeof buf);
+        else
+                snprintf(buf, sizeof buf, "%s", streq(controller, "pids") ? "max" : "-1");
+        r = write_file(e->dir, e->v2 ? v2_file : v1_file, buf);
+        if (r < 0)
+                return fail(err, r, "%s: cannot write %s to %s/%s: %s", field, buf, e->dir,
+                            e->v2 ? v2_file : v1_file, strerror(-r));
+        return 0;
+}
+
+static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err) {
+        const CgroupHierarchy *h = cgroup_layout_find(l, "devices");
+        const CgroupEntry *e = find_entry(s, h);
+        char rule[96];
+        int r;
+
+        if (!e) {
+                /* v2 has no devices controller file: it needs an eBPF program (not built yet). */
+                return fail(err, -EOPNOTSUPP,
+                            "linux.resources.devices: not supported yet on this host (no v1 devices controller; "
+                            "the cgroup v2 eBPF device filter is not implemented yet)");
+        }
+        for (size_t i = 0; i < res->n_devices + ELEMENTSOF(default_devices); i++) {
+                const SpecDevice *d = i < res->n_devices ? &res->devices[i] : &default_devices[i - res->n_devices];
+                cgroup_format_device_rule(d, rule, sizeof rule);
+                if (d->type == 'a')
+                        snprintf(rule, sizeof rule, "a");
+                r = write_file(e->dir, d->allow ? "devices.allow" : "devices.deny", rule);
+                if (r < 0) {
+                        if (i < res->n_devices)
+                                return fail(err, r, "linux.resources.devices[%zu]: cannot apply \"%s\": %s", i, rule,
+                                            strerror(-r));
+                        return fail(err, r, "default device rule \"%s\": %s", rule, strerror(-r));
+                }
+        }
+        return 0;
+}
+
+int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err) {
+        int r;
+
+        if (res->memory_limit >= 0) {
+                r = apply_limit(l, s, "memory", "linux.resources.memory.limit", "memory.limit_in_bytes",
+                                "memory.max", res->memory_limit, err);
+                if (r < 0)
+                        return r;
+        }
+        if (res->pids_limit != 0) {
+                r = apply_limit(l, s, "pids", "linux.resources.pids.limit", "pids.max", "pids.max", res->pids_limit,
+                                err);
+                if (r < 0)
+                        return r;
+        }
+        if (res->n_devices > 0) {
+                r = apply_devices(l, s, res, err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
+                  CgroupSet *ret, CgroupError *err) {
+        CgroupSet s = {};
+        int r = 0;
+
+        for (size_t i = 0; i < l->n_hierarchies; i++) {
+                const CgroupHierarchy *h = &l->hierarchies[i];
+                CgroupEntry *e = &s.entries[s.n_entries];
+
+                *e = (CgroupEntry) { .key = strdup(h->key), .v2 = h->v2 };
+                if (!e->key) {
+                        r = -ENOMEM;
+                        break;
+                }
+                s.n_entries++;
+                r = cgroup_resolve_path(h, cgroups_path, id, &e->path);
+                if (r < 0) {
+                        fail(err, r, "linux.cgroupsPath: \"%s\" is not a usable cgroup path", strna(cgroups_path));
+                        break;
+                }
+                if (asprintf(&e->dir, "%s%s", h->mountpoint, e->path) < 0) {
+                        e->dir = NULL;
+                        r = -ENOMEM;
+                        break;
+                }
+                r = mkdir_parents(e->dir, strlen(h->mountpoint), &e->created);
+                if (r < 0) {
+                        fail(err, r, "cannot create cgroup %s: %s", e->dir, strerror(-r));
+                        break;
+                }
+                if (!h->v2 && cgroup_hierarchy_has_controller(h, "cpuset")) {
+                        r = cpuset_inherit(e->dir, strlen(h->mountpoint));
+                        if (r < 0) {
+                                fail(err, r, "cannot set up cpuset cgroup %s: %s", e->dir, strerror(-r));
+                                break;
+                        }
+                }
+        }
+        if (r >= 0)
+                r = cgroup_apply(l, &s, res, err);
+        if (r < 0) {
+                (void) cgroup_destroy(&s, true, NULL);
+                cgroup_set_done(&s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds) {
+        char path[4400];
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->n_entries; i++) {
+                snprintf(path, sizeof path, "%s/cgroup.procs", s->entries[i].dir);
+                fds[n] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (fds[n] < 0) {
+                        int r = negative_errno();
+                        while (n > 0)
+                                safe_close(fds[--n]);
+                        return r;
+                }
+                n++;
+        }
+        *n_fds = n;
+        return 0;
+}
+
+/* Sends sig to every pid listed; returns how many there were. */
+static int kill_listed(const char *dir, int sig) {
+        char buf[65536];
+        int n = 0;
+
+        if (read_file(dir, "cgroup.procs", buf, sizeof buf) <= 0)
+                return 0;
+        for (char *save = NULL, *w = strtok_r(buf, "\n", &save); w; w = strtok_r(NULL, "\n", &save)) {
+                pid_t pid = atoi(w);
+                if (pid > 0 && kill(pid, sig) >= 0)
+                        n++;
+        }
+        return n;
+}
+
+static void kill_all(const CgroupSet *s) {
+        const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+        for (size_t i = 0; i < s->n_entries; i++)
+                if (s->entries[i].v2)
+                        (void) write_file(s->entries[i].dir, "cgroup.kill", "1");
+        /* v1 (and v2 kernels before 5.14): kill what is listed until nothing is left; a task
+         * forking meanwhile shows up in the next round. Bounded: 5 s. */
+        for (int round = 0; round < 500; round++) {
+                int n = 0;
+                for (size_t i = 0; i < s->n_entries; i++)
+                        n += kill_listed(s->entries[i].dir, SIGKILL);
+                if (n == 0)
+                        return;
+                nanosleep(&tick, NULL);
+        }
+}
+
+int cgroup_signal(const CgroupSet *s, int sig) {
+        /* Every hierarchy lists the same processes: the first one that has a list will do. */
+        for (size_t i = 0; i < s->n_entries; i++) {
+                char buf[16];
+                if (read_file(s->entries[i].dir, "cgroup.procs", buf, sizeof buf) >= 0)
+                        return kill_listed(s->entries[i].dir, sig);
+        }
+        return -ENOENT;
+}
+
+static int remove_dir(const char *dir) {
+        const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+        /* Killed tasks leave their cgroup only when they have finished exiting: retry EBUSY. */
+        for (int i = 0; i < 300; i++) {
+                if (rmdir(dir) >= 0 || errno == ENOENT)
+                        return 0;
+                if (errno != EBUSY)
+                        return negative_errno();
+                nanosleep(&tick, NULL);
+        }
+        return -EBUSY;
+}
+
+int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err) {
+        int ret = 0;
+
+        kill_all(s);
+        for (size_t i = 0; i < s->n_entries; i++) {
+                const CgroupEntry *e = &s->entries[i];
+                int r;
+
+                if (!e->dir)
+                        continue;
+                r = remove_dir(e->dir);
+                if (r < 0 && ret >= 0)
+                        ret = fail(err, r, "cannot remove cgroup %s: %s", e->dir, strerror(-r));
+                if (r < 0 || !rollback || !e->created)
+                        continue;
+                /* Walk up to the first directory we made ourselves. */
+                _cleanup_free_ char *p = strdup(e->dir);
+                while (p && strlen(p) > strlen(e->created)) {
+                        *strrchr(p, '/') = 0;
+                        (void) rmdir(p);
+                }
+        }
+        return ret;
+}
+
+int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, size_t n, CgroupSet *ret) {
+        CgroupSet s = {};
+
+        for (size_t i = 0; i < n; i++) {
+                const CgroupHierarchy *h = NULL;
+                for (size_t j = 0; j < l->n_hierarchies && !h; j++)
+                        if (streq(l->hierarchies[j].key, keys[i]))
+                                h = &l->hierarchies[j];
+                if (!h || paths[i][0] != '/' || path_has_dotdot(paths[i]) || streq(paths[i], "/")) {
+                        cgroup_set_done(&s);
+                        return -EINVAL;
+                }
+                CgroupEntry *e = &s.entries[s.n_entries++];
+                *e = (CgroupEntry) { .key = strdup(keys[i]), .v2 = h->v2, .path = strdup(paths[i]) };
+                if (!e->key || !e->path || asprintf(&e->dir, "%s%s", h->mountpoint, paths[i]) < 0) {
+                        e->dir = NULL;
+                        cgroup_set_done(&s);
+                        return -ENOMEM;
+                }
+        }
+        *ret = s;
+        return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Creating a container's cgroup in every hierarchy, writing its limits, handing out
+ * cgroup.procs descriptors, and removing it with whatever is still inside. */
+#pragma once
+
+#include "cgroup-layout.h"
+#include "spec.h"
+
+typedef struct CgroupEntry {
+        char *key;     /* hierarchy key, as CgroupHierarchy.key */
+        bool v2;
+        char *path;    /* inside the hierarchy: "/ocictl/abc" */
+        char *dir;     /* on disk: mountpoint + path */
+        char *created; /* the topmost directory we created, for rollback; NULL if it existed */
+} CgroupEntry;
+
+typedef struct CgroupSet {
+        CgroupEntry entries[CGROUP_HIERARCHIES_MAX];
+        size_t n_entries;
+} CgroupSet;
+
+/* Errors carry a message that names the spec field; library code does not log. */
+typedef struct CgroupError {
+        char message[512];
+} CgroupError;
+
+void cgroup_set_done(CgroupSet *s);
+
+/* Where cgroupsPath puts the container in one hierarchy: an absolute path as it is; a relative
+ * one (or none: the container id) below our own cgroup, as runc does. Refuses "..". */
+int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, const char *id, char **ret);
+
+/* Makes the directories (every hierarchy) and writes the limits; on failure removes what it made. */
+int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
+                  CgroupSet *ret, CgroupError *err);
+int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err);
+
+/* cgroup.procs of every entry, opened for writing: writing "0" moves the writer in. */
+int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds);
+
+/* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
+ * directories; with rollback also the parents that cgroup_create() made. */
+int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err);
+
+/* Sends sig to every process in the cgroup (kill --all); returns how many. */
+int cgroup_signal(const CgroupSet *s, int sig);
+
+/* Rebuilds a set from (key, path) pairs saved by the registry, checking that each names a real
+ * hierarchy and a path without "..". */
+int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, size_t n, CgroupSet *ret);
+
+/* File writes for the unit tests: the value written for a resource, e.g. "max" or "1048576". */
+void cgroup_format_limit(int64_t v, char *buf, size_t size);
+/* "c 1:3 rwm", "a *:* rwm" */
+void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size);

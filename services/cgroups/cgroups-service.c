@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.ocictl.Cgroups1: creates, configures and removes containers' cgroups. It hands out
+ * cgroup.procs descriptors rather than paths, so the spawner can put a process in the cgroup
+ * without write access to the cgroup tree. */
+#include "bus-errors.h"
+#include "cgroup-apply.h"
+#include "log.h"
+#include "services.h"
+#include "spec-bus.h"
+
+static CgroupLayout layout;
+
+static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
+        int r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < set->n_entries; i++)
+                r = sd_bus_message_append(reply, "(ss)", set->entries[i].key, set->entries[i].path);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
+ * was validated by the spec parser and is checked again here (no "..", never a root). */
+static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        SpecResources res = { .memory_limit = -1 };
+        const char *id, *path;
+        CgroupError err = {};
+        int fds[CGROUP_HIERARCHIES_MAX];
+        size_t n_fds = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "ss", &id, &path);
+        if (r < 0)
+                return r;
+        r = spec_bus_read_resources(m, &res);
+        if (r < 0) {
+                free(res.devices);
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
+        }
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                goto finish;
+
+        r = cgroup_create(&layout, path, id, &res, &set, &err);
+        if (r < 0) {
+                r = sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC,
+                                      "%s", err.message[0] ? err.message : strerror(-r));
+                goto finish;
+        }
+        r = cgroup_open_procs(&set, fds, &n_fds);
+        if (r < 0) {
+                (void) cgroup_destroy(&set, true, NULL);
+                r = sd_bus_error_set_errnof(error, -r, "cannot open cgroup.procs: %m");
+                goto finish;
+        }
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = append_paths(reply, &set);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "h");
+        for (size_t i = 0; r >= 0 && i < n_fds; i++)
+                r = sd_bus_message_append(reply, "h", fds[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r >= 0)
+                r = sd_bus_send(NULL, reply, NULL);
+        for (size_t i = 0; i < n_fds; i++)
+                safe_close(fds[i]);
+        if (r < 0)
+                (void) cgroup_destroy(&set, true, NULL);
+        else
+                log_debug("Created cgroup %s for %s", set.entries[0].path, id);
+finish:
+        free(res.devices);
+        return r;
+}
+
+/* Reads the (hierarchy, path) pairs the registry saved and checks them: real hierarchies,
+ * paths without "..", never a hierarchy's root. */
+static int read_set(sd_bus_message *m, CgroupSet *ret, sd_bus_error *error) {
+        char *keys[CGROUP_HIERARCHIES_MAX], *paths[CGROUP_HIERARCHIES_MAX];
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "(ss)");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "(ss)", &keys[n], &paths[n])) > 0)
+                if (++n >= CGROUP_HIERARCHIES_MAX)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "too many cgroup paths");
+        if (r < 0)
+                return r;
+        r = sd_bus_message_exit_container(m);
+        if (r < 0)
+                return r;
+        r = cgroup_set_from_paths(&layout, keys, paths, n, ret);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "not a container cgroup of this host");
+        return 0;
+}
+
+/* Root only: signals every process in a container's cgroup (kill --all). */
+static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        int sig, r;
+
+        r = read_set(m, &set, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "i", &sig);
+        if (r >= 0)
+                r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = cgroup_signal(&set, sig);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot signal the container's cgroup: %m");
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Root only: kills what is left in the cgroup and removes it. */
+static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        CgroupError err = {};
+        int r;
+
+        r = read_set(m, &set, error);
+        if (r >= 0)
+                r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = cgroup_destroy(&set, false, &err);
+        if (r < 0)
+                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "%s", err.message);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static int property_get_layout(sd_bus *bus, const char *path, const char *interface, const char *property,
+                               sd_bus_message *reply, void *userdata, sd_bus_error *error) {
+        return sd_bus_message_append(reply, "s", cgroup_layout_type_to_string(layout.type));
+}
+
+static const sd_bus_vtable cgroups_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_PROPERTY("Layout", "s", property_get_layout, 0, SD_BUS_VTABLE_PROPERTY_CONST),
+        SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
+                                SD_BUS_RESULT("a(ss)", paths, "ah", procs), method_create, 0),
+        SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
+        SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("a(ss)", paths), SD_BUS_NO_RESULT, method_remove, 0),
+        SD_BUS_VTABLE_END,
+};
+
+int main(void) {
+        const ServiceDefinition def = { .id = SERVICE_CGROUPS, .vtable = cgroups_vtable };
+        int r = cgroup_layout_detect(&layout);
+        if (r < 0) {
+                log_setup_from_env("ocictl-cgroups");
+                log_error_errno(r, "Failed to find the cgroup hierarchies: %m");
+                return 1;
+        }
+        r = service_run(&def);
+        cgroup_layout_done(&layout);
+        return r;
+}

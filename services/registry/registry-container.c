@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "macros.h"
+#include "process-util.h"
+#include "registry-container.h"
+
+const char *container_status_to_string(ContainerStatus s) {
+        static const char *const table[_CONTAINER_STATUS_MAX] = {
+                [CONTAINER_CREATING] = "creating",
+                [CONTAINER_CREATED] = "created",
+                [CONTAINER_RUNNING] = "running",
+                [CONTAINER_STOPPED] = "stopped",
+        };
+        return table[s];
+}
+
+int registry_open_root(const char *root, int *ret_fd) {
+        _cleanup_free_ char *p = strdup(root);
+        int fd;
+
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++) {
+                if (*s != '/' && *s != 0)
+                        continue;
+                char c = *s;
+                *s = 0;
+                if (mkdir(p, 0700) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *s = c;
+                if (!c)
+                        break;
+        }
+        fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
+static int lock_fd(int fd, int op) {
+        while (flock(fd, op) < 0)
+                if (errno != EINTR)
+                        return negative_errno();
+        return 0;
+}
+
+int container_dir_create(int root_fd, const char *id, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (mkdirat(root_fd, id, 0711) < 0)
+                return negative_errno();
+        fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        r = lock_fd(fd, LOCK_EX);
+        if (r < 0)
+                return r;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int container_dir_open(int root_fd, const char *id, int lock, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        int r;
+
+        fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ENOTDIR || errno == ELOOP ? -ENOENT : negative_errno();
+        r = lock_fd(fd, lock);
+        if (r < 0)
+                return r;
+        /* A delete may have removed the folder while we waited for the lock. */
+        if (fstat(fd, &st) < 0 || st.st_nlink == 0)
+                return -ENOENT;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int container_dir_remove(int root_fd, const char *id, int dir_fd) {
+        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO };
+        for (size_t i = 0; i < ELEMENTSOF(files); i++)
+                if (unlinkat(dir_fd, files[i], 0) < 0 && errno != ENOENT)
+                        return negative_errno();
+        if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return negative_errno();
+        return 0;
+}
+
+ContainerStatus container_status(int dir_fd, const ContainerState *s) {
+        if (s->pid <= 0)
+                return CONTAINER_CREATING;
+        if (!process_is_same_and_alive(s->pid, s->start_time))
+                return CONTAINER_STOPPED;
+        if (faccessat(dir_fd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                return CONTAINER_CREATED;
+        return CONTAINER_RUNNING;
+}

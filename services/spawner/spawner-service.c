@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.ocictl.Spawner1: runs the staged clone (nsexec/), releases init through exec.fifo, signals
+ * containers by pidfd. In bus mode the containers are our children: we reap them, keep their
+ * exit status for Wait() and announce it with the Exited signal. */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "bus-errors.h"
+#include "log.h"
+#include "nsexec.h"
+#include "process-util.h"
+#include "services.h"
+#include "spec-bus.h"
+
+#define EXITED_MAX 1024 /* statuses kept for late Wait() calls; the oldest go first */
+#define WAITERS_MAX 1024
+
+typedef struct Exited {
+        pid_t pid;
+        int status;
+} Exited;
+
+typedef struct Waiter {
+        pid_t pid;
+        sd_bus_message *call;
+} Waiter;
+
+static Exited exited[EXITED_MAX];
+static size_t n_exited, next_exited;
+static Waiter waiters[WAITERS_MAX];
+static sd_bus *service_bus;
+
+/* The shell's convention, which runc's `run` follows: the code, or 128 + the signal. */
+static int exit_status(const siginfo_t *si) {
+        return si->si_code == CLD_EXITED ? si->si_status : 128 + si->si_status;
+}
+
+static int read_fd_array(sd_bus_message *m, int *fds, size_t max, size_t *ret_n) {
+        size_t n = 0;
+        int r = sd_bus_message_enter_container(m, 'a', "h");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_read(m, "h", &fds[n])) > 0)
+                if (++n >= max)
+                        return -E2BIG;
+        if (r < 0)
+                return r;
+        *ret_n = n;
+        return sd_bus_message_exit_container(m);
+}
+
+static void log_setup_warning(const char *text) {
+        log_warning("%s", text);
+}
+
+/* Root only: it creates namespaces and mounts. Every argument comes from the registry, which
+ * got the spec from the sandboxed parser; nsexec resolves every path inside the rootfs. */
+static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(spec_done) Spec spec;
+        const char *id, *bundle, *rootfs;
+        int state_dir_fd, cgroup_fds[64], stdio[3];
+        char err[NSEXEC_ERROR_MAX];
+        size_t n_cgroup_fds = 0;
+        pid_t pid;
+        uint64_t start_time;
+        int r;
+
+        spec_init(&spec);
+        r = sd_bus_message_read(m, "sss", &id, &bundle, &rootfs);
+        if (r < 0)
+                return r;
+        r = spec_bus_read(m, &spec);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "spec: %s", strerror(-r));
+        r = sd_bus_message_read(m, "h", &state_dir_fd);
+        if (r < 0)
+                return r;
+        r = read_fd_array(m, cgroup_fds, ELEMENTSOF(cgroup_fds), &n_cgroup_fds);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        if (rootfs[0] != '/' || !spec.args || !spec.args[0])
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "rootfs must be absolute and args set");
+
+        const NsexecConfig config = {
+                .spec = &spec,
+                .bundle = bundle,
+                .rootfs = rootfs,
+                .state_dir_fd = state_dir_fd,
+                .cgroup_procs_fds = cgroup_fds,
+                .n_cgroup_procs_fds = n_cgroup_fds,
+                .stdio = { stdio[0], stdio[1], stdio[2] },
+                .clone_parent = service_is_direct(),
+                .no_pivot = getenv("OCICTL_NO_PIVOT") != NULL,
+                .warn = log_setup_warning,
+        };
+        r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
+        if (r < 0) {
+                log_debug("Container %s failed to start: %s", id, err);
+                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);
+        }
+        r = process_get_start_time(pid, &start_time);
+        if (r < 0) {
+                (void) kill(pid, SIGKILL);
+                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "container init died during setup");
+        }
+        log_debug("Container %s: init is pid %d", id, (int) pid);
+        return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
+}
+
+/* Root only: releases a created container. */
+static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        char err[NSEXEC_ERROR_MAX];
+        uint32_t pid;
+        uint64_t start_time;
+        int state_dir_fd, r;
+
+        r = sd_bus_message_read(m, "hut", &state_dir_fd, &pid, &start_time);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = nsexec_start(state_dir_fd, (pid_t) pid, start_time, err, sizeof err);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s", err);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Root only: signals the process started at start_time, never a recycled pid. */
+static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        uint32_t pid;
+        uint64_t start_time;
+        int sig, r;
+
+        r = sd_bus_message_read(m, "uti", &pid, &start_time, &sig);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        if (sig <= 0 || sig > SIGRTMAX)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "invalid signal %d", sig);
+        r = nsexec_kill((pid_t) pid, start_time, sig);
+        if (r == -ESRCH)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container not running");
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "kill %u: %m", pid);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+static const Exited *find_exited(pid_t pid) {
+        for (size_t i = 0; i < n_exited; i++)
+                if (exited[i].pid == pid)
+                        return &exited[i];
+        return NULL;
+}
+
+/* Root only. Answers once the container's init (our child in bus mode) has exited. */
+static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const Exited *e;
+        uint32_t pid;
+        int r;
+
+        r = sd_bus_message_read(m, "u", &pid);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        if (service_is_direct())
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
+                                         "in direct mode the container is the caller's child: wait for it there");
+        e = find_exited((pid_t) pid);
+        if (e)
+                return sd_bus_reply_method_return(m, "i", e->status);
+        for (size_t i = 0; i < WAITERS_MAX; i++)
+                if (!waiters[i].call) {
+                        waiters[i] = (Waiter) { (pid_t) pid, sd_bus_message_ref(m) };
+                        return 1; /* answered from on_sigchld() */
+                }
+        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "too many waiters");
+}
+
+static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        for (;;) {
+                siginfo_t info = {};
+                if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0)
+                        break;
+                int status = exit_status(&info);
+                exited[next_exited] = (Exited) { info.si_pid, status };
+                next_exited = (next_exited + 1) % EXITED_MAX;
+                if (n_exited < EXITED_MAX)
+                        n_exited++;
+                for (size_t i = 0; i < WAITERS_MAX; i++)
+                        if (waiters[i].call && waiters[i].pid == info.si_pid) {
+                                (void) sd_bus_reply_method_return(waiters[i].call, "i", status);
+                                waiters[i].call = sd_bus_message_unref(waiters[i].call);
+                        }
+                (void) sd_bus_emit_signal(service_bus, service_table[SERVICE_SPAWNER].object_path,
+                                          service_table[SERVICE_SPAWNER].bus_name, "Exited", "ui",
+                                          (uint32_t) info.si_pid, status);
+        }
+        return 0;
+}
+
+static const sd_bus_vtable spawner_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Spawn",
+                                SD_BUS_ARGS("s", id, "s", bundle, "s", rootfs, "a{sv}", spec, "h", state_dir,
+                                            "ah", cgroup_procs, "h", stdin, "h", stdout, "h", stderr),
+                                SD_BUS_RESULT("u", pid, "t", start_time), method_spawn, 0),
+        SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("h", state_dir, "u", pid, "t", start_time), SD_BUS_NO_RESULT,
+                                method_start, 0),
+        SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("u", pid, "t", start_time, "i", signal), SD_BUS_NO_RESULT,
+                                method_kill, 0),
+        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_ARGS("u", pid), SD_BUS_RESULT("i", status), method_wait, 0),
+        SD_BUS_SIGNAL_WITH_ARGS("Exited", SD_BUS_ARGS("u", pid, "i", status), 0),
+        SD_BUS_VTABLE_END,
+};
+
+static int setup(sd_bus *bus, sd_event *event, void *userdata) {
+        sigset_t mask;
+        int r;
+
+        service_bus = bus;
+        if (service_is_direct())
+                return 0; /* our children are the caller's (CLONE_PARENT): nothing to reap */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        r = sd_event_add_signal(event, NULL, SIGCHLD, on_sigchld, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch SIGCHLD: %m");
+        return 0;
+}
+
+int main(void) {
+        const ServiceDefinition def = { .id = SERVICE_SPAWNER, .vtable = spawner_vtable, .setup = setup };
+        return service_run(&def);
+}

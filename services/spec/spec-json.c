@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <json-glib/json-glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "spec-json.h"
+
+typedef struct Parser {
+        Spec *spec;
+        char *error;
+} Parser;
+
+static int fail(Parser *p, const char *path, const char *fmt, ...) _printf_(3, 4);
+static int fail(Parser *p, const char *path, const char *fmt, ...) {
+        char msg[1024];
+        va_list ap;
+
+        if (p->error) /* keep the first error: it is the cause */
+                return -EINVAL;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        if (asprintf(&p->error, "%s%s%s", path ?: "", path && *path ? ": " : "", msg) < 0)
+                p->error = NULL;
+        return -EINVAL;
+}
+
+static const char *node_type_name(JsonNode *n) {
+        if (JSON_NODE_HOLDS_NULL(n))
+                return "null";
+        if (JSON_NODE_HOLDS_OBJECT(n))
+                return "an object";
+        if (JSON_NODE_HOLDS_ARRAY(n))
+                return "an array";
+        switch (json_node_get_value_type(n)) {
+        case G_TYPE_STRING:
+                return "a string";
+        case G_TYPE_BOOLEAN:
+                return "a boolean";
+        case G_TYPE_INT64:
+                return "an integer";
+        default:
+                return "a number";
+        }
+}
+
+static char *join(const char *path, const char *name) {
+        char *s;
+        if (asprintf(&s, "%s%s%s", path, *path ? "." : "", name) < 0)
+                return NULL;
+        return s;
+}
+
+static char *join_index(const char *path, size_t i) {
+        char *s;
+        if (asprintf(&s, "%s[%zu]", path, i) < 0)
+                return NULL;
+        return s;
+}
+
+/* A member that is absent or null counts as not given. */
+static JsonNode *member(JsonObject *o, const char *name) {
+        JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+        return n && !JSON_NODE_HOLDS_NULL(n) ? n : NULL;
+}
+
+static int want_object(Parser *p, JsonNode *n, const char *path, JsonObject **ret) {
+        if (!JSON_NODE_HOLDS_OBJECT(n))
+                return fail(p, path, "expected an object, got %s", node_type_name(n));
+        *ret = json_node_get_object(n);
+        return 0;
+}
+
+static int want_array(Parser *p, JsonNode *n, const char *path, JsonArray **ret) {
+        if (!JSON_NODE_HOLDS_ARRAY(n))
+                return fail(p, path, "expected an array, got %s", node_type_name(n));
+        if (json_array_get_length(json_node_get_array(n)) > SPEC_MAX_STRINGS)
+                return fail(p, path, "more than %d entries", SPEC_MAX_STRINGS);
+        *ret = json_node_get_array(n);
+        return 0;
+}
+
+static int want_string(Parser *p, JsonNode *n, const char *path, char **ret) {
+        const char *s;
+        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+                return fail(p, path, "expected a string, got %s", node_type_name(n));
+        s = json_node_get_string(n);
+        if (strlen(s) > SPEC_MAX_STRING_LENGTH)
+                return fail(p, path, "longer than %d bytes", SPEC_MAX_STRING_LENGTH);
+        free(*ret);
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int want_bool(Parser *p, JsonNode *n, const char *path, bool *ret) {
+        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
+                return fail(p, path, "expected a boolean, got %s", node_type_name(n));
+        *ret = json_node_get_boolean(n);
+        return 0;
+}
+
+static int want_int(Parser *p, JsonNode *n, const char *path, int64_t min, int64_t max, int64_t *ret) {
+        int64_t v;
+        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+                return fail(p, path, "expected an integer, got %s", node_type_name(n));
+        v = json_node_get_int(n);
+        if (v < min || v > max)
+                return fail(p, path, "%" G_GINT64_FORMAT " is out of range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+                            v, min, max);
+        *ret = v;
+        return 0;
+}
+
+/* Rlimits are uint64 and 2^64-1 means unlimited: JSON parsers turn that into a double. */
+static int want_uint64(Parser *p, JsonNode *n, const char *path, uint64_t *ret) {
+        if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64) {
+                int64_t v = json_node_get_int(n);
+                if (v < 0)
+                        return fail(p, path, "must not be negative");
+                *ret = (uint64_t) v;
+                return 0;
+        }
+        if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_DOUBLE) {
+                double d = json_node_get_double(n);
+                if (d >= 18446744073709551615.0 && d < 18446744073709551617.0 * 1.0000001) {
+                        *ret = UINT64_MAX;
+                        return 0;
+                }
+                if (d >= 0 && d < 18446744073709551615.0 && d == (double) (uint64_t) d) {
+                        *ret = (uint64_t) d;
+                        return 0;
+                }
+        }
+        return fail(p, path, "expected an unsigned integer, got %s", node_type_name(n));
+}
+
+static int want_strv(Parser *p, JsonNode *n, const char *path, char ***ret) {
+        JsonArray *a;
+        char **l;
+        guint len;
+        int r;
+
+        r = want_array(p, n, path, &a);
+        if (r < 0)
+                return r;
+        len = json_array_get_length(a);
+        l = calloc(len + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *ipath = join_index(path, i);
+                r = want_string(p, json_array_get_element(a, i), ipath, &l[i]);
+                if (r < 0) {
+                        strv_free(l);
+                        return r;
+                }
+        }
+        strv_free(*ret);
+        *ret = l;
+        return 0;
+}
+
+static int refuse_unsupported(Parser *p, JsonObject *o, const char *path, const char *const *names) {
+        for (; *names; names++) {
+                JsonNode *n = member(o, *names);
+                _cleanup_free_ char *fpath = NULL;
+
+                if (!n)
+                        continue;
+                /* An empty list or object asks for nothing: accept it. */
+                if (JSON_NODE_HOLDS_ARRAY(n) && json_array_get_length(json_node_get_array(n)) == 0)
+                        continue;
+                if (JSON_NODE_HOLDS_OBJECT(n) && json_object_get_size(json_node_get_object(n)) == 0)
+                        continue;
+                fpath = join(path, *names);
+                return fail(p, fpath, "not supported yet");
+        }
+        return 0;
+}
+
+static bool path_is_absolute(const char *s) {
+        return s && s[0] == '/';
+}
+
+/* ---- sections ---- */
+
+static int parse_root(Parser *p, JsonNode *n) {
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int r;
+
+        if (!n)
+                return fail(p, "root", "missing: the container needs a root filesystem");
+        r = want_object(p, n, "root", &o);
+        if (r < 0)
+                return r;
+        m = member(o, "path");
+        if (!m)
+                return fail(p, "root.path", "missing");
+        r = want_string(p, m, "root.path", &p->spec->root_path);
+        if (r < 0)
+                return r;
+        if (!*p->spec->root_path)
+                return fail(p, "root.path", "must not be empty");
+        if ((m = member(o, "readonly")) && (r = want_bool(p, m, "root.readonly", &p->spec->root_readonly)) < 0)
+                return r;
+        return 0;
+}
+
+static int parse_user(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = { "username", NULL };
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int64_t v;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_object(p, n, "process.user", &o);
+        if (r < 0)
+                return r;
+        if ((m = member(o, "uid"))) {
+                r = want_int(p, m, "process.user.uid", 0, UINT32_MAX - 1, &v);
+                if (r < 0)
+                        return r;
+                p->spec->uid = (uid_t) v;
+        }
+        if ((m = member(o, "gid"))) {
+                r = want_int(p, m, "process.user.gid", 0, UINT32_MAX - 1, &v);
+                if (r < 0)
+                        return r;
+                p->spec->gid = (gid_t) v;
+        }
+        if ((m = member(o, "umask"))) {
+                r = want_int(p, m, "process.user.umask", 0, 0777, &v);
+                if (r < 0)
+                        return r;
+                p->spec->umask = (mode_t) v;
+                p->spec->has_umask = true;
+        }
+        if ((m = member(o, "additionalGids"))) {
+                JsonArray *a;
+                guint len;
+
+                r = want_array(p, m, "process.user.additionalGids", &a);
+                if (r < 0)
+                        return r;
+                len = json_array_get_length(a);
+                p->spec->additional_gids = calloc(len ?: 1, sizeof(gid_t));
+                if (!p->spec->additional_gids)
+                        return -ENOMEM;
+                for (guint i = 0; i < len; i++) {
+                        _cleanup_free_ char *ipath = join_index("process.user.additionalGids", i);
+                        r = want_int(p, json_array_get_element(a, i), ipath, 0, UINT32_MAX - 1, &v);
+                        if (r < 0)
+                                return r;
+                        p->spec->additional_gids[p->spec->n_additional_gids++] = (gid_t) v;
+                }
+        }
+        return refuse_unsupported(p, o, "process.user", unsupported);
+}
+
+static int parse_capabilities(Parser *p, JsonNode *n) {
+        JsonObject *o = NULL;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_object(p, n, "process.capabilities", &o);
+        if (r < 0)
+                return r;
+        p->spec->has_capabilities = true;
+        for (CapabilitySet set = 0; set < _CAP_SET_MAX; set++) {
+                _cleanup_free_ char *path = join("process.capabilities", capability_set_to_string(set));
+                _cleanup_strv_free_ char **names = NULL;
+                JsonNode *m = member(o, capability_set_to_string(set));
+
+                if (!m)
+                        continue;
+                r = want_strv(p, m, path, &names);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; names[i]; i++) {
+                        int cap = capability_from_string(names[i]);
+                        if (cap < 0) {
+                                _cleanup_free_ char *ipath = join_index(path, i);
+                                return fail(p, ipath, "unknown capability \"%s\"", names[i]);
+                        }
+                        if (cap <= capability_last())
+                                p->spec->capabilities[set] |= UINT64_C(1) << cap;
+                }
+        }
+        return 0;
+}
+
+static int parse_rlimits(Parser *p, JsonNode *n) {
+        JsonArray *a;
+        guint len;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_array(p, n, "process.rlimits", &a);
+        if (r < 0)
+                return r;
+        len = json_array_get_length(a);
+        p->spec->rlimits = calloc(len ?: 1, sizeof(SpecRlimit));
+        if (!p->spec->rlimits)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *path = join_index("process.rlimits", i), *tpath = NULL, *spath = NULL,
+                                    *hpath = NULL, *type = NULL;
+                SpecRlimit *rl = &p->spec->rlimits[i];
+                JsonObject *o = NULL;
+                JsonNode *m;
+
+                r = want_object(p, json_array_get_element(a, i), path, &o);
+                if (r < 0)
+                        return r;
+                tpath = join(path, "type");
+                spath = join(path, "soft");
+                hpath = join(path, "hard");
+                if (!(m = member(o, "type")))
+                        return fail(p, tpath, "missing");
+                if ((r = want_string(p, m, tpath, &type)) < 0)
+                        return r;
+                rl->resource = rlimit_from_string(type);
+                if (rl->resource < 0)
+                        return fail(p, tpath, "unknown rlimit \"%s\"", type);
+                for (guint j = 0; j < i; j++)
+                        if (p->spec->rlimits[j].resource == rl->resource)
+                                return fail(p, tpath, "\"%s\" is given twice", type);
+                if (!(m = member(o, "soft")))
+                        return fail(p, spath, "missing");
+                if ((r = want_uint64(p, m, spath, &rl->soft)) < 0)
+                        return r;
+                if (!(m = member(o, "hard")))
+                        return fail(p, hpath, "missing");
+                if ((r = want_uint64(p, m, hpath, &rl->hard)) < 0)
+                        return r;
+                if (rl->soft > rl->hard)
+                        return fail(p, spath, "%" G_GUINT64_FORMAT " is above the hard limit %" G_GUINT64_FORMAT,
+                                    rl->soft, rl->hard);
+                p->spec->n_rlimits++;
+        }
+        return 0;
+}
+
+static int parse_process(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = {
+                "consoleSize", "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler",
+                "execCPUAffinity", "commandLine", NULL,
+        };
+        Spec *s = p->spec;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int64_t v;
+        int r;
+
+        if (!n)
+                return fail(p, "process", "missing: nothing to run");
+        r = want_object(p, n, "process", &o);
+        if (r < 0)
+                return r;
+        r = refuse_unsupported(p, o, "process", unsupported);
+        if (r < 0)
+                return r;
+        if ((m = member(o, "terminal")) && (r = want_bool(p, m, "process.terminal", &s->terminal)) < 0)
+                return r;
+        if (s->terminal)
+                return fail(p, "process.terminal", "true is not supported yet (needs --console-socket)");
+        if ((r = parse_user(p, member(o, "user"))) < 0)
+                return r;
+        if (!(m = member(o, "args")))
+                return fail(p, "process.args", "missing: nothing to run");
+        if ((r = want_strv(p, m, "process.args", &s->args)) < 0)
+                return r;
+        if (!s->args[0])
+                return fail(p, "process.args", "must not be empty");
+        if (!*s->args[0])
+                return fail(p, "process.args[0]", "must not be empty");
+        if ((m = member(o, "env"))) {
+                if ((r = want_strv(p, m, "process.env", &s->env)) < 0)
+                        return r;
+                for (size_t i = 0; s->env[i]; i++)
+                        if (!strchr(s->env[i], '=') || s->env[i][0] == '=') {
+                                _cleanup_free_ char *ipath = join_index("process.env", i);
+                                return fail(p, ipath, "\"%s\" is not NAME=VALUE", s->env[i]);
+                        }
+        }
+        if (!(m = member(o, "cwd")))
+                return fail(p, "process.cwd", "missing");
+        if ((r = want_string(p, m, "process.cwd", &s->cwd)) < 0)
+                return r;
+        if (!path_is_absolute(s->cwd))
+                return fail(p, "process.cwd", "\"%s\" is not an absolute path", s->cwd);
+        if ((r = parse_capabilities(p, member(o, "capabilities"))) < 0)
+                return r;
+        if ((r = parse_rlimits(p, member(o, "rlimits"))) < 0)
+                return r;
+        if ((m = member(o, "noNewPrivileges")) &&
+            (r = want_bool(p, m, "process.noNewPrivileges", &s->no_new_privileges)) < 0)
+                return r;
+        if ((m = member(o, "oomScoreAdj"))) {
+                if ((r = want_int(p, m, "process.oomScoreAdj", -1000, 1000, &v)) < 0)
+                        return r;
+                s->oom_score_adj = (int) v;
+                s->has_oom_score_adj = true;
+        }
+        return 0;
+}
+
+static int parse_mounts(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = { "uidMappings", "gidMappings", NULL };
+        JsonArray *a;
+        guint len;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_array(p, n, "mounts", &a);
+        if (r < 0)
+                return r;
+        len = json_array_get_length(a);
+        p->spec->mounts = calloc(len ?: 1, sizeof(SpecMount));
+        if (!p->spec->mounts)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *path = join_index("mounts", i), *dpath = NULL;
+                SpecMount *mt = &p->spec->mounts[p->spec->n_mounts++];
+                JsonObject *o = NULL;
+                JsonNode *m;
+
+                r = want_object(p, json_array_get_element(a, i), path, &o);
+                if (r < 0)
+                        return r;
+                if ((r = refuse_unsupported(p, o, path, unsupported)) < 0)
+                        return r;
+                dpath = join(path, "destination");
+                if (!(m = member(o, "destination")))
+                        return fail(p, dpath, "missing");
+                if ((r = want_string(p, m, dpath, &mt->destination)) < 0)
+                        return r;
+                if (!path_is_absolute(mt->destination))
+                        return fail(p, dpath, "\"%s\" is not an absolute path", mt->destination);
+                if ((m = member(o, "type"))) {
+                        _cleanup_free_ char *tpath = join(path, "type");
+                        if ((r = want_string(p, m, tpath, &mt->type)) < 0)
+                                return r;
+                }
+                if ((m = member(o, "source"))) {
+                        _cleanup_free_ char *spath = join(path, "source");
+                        if ((r = want_string(p, m, spath, &mt->source)) < 0)
+                                return r;
+                }
+                if ((m = member(o, "options"))) {
+                        _cleanup_free_ char *opath = join(path, "options");
+                        if ((r = want_strv(p, m, opath, &mt->options)) < 0)
+                                return r;
+                }
+                if (!mt->type && !mt->options)
+                        return fail(p, path, "needs a type or bind options");
+        }
+        return 0;
+}
+
+static int parse_namespaces(Parser *p, JsonNode *n) {
+        JsonArray *a;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_array(p, n, "linux.namespaces", &a);
+        if (r < 0)
+                return r;
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+                _cleanup_free_ char *path = join_index("linux.namespaces", i), *tpath = NULL, *type = NULL;
+                NamespaceType t;
+                JsonObject *o = NULL;
+                JsonNode *m;
+
+                r = want_object(p, json_array_get_element(a, i), path, &o);
+                if (r < 0)
+                        return r;
+                tpath = join(path, "type");
+                if (!(m = member(o, "type")))
+                        return fail(p, tpath, "missing");
+                if ((r = want_string(p, m, tpath, &type)) < 0)
+                        return r;
+                t = namespace_type_from_string(type);
+                if (t < 0)
+                        return fail(p, tpath, "unknown namespace \"%s\"", type);
+                if (p->spec->namespaces[t].enabled)
+                        return fail(p, tpath, "namespace \"%s\" is given twice", type);
+                if (t == NAMESPACE_USER || t == NAMESPACE_TIME)
+                        return fail(p, tpath, "namespace \"%s\" is not supported yet", type);
+                p->spec->namespaces[t].enabled = true;
+                if ((m = member(o, "path"))) {
+                        _cleanup_free_ char *ppath = join(path, "path");
+                        if ((r = want_string(p, m, ppath, &p->spec->namespaces[t].path)) < 0)
+                                return r;
+                        if (!path_is_absolute(p->spec->namespaces[t].path))
+                                return fail(p, ppath, "\"%s\" is not an absolute path", p->spec->namespaces[t].path);
+                }
+        }
+        return 0;
+}
+
+static int parse_devices(Parser *p, JsonNode *n, SpecResources *res) {
+        const char *base = "linux.resources.devices";
+        JsonArray *a;
+        guint len;
+        int r;
+
+        r = want_array(p, n, base, &a);
+        if (r < 0)
+                return r;
+        len = json_array_get_length(a);
+        res->devices = calloc(len ?: 1, sizeof(SpecDevice));
+        if (!res->devices)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *path = join_index(base, i), *fpath = NULL, *type = NULL, *access = NULL;
+                SpecDevice *d = &res->devices[res->n_devices++];
+                JsonObject *o = NULL;
+                JsonNode *m;
+
+                r = want_object(p, json_array_get_element(a, i), path, &o);
+                if (r < 0)
+                        return r;
+                fpath = join(path, "allow");
+                if (!(m = member(o, "allow")))
+                        return fail(p, fpath, "missing");
+                if ((r = want_bool(p, m, fpath, &d->allow)) < 0)
+                        return r;
+                d->type = 'a';
+                d->major = d->minor = -1;
+                strcpy(d->access, "rwm");
+                if ((m = member(o, "type"))) {
+                        free(fpath);
+                        fpath = join(path, "type");
+                        if ((r = want_string(p, m, fpath, &type)) < 0)
+                                return r;
+                        if (!streq(type, "a") && !streq(type, "c") && !streq(type, "b"))
+                                return fail(p, fpath, "unknown device type \"%s\" (a, b or c)", type);
+                        d->type = type[0];
+                }
+                if ((m = member(o, "major"))) {
+                        free(fpath);
+                        fpath = join(path, "major");
+                        if ((r = want_int(p, m, fpath, -1, UINT32_MAX, &d->major)) < 0)
+                                return r;
+                }
+                if ((m = member(o, "minor"))) {
+                        free(fpath);
+                        fpath = join(path, "minor");
+                        if ((r = want_int(p, m, fpath, -1, UINT32_MAX, &d->minor)) < 0)
+                                return r;
+                }
+                if ((m = member(o, "access"))) {
+                        free(fpath);
+                        fpath = join(path, "access");
+                        if ((r = want_string(p, m, fpath, &access)) < 0)
+                                return r;
+                        if (!*access || strlen(access) > 3 || strspn(access, "rwm") != strlen(access))
+                                return fail(p, fpath, "\"%s\" is not a combination of r, w and m", access);
+                        strcpy(d->access, access);
+                }
+        }
+        return 0;
+}
+
+static int parse_resources(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = {
+                "cpu", "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL,
+        };
+        static const char *const unsupported_memory[] = {
+                "reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
+                "useHierarchy", "checkBeforeUpdate", NULL,
+        };
+        SpecResources *res = &p->spec->resources;
+        JsonObject *o = NULL, *mo = NULL;
+        JsonNode *m, *l;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_object(p, n, "linux.resources", &o);
+        if (r < 0)
+                return r;
+        if ((r = refuse_unsupported(p, o, "linux.resources", unsupported)) < 0)
+                return r;
+        if ((m = member(o, "memory"))) {
+                if ((r = want_object(p, m, "linux.resources.memory", &mo)) < 0)
+                        return r;
+                if ((r = refuse_unsupported(p, mo, "linux.resources.memory", unsupported_memory)) < 0)
+                        return r;
+                if ((l = member(mo, "limit"))) {
+                        r = want_int(p, l, "linux.resources.memory.limit", -1, INT64_MAX, &res->memory_limit);
+                        if (r < 0)
+                                return r;
+                        if (res->memory_limit == 0)
+                                return fail(p, "linux.resources.memory.limit", "0 is not a limit (use -1 for none)");
+                }
+        }
+        if ((m = member(o, "pids"))) {
+                JsonObject *po = NULL;
+                if ((r = want_object(p, m, "linux.resources.pids", &po)) < 0)
+                        return r;
+                if (!(l = member(po, "limit")))
+                        return fail(p, "linux.resources.pids.limit", "missing");
+                r = want_int(p, l, "linux.resources.pids.limit", INT64_MIN, INT64_MAX, &res->pids_limit);
+                if (r < 0)
+                        return r;
+                if (res->pids_limit <= 0)
+                        res->pids_limit = -1; /* the spec: 0 or -1 mean unlimited */
+        }
+        if ((m = member(o, "devices")) && (r = parse_devices(p, m, res)) < 0)
+                return r;
+        return 0;
+}
+
+static int parse_linux(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = {
+                "uidMappings", "gidMappings", "timeOffsets", "devices", "netDevices", "sysctl",
+                "seccomp", "intelRdt", "personality", "mountLabel", "memoryPolicy", NULL,
+        };
+        Spec *s = p->spec;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_object(p, n, "linux", &o);
+        if (r < 0)
+                return r;
+        if ((r = refuse_unsupported(p, o, "linux", unsupported)) < 0)
+                return r;
+        if ((r = parse_namespaces(p, member(o, "namespaces"))) < 0)
+                return r;
+        if ((r = parse_resources(p, member(o, "resources"))) < 0)
+                return r;
+        if ((m = member(o, "cgroupsPath"))) {
+                if ((r = want_string(p, m, "linux.cgroupsPath", &s->cgroups_path)) < 0)
+                        return r;
+                if (strchr(s->cgroups_path, ':'))
+                        return fail(p, "linux.cgroupsPath", "\"%s\": the systemd form slice:prefix:name is not supported yet",
+                                    s->cgroups_path);
+                for (const char *c = s->cgroups_path; *c;) {
+                        size_t len = strcspn(c, "/");
+                        if ((len == 2 && strneq(c, "..", 2)))
+                                return fail(p, "linux.cgroupsPath", "\"%s\" must not contain \"..\"", s->cgroups_path);
+                        c += len;
+                        c += strspn(c, "/");
+                }
+        }
+        if ((m = member(o, "rootfsPropagation"))) {
+                static const char *const allowed[] = { "private", "rprivate", "slave", "rslave",
+                                                       "shared", "rshared", "unbindable", "runbindable", NULL };
+                bool ok = false;
+                if ((r = want_string(p, m, "linux.rootfsPropagation", &s->rootfs_propagation)) < 0)
+                        return r;
+                for (const char *const *a = allowed; *a; a++)
+                        ok = ok || streq(*a, s->rootfs_propagation);
+                if (!ok)
+                        return fail(p, "linux.rootfsPropagation", "unknown propagation \"%s\"", s->rootfs_propagation);
+        }
+        if ((m = member(o, "maskedPaths")) && (r = want_strv(p, m, "linux.maskedPaths", &s->masked_paths)) < 0)
+                return r;
+        if ((m = member(o, "readonlyPaths")) && (r = want_strv(p, m, "linux.readonlyPaths", &s->readonly_paths)) < 0)
+                return r;
+        for (char **l = s->masked_paths; l && *l; l++)
+                if (!path_is_absolute(*l))
+                        return fail(p, "linux.maskedPaths", "\"%s\" is not an absolute path", *l);
+        for (char **l = s->readonly_paths; l && *l; l++)
+                if (!path_is_absolute(*l))
+                        return fail(p, "linux.readonlyPaths", "\"%s\" is not an absolute path", *l);
+        return 0;
+}
+
+static int parse_annotations(Parser *p, JsonNode *n) {
+        JsonObject *o = NULL;
+        GList *members;
+        int r;
+
+        if (!n)
+                return 0;
+        r = want_object(p, n, "annotations", &o);
+        if (r < 0)
+                return r;
+        if (json_object_get_size(o) > SPEC_MAX_STRINGS)
+                return fail(p, "annotations", "more than %d entries", SPEC_MAX_STRINGS);
+        p->spec->annotations = calloc(json_object_get_size(o) + 1, sizeof(StringPair));
+        if (!p->spec->annotations)
+                return -ENOMEM;
+        members = json_object_get_members(o);
+        r = 0;
+        for (GList *i = members; i && r >= 0; i = i->next) {
+                StringPair *a = &p->spec->annotations[p->spec->n_annotations++];
+                _cleanup_free_ char *path = join("annotations", i->data);
+                a->key = strdup(i->data);
+                if (!a->key)
+                        r = -ENOMEM;
+                else
+                        r = want_string(p, json_object_get_member(o, i->data), path, &a->value);
+        }
+        g_list_free(members);
+        return r;
+}
+
+static int parse_toplevel(Parser *p, JsonNode *root) {
+        static const char *const unsupported[] = { "hooks", "solaris", "windows", "vm", "zos", NULL };
+        Spec *s = p->spec;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int r;
+
+        if (!JSON_NODE_HOLDS_OBJECT(root))
+                return fail(p, "", "the top level must be an object, got %s", node_type_name(root));
+        o = json_node_get_object(root);
+
+        if (!(m = member(o, "ociVersion")))
+                return fail(p, "ociVersion", "missing");
+        if ((r = want_string(p, m, "ociVersion", &s->oci_version)) < 0)
+                return r;
+        if (!spec_version_supported(s->oci_version))
+                return fail(p, "ociVersion", "\"%s\" is not supported (1.0.0 to 1.3.x are)", s->oci_version);
+        if ((r = refuse_unsupported(p, o, "", unsupported)) < 0)
+                return r;
+        if ((r = parse_root(p, member(o, "root"))) < 0)
+                return r;
+        if ((r = parse_process(p, member(o, "process"))) < 0)
+                return r;
+        if ((m = member(o, "hostname")) && (r = want_string(p, m, "hostname", &s->hostname)) < 0)
+                return r;
+        if ((m = member(o, "domainname")))
+                return fail(p, "domainname", "not supported yet");
+        if ((r = parse_mounts(p, member(o, "mounts"))) < 0)
+                return r;
+        if ((r = parse_annotations(p, member(o, "annotations"))) < 0)
+                return r;
+        if ((r = parse_linux(p, member(o, "linux"))) < 0)
+                return r;
+        if (s->hostname && *s->hostname && !s->namespaces[NAMESPACE_UTS].enabled)
+                return fail(p, "hostname", "needs a new uts namespace (linux.namespaces)");
+        return 0;
+}
+
+int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
+        g_autoptr(JsonParser) parser = NULL;
+        g_autoptr(GError) error = NULL;
+        Parser p = { .spec = ret };
+        int r;
+
+        if (size > SPEC_JSON_MAX_SIZE) {
+                fail(&p, NULL, "larger than %d bytes", SPEC_JSON_MAX_SIZE);
+                *ret_error = p.error;
+                return -EFBIG;
+        }
+        parser = json_parser_new_immutable();
+        if (!json_parser_load_from_data(parser, data, (gssize) size, &error)) {
+                /* json-glib says "<data>:LINE:COL: Parse error: …"; keep LINE:COL. */
+                const char *msg = error->message;
+                if (g_str_has_prefix(msg, "<data>:"))
+                        msg += strlen("<data>:");
+                fail(&p, NULL, "invalid JSON at line:column %s", msg);
+                *ret_error = p.error;
+                return -EINVAL;
+        }
+        if (!json_parser_get_root(parser)) {
+                fail(&p, NULL, "empty file");
+                *ret_error = p.error;
+                return -EINVAL;
+        }
+        r = parse_toplevel(&p, json_parser_get_root(parser));
+        if (r < 0) {
+                if (!p.error)
+                        fail(&p, NULL, "%s", strerror(-r));
+                *ret_error = p.error;
+                return r;
+        }
+        return 0;
+}

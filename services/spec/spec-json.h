@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* config.json → Spec, with every error naming its JSON path:
+ *   linux.namespaces[2].type: unknown namespace "pdi"
+ * Fields of the runtime spec that ocictl does not implement yet are refused by name; properties
+ * the spec does not define are ignored, as the spec requires of runtimes. No logging, no bus. */
+#pragma once
+
+#include <stddef.h>
+
+#include "spec.h"
+
+#define SPEC_JSON_MAX_SIZE (4 * 1024 * 1024)
+
+/* Returns 0 and fills ret, or -EINVAL/-ENOMEM with a message in *ret_error (caller frees). */
+int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error);

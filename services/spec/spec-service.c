@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* org.ocictl.Spec1: the only process that reads config.json. It runs sandboxed (sandbox.c)
+ * and answers with the validated spec as typed D-Bus data. */
+#include <sys/stat.h>
+
+#include "bus-errors.h"
+#include "log.h"
+#include "sandbox.h"
+#include "services.h"
+#include "spec-bus.h"
+#include "spec-json.h"
+
+static int read_config(int fd, char **ret, size_t *ret_size, sd_bus_error *error) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        struct stat st;
+
+        /* A FIFO or socket could block the service forever: only a regular file will do. */
+        if (fstat(fd, &st) < 0)
+                return sd_bus_error_set_errnof(error, errno, "config.json: %m");
+        if (!S_ISREG(st.st_mode))
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: not a regular file");
+        if (st.st_size > SPEC_JSON_MAX_SIZE)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: larger than %d bytes",
+                                         SPEC_JSON_MAX_SIZE);
+        buf = malloc(SPEC_JSON_MAX_SIZE + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = pread(fd, buf + size, SPEC_JSON_MAX_SIZE + 1 - size, (off_t) size);
+                if (n < 0)
+                        return sd_bus_error_set_errnof(error, errno, "config.json: %m");
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+                if (size > SPEC_JSON_MAX_SIZE)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC,
+                                                 "config.json: larger than %d bytes", SPEC_JSON_MAX_SIZE);
+        }
+        *ret = TAKE_PTR(buf);
+        *ret_size = size;
+        return 0;
+}
+
+/* Safe for any caller: it only reads the descriptor it was given, and holds no privilege. */
+static int method_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *data = NULL, *msg = NULL;
+        _cleanup_(spec_done) Spec spec;
+        size_t size = 0;
+        int fd, r;
+
+        spec_init(&spec);
+        r = sd_bus_message_read(m, "h", &fd);
+        if (r < 0)
+                return r;
+        r = read_config(fd, &data, &size, error);
+        if (r < 0)
+                return r;
+        r = spec_from_json(data, size, &spec, &msg);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s", msg);
+
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = spec_bus_append(reply, &spec);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static const sd_bus_vtable spec_vtable[] = {
+        SD_BUS_VTABLE_START(0),
+        SD_BUS_METHOD_WITH_ARGS("Parse", SD_BUS_ARGS("h", config), SD_BUS_RESULT("a{sv}", spec), method_parse,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_VTABLE_END,
+};
+
+static int setup(sd_bus *bus, sd_event *event, void *userdata) {
+        int r = sandbox_enter();
+        if (r < 0)
+                return log_error_errno(r, "Failed to enter the sandbox: %m");
+        return 0;
+}
+
+int main(void) {
+        const ServiceDefinition def = {
+                .id = SERVICE_SPEC,
+                .vtable = spec_vtable,
+                .setup = setup,
+        };
+        return service_run(&def);
+}
