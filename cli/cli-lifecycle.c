@@ -14,6 +14,8 @@
 #include "process-util.h"
 
 static int want_id(int argc, char **argv, const char *verb, const char **ret) {
+        if (optind < 1)
+                optind = 1; /* the verb took no options: getopt never ran past argv[0] */
         if (optind >= argc)
                 return cli_error(-EINVAL, "%s: missing the container id", verb);
         if (!container_id_is_valid(argv[optind]))

@@ -287,9 +287,11 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 r = set_propagation(mnt, o.propagation, o.propagation_recursive);
         mount_options_done(&o);
         if (r < 0 && bad[0])
-                return step_failed(e, r, "mount %s on %s: option \"%s\"", m->type, m->destination, bad);
+                return step_failed(e, r, "mounts[%zu]: mount %s on %s: option \"%s\"", index, m->type, m->destination,
+                                   bad);
         if (r < 0)
-                return step_failed(e, r, "mount %s on %s", o.bind ? m->source : m->type, m->destination);
+                return step_failed(e, r, "mounts[%zu]: mount %s on %s", index, o.bind ? m->source : m->type,
+                                   m->destination);
         return 0;
 }
 

@@ -228,6 +228,12 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                 snprintf(error, error_size, "create exec.fifo: %s", strerror(-r));
                 return r;
         }
+        /* 0622 whatever our umask: init opens it for writing after it became the container's user. */
+        if (fchmodat(c->state_dir_fd, EXEC_FIFO_NAME, 0622, 0) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "chmod exec.fifo: %s", strerror(-r));
+                goto fail;
+        }
         fifo_fd = openat(c->state_dir_fd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC | O_NOFOLLOW);
         if (fifo_fd < 0) {
                 r = negative_errno();

@@ -760,11 +760,19 @@ int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
         }
         parser = json_parser_new_immutable();
         if (!json_parser_load_from_data(parser, data, (gssize) size, &error)) {
-                /* json-glib says "<data>:LINE:COL: Parse error: …"; keep LINE:COL. */
+                /* json-glib says "<data>:LINE:COL: Parse error: …". */
                 const char *msg = error->message;
+                unsigned line, column;
+                int n = 0;
                 if (g_str_has_prefix(msg, "<data>:"))
                         msg += strlen("<data>:");
-                fail(&p, NULL, "invalid JSON at line:column %s", msg);
+                if (sscanf(msg, "%u:%u: %n", &line, &column, &n) == 2 && n > 0) {
+                        msg += n;
+                        if (g_str_has_prefix(msg, "Parse error: "))
+                                msg += strlen("Parse error: ");
+                        fail(&p, NULL, "invalid JSON at line %u, column %u: %s", line, column, msg);
+                } else
+                        fail(&p, NULL, "invalid JSON: %s", msg);
                 *ret_error = p.error;
                 return -EINVAL;
         }
