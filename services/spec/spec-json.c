@@ -111,13 +111,12 @@ static int want_int(Parser *p, JsonNode *n, const char *path, int64_t min, int64
         return 0;
 }
 
-/* Rlimits are uint64 and 2^64-1 means unlimited: JSON parsers turn that into a double. */
+/* Rlimits are uint64 and 2^64-1 means unlimited. json-glib reads integers above INT64_MAX into
+ * an int64 with the same 64 bits, so a negative value is the unsigned one it stands for (a
+ * literal -1 reads as unlimited too, harmlessly). */
 static int want_uint64(Parser *p, JsonNode *n, const char *path, uint64_t *ret) {
         if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64) {
-                int64_t v = json_node_get_int(n);
-                if (v < 0)
-                        return fail(p, path, "must not be negative");
-                *ret = (uint64_t) v;
+                *ret = (uint64_t) json_node_get_int(n);
                 return 0;
         }
         if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_DOUBLE) {
@@ -742,6 +741,9 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return r;
         if ((r = parse_linux(p, member(o, "linux"))) < 0)
                 return r;
+        /* Without its own mount namespace the rootfs set-up would happen on the host. */
+        if (!s->namespaces[NAMESPACE_MOUNT].enabled)
+                return fail(p, "linux.namespaces", "a mount namespace is required");
         if (s->hostname && *s->hostname && !s->namespaces[NAMESPACE_UTS].enabled)
                 return fail(p, "hostname", "needs a new uts namespace (linux.namespaces)");
         return 0;

@@ -1,0 +1,133 @@
+# Shared by the integration tests: a busybox bundle, a private state root, checks that count,
+# and the "nothing left behind" check. Each test script sources this, runs its checks and calls
+# finish. Exit 77 means skipped (meson's convention).
+set -u
+
+BUILD=${OCICTL_BUILD_DIR:?run through meson test}
+OCICTL="$BUILD/ocictl"
+FAILED=0
+CHECKS=0
+TEST_NAME=$(basename "$0" .sh)
+WORK=""
+ROOT=""
+
+skip() {
+        echo "SKIP: $*"
+        exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (real namespaces, mounts and cgroups)"
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] || skip "busybox not found (apt-get install busybox-static)"
+file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || skip "$BUSYBOX is not static (install busybox-static)"
+
+WORK=$(mktemp -d /tmp/ocictl-test.XXXXXX)
+ROOT="$WORK/state"
+oc() { "$OCICTL" --root "$ROOT" "$@"; }
+
+cleanup_all() {
+        # Whatever a failed test left: containers first, then the folder.
+        if [ -d "$ROOT" ]; then
+                for id in $(ls "$ROOT" 2>/dev/null); do oc delete --force "$id" >/dev/null 2>&1; done
+        fi
+        rm -rf "$WORK"
+}
+trap cleanup_all EXIT
+
+pass() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+        local what=$1
+        shift
+        if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# expect_eq DESCRIPTION EXPECTED ACTUAL
+expect_eq() {
+        if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# expect_contains DESCRIPTION NEEDLE HAYSTACK
+expect_contains() {
+        case "$3" in
+        *"$2"*) pass "$1" ;;
+        *) fail "$1: [$2] not in [$3]" ;;
+        esac
+}
+
+# make_bundle DIR [ARGS...]: a busybox rootfs and ocictl's default config, with terminal off
+# and the given process args.
+make_bundle() {
+        local dir=$1
+        shift
+        mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/tmp"
+        cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
+        for applet in $("$BUSYBOX" --list); do
+                [ -e "$dir/rootfs/bin/$applet" ] || ln -s busybox "$dir/rootfs/bin/$applet"
+        done
+        echo "root:x:0:0:root:/:/bin/sh" > "$dir/rootfs/etc/passwd"
+        (cd "$dir" && "$OCICTL" spec) || return 1
+        set_config "$dir" process.terminal false
+        [ $# -gt 0 ] && set_args "$dir" "$@"
+        return 0
+}
+
+# set_config DIR JSON.PATH JSON-VALUE: edits config.json (python3 is on every Debian image).
+set_config() {
+        python3 - "$1/config.json" "$2" "$3" <<'PY'
+import json, sys
+path, key, value = sys.argv[1], sys.argv[2], sys.argv[3]
+c = json.load(open(path))
+node = c
+parts = key.split(".")
+for p in parts[:-1]:
+    node = node.setdefault(p, {})
+try:
+    node[parts[-1]] = json.loads(value)
+except json.JSONDecodeError:
+    node[parts[-1]] = value
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+# del_config DIR JSON.PATH
+del_config() {
+        python3 - "$1/config.json" "$2" <<'PY'
+import json, sys
+path, key = sys.argv[1], sys.argv[2]
+c = json.load(open(path))
+node = c
+parts = key.split(".")
+for p in parts[:-1]:
+    node = node[p]
+del node[parts[-1]]
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
+set_args() {
+        local dir=$1
+        shift
+        set_config "$dir" process.args "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@")"
+}
+
+# assert_clean ID BUNDLE: no state folder, fifo, cgroup, container process or mount is left.
+assert_clean() {
+        local id=$1 bundle=${2:-} left=""
+        [ -e "$ROOT/$id" ] && left="$left state-folder"
+        if find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null | grep -q .; then
+                left="$left cgroup($(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" | head -3 | tr '\n' ' '))"
+        fi
+        if [ -n "$bundle" ] && grep -q " $bundle" /proc/self/mountinfo; then left="$left mount"; fi
+        if ps -eo comm= | grep -q '^ocictl:\['; then left="$left nsexec-process"; fi
+        if [ -n "$bundle" ] && pgrep -f "$bundle" >/dev/null 2>&1; then left="$left process"; fi
+        if [ -z "$left" ]; then pass "nothing left behind by $id"; else fail "left behind by $id:$left"; fi
+}
+
+finish() {
+        echo "$TEST_NAME: $CHECKS checks, $FAILED failed"
+        [ "$FAILED" = 0 ]
+        exit $?
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# `ocictl run`: output, stdin, exit codes (128+N for a signal), --detach and --pid-file.
+. "$(dirname "$0")/lib.sh"
+
+B="$WORK/bundle"
+make_bundle "$B" sh -c 'echo hello from $(hostname); exit 3' || fail "make bundle"
+
+out=$(cd "$B" && oc run r1 </dev/null 2>&1)
+expect_eq "run exits with the process's status" 3 "$?"
+expect_contains "run shows the process's output" "hello from ocictl" "$out"
+assert_clean r1 "$B"
+
+# PID 1 of a pid namespace ignores even its own SIGKILL: kill it from outside, as a user would.
+set_args "$B" sleep 100
+oc run -b "$B" r2 </dev/null &
+runner=$!
+for _ in $(seq 50); do oc state r2 2>/dev/null | grep -q running && break; sleep 0.1; done
+oc kill r2 KILL
+wait $runner
+expect_eq "a process killed by SIGKILL makes run exit 137" 137 "$?"
+assert_clean r2 "$B"
+
+set_args "$B" sh -c 'read line; echo "got:$line"'
+out=$(echo "from stdin" | oc run --bundle "$B" r3 2>&1)
+expect_contains "stdin reaches the process" "got:from stdin" "$out"
+assert_clean r3 "$B"
+
+set_args "$B" sh -c 'echo out; echo err >&2'
+out=$(oc run -b "$B" r4 2>"$WORK/err" </dev/null)
+expect_eq "stdout is the process's stdout" out "$out"
+expect_eq "stderr is the process's stderr" err "$(cat "$WORK/err")"
+
+set_args "$B" sleep 100
+oc run -d --pid-file "$WORK/r5.pid" -b "$B" r5 </dev/null >/dev/null 2>&1
+expect_eq "run --detach returns at once" 0 "$?"
+state=$(oc state r5)
+expect_contains "a detached container is running" '"status": "running"' "$state"
+expect_contains "the pid file holds init's pid" "\"pid\": $(cat "$WORK/r5.pid")," "$state"
+check "init runs sleep" grep -q sleep "/proc/$(cat "$WORK/r5.pid")/cmdline"
+oc kill r5 KILL
+for _ in $(seq 50); do oc state r5 | grep -q stopped && break; sleep 0.1; done
+oc delete r5
+expect_eq "delete after kill" 0 "$?"
+assert_clean r5 "$B"
+
+set_args "$B" true
+oc run -b "$B" r6 </dev/null
+expect_eq "true exits 0" 0 "$?"
+set_args "$B" false
+oc run -b "$B" r7 </dev/null
+expect_eq "false exits 1" 1 "$?"
+assert_clean r7 "$B"
+finish

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The spec parser's table of good and bad configs: each bad one must fail with a message that
+ * names the JSON path; each good one must produce the expected typed fields. */
+#include <sys/resource.h>
+
+#include "spec-json.h"
+#include "test-helpers.h"
+
+#define OK_ROOT "\"root\":{\"path\":\"rootfs\"}"
+#define OK_PROCESS "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"}"
+#define OK_LINUX "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}"
+#define CONFIG(...) "{\"ociVersion\":\"1.0.2\"," __VA_ARGS__ "}"
+#define MINIMAL CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX)
+
+typedef struct Case {
+        const char *json;
+        const char *error; /* substring of the message; NULL: must parse */
+} Case;
+
+static const Case cases[] = {
+        /* good */
+        { MINIMAL, NULL },
+        { "{\"ociVersion\":\"1.3.0\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
+        { "{\"ociVersion\":\"1.1.0-rc.1\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
+        { "{\"ociVersion\":\"1.0.2-dev\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"unknownField\":{\"x\":1}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{}"), NULL },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":18446744073709551615}]}," OK_LINUX), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":0}}}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/b\",\"source\":\"/tmp\",\"options\":[\"rbind\"]}]," OK_LINUX), NULL },
+        /* bad JSON and shape */
+        { "{\"ociVersion\": ", "invalid JSON at line 1" },
+        { "[1,2]", "the top level must be an object" },
+        { "", "empty file" },
+        { "   \n  ", "empty file" },
+        /* versions */
+        { "{" OK_ROOT "," OK_PROCESS "," OK_LINUX "}", "ociVersion: missing" },
+        { "{\"ociVersion\":\"2.0.0\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", "ociVersion: \"2.0.0\" is not supported" },
+        { "{\"ociVersion\":\"1.4.0\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", "ociVersion: \"1.4.0\"" },
+        { "{\"ociVersion\":1," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", "ociVersion: expected a string, got an integer" },
+        /* root */
+        { CONFIG(OK_PROCESS "," OK_LINUX), "root: missing" },
+        { CONFIG("\"root\":{}," OK_PROCESS "," OK_LINUX), "root.path: missing" },
+        { CONFIG("\"root\":{\"path\":\"\"}," OK_PROCESS "," OK_LINUX), "root.path: must not be empty" },
+        { CONFIG("\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}," OK_PROCESS "," OK_LINUX), "root.readonly: expected a boolean" },
+        /* process */
+        { CONFIG(OK_ROOT "," OK_LINUX), "process: missing" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[],\"cwd\":\"/\"}," OK_LINUX), "process.args: must not be empty" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\",1],\"cwd\":\"/\"}," OK_LINUX), "process.args[1]: expected a string" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"]}," OK_LINUX), "process.cwd: missing" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"tmp\"}," OK_LINUX), "process.cwd: \"tmp\" is not an absolute path" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"env\":[\"NOEQUALS\"]}," OK_LINUX), "process.env[0]" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":\"0\"}}," OK_LINUX), "process.user.uid: expected an integer, got a string" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":-1}}," OK_LINUX), "process.user.uid: -1 is out of range" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"additionalGids\":[1,\"x\"]}}," OK_LINUX), "process.user.additionalGids[1]" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FLY\"]}}," OK_LINUX), "process.capabilities.bounding[1]: unknown capability \"CAP_FLY\"" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]}," OK_LINUX), "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":5}]}," OK_LINUX), "process.rlimits[0].soft: 10 is above the hard limit 5" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1}]}," OK_LINUX), "process.rlimits[0].hard: missing" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"oomScoreAdj\":5000}," OK_LINUX), "process.oomScoreAdj: 5000 is out of range" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"terminal\":true}," OK_LINUX), "process.terminal: true is not supported yet" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"apparmorProfile\":\"x\"}," OK_LINUX), "process.apparmorProfile: not supported yet" },
+        /* mounts */
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"type\":\"tmpfs\"}]," OK_LINUX), "mounts[0].destination: missing" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"x\",\"type\":\"tmpfs\"}]," OK_LINUX), "mounts[0].destination: \"x\" is not an absolute path" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":\"ro\"}]," OK_LINUX), "mounts[0].options: expected an array" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":{}," OK_LINUX), "mounts: expected an array, got an object" },
+        /* linux */
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"pdi\"}]}"), "linux.namespaces[2].type: unknown namespace \"pdi\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"mount\"}]}"), "linux.namespaces[1].type: namespace \"mount\" is given twice" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"x\"}]}"), "linux.namespaces[1].type: unknown namespace \"net\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"x\"}]}"), "linux.namespaces[1].path: \"x\" is not an absolute path" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), "linux.namespaces: a mount namespace is required" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}]}"), "namespace \"user\" is not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"hostname\":\"h\"," OK_LINUX), "hostname: needs a new uts namespace" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}"), "linux.seccomp: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"sysctl\":{\"a\":\"b\"}}"), "linux.sysctl: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system.slice:a:b\"}"), "linux.cgroupsPath: \"system.slice:a:b\": the systemd form" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"/a/../b\"}"), "linux.cgroupsPath: \"/a/../b\" must not contain \"..\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":\"1G\"}}}"), "linux.resources.memory.limit: expected an integer" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"swap\":1}}}"), "linux.resources.memory.swap: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"shares\":2}}}"), "linux.resources.cpu: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"x\"}]}}"), "linux.resources.devices[0].type: unknown device type \"x\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}}"), "linux.resources.devices[0].access: \"rwx\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"sideways\"}"), "linux.rootfsPropagation: unknown propagation \"sideways\"" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"maskedPaths\":[\"proc/kcore\"]}"), "linux.maskedPaths: \"proc/kcore\" is not an absolute path" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"annotations\":{\"a\":1}"), "annotations.a: expected a string" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}"), "hooks: not supported yet" },
+};
+
+static void check_fields(void) {
+        static const char json[] = CONFIG(
+                OK_ROOT ",\"process\":{\"args\":[\"sh\",\"-c\",\"x\"],\"cwd\":\"/w\",\"env\":[\"A=1\"],"
+                "\"user\":{\"uid\":1000,\"gid\":100,\"umask\":18,\"additionalGids\":[5,6]},"
+                "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"]},"
+                "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":18446744073709551615}],"
+                "\"noNewPrivileges\":true},"
+                "\"annotations\":{\"k\":\"v\"},"
+                "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\",\"options\":[\"nosuid\"]}],"
+                "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
+                "\"cgroupsPath\":\"/a/b\",\"resources\":{\"memory\":{\"limit\":4096},\"pids\":{\"limit\":-1},"
+                "\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]}}");
+        Spec s;
+        char *error = NULL;
+        int r;
+
+        spec_init(&s);
+        r = spec_from_json(json, strlen(json), &s, &error);
+        CHECK(r == 0, "parse failed: %s", error ?: "");
+        if (r < 0) {
+                free(error);
+                return;
+        }
+        CHECK_STREQ(s.args[2], "x");
+        CHECK_STREQ(s.cwd, "/w");
+        CHECK(s.uid == 1000 && s.gid == 100, "uid/gid %u/%u", s.uid, s.gid);
+        CHECK(s.has_umask && s.umask == 18, "umask");
+        CHECK(s.n_additional_gids == 2 && s.additional_gids[1] == 6, "additionalGids");
+        CHECK(s.capabilities[CAP_SET_BOUNDING] == ((1ULL << 5) | (1ULL << 0)), "bounding %llx",
+              (unsigned long long) s.capabilities[CAP_SET_BOUNDING]);
+        CHECK(s.n_rlimits == 1 && s.rlimits[0].resource == RLIMIT_NOFILE && s.rlimits[0].hard == UINT64_MAX,
+              "rlimits");
+        CHECK(s.no_new_privileges, "noNewPrivileges");
+        CHECK(s.n_annotations == 1 && streq(s.annotations[0].key, "k"), "annotations");
+        CHECK(s.n_mounts == 1 && streq(s.mounts[0].options[0], "nosuid"), "mounts");
+        CHECK(s.namespaces[NAMESPACE_MOUNT].enabled && !s.namespaces[NAMESPACE_MOUNT].path, "mount ns");
+        CHECK_STREQ(s.namespaces[NAMESPACE_NETWORK].path, "/proc/1/ns/net");
+        CHECK_STREQ(s.cgroups_path, "/a/b");
+        CHECK(s.resources.memory_limit == 4096 && s.resources.pids_limit == -1, "resources");
+        CHECK(s.resources.n_devices == 2 && s.resources.devices[1].major == 1 && s.resources.devices[0].type == 'a',
+              "devices");
+        spec_done(&s);
+}
+
+int main(void) {
+        size_t good = 0, bad = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                Spec s;
+                char *error = NULL;
+                int r;
+
+                spec_init(&s);
+                r = spec_from_json(cases[i].json, strlen(cases[i].json), &s, &error);
+                if (!cases[i].error) {
+                        good++;
+                        CHECK(r == 0, "case %zu should parse, got: %s", i, error ?: "");
+                } else {
+                        bad++;
+                        CHECK(r < 0, "case %zu should fail with \"%s\"", i, cases[i].error);
+                        CHECK(r >= 0 || (error && strstr(error, cases[i].error)),
+                              "case %zu: expected \"%s\" in \"%s\"", i, cases[i].error, error ?: "(none)");
+                }
+                free(error);
+                spec_done(&s);
+        }
+        CHECK(good >= 10 && bad >= 30, "the table must hold at least 30 bad configs (has %zu)", bad);
+        check_fields();
+        return test_finish("test-spec-json");
+}
