@@ -465,6 +465,8 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         r = container_dir_open(root_fd, id, LOCK_EX, &dir_fd);
+        if (r == -ENOENT && force)
+                return sd_bus_reply_method_return(m, NULL); /* as runc: nothing to delete is fine */
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
         if (r < 0)

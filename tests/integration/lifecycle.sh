@@ -1,2 +1,96 @@
 #!/bin/bash
-exit 77
+# create → start → kill → delete, with the status at each step, list in both formats, kill by
+# name and number and --all, delete --force, and runc's error strings for the wrong state.
+. "$(dirname "$0")/lib.sh"
+
+B="$WORK/bundle"
+make_bundle "$B" sleep 1000 || fail "make bundle"
+cd "$B" || exit 1
+
+oc create --pid-file "$WORK/c1.pid" c1 </dev/null >/dev/null 2>&1
+expect_eq "create succeeds" 0 "$?"
+pid=$(cat "$WORK/c1.pid")
+state=$(oc state c1)
+expect_contains "status after create" '"status": "created"' "$state"
+expect_contains "state has the pid" "\"pid\": $pid," "$state"
+expect_contains "state has the bundle" "\"bundle\": \"$B\"" "$state"
+expect_contains "state has the rootfs" "\"rootfs\": \"$B/rootfs\"" "$state"
+expect_contains "state has the id" '"id": "c1"' "$state"
+expect_contains "state has ociVersion" '"ociVersion": "1.3.0"' "$state"
+expect_contains "state has annotations" '"annotations": {' "$state"
+check "state is valid JSON" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$state"
+check "exec.fifo exists while created" test -p "$ROOT/c1/exec.fifo"
+check "init waits in the new pid namespace" test "$(readlink /proc/$pid/ns/pid)" != "$(readlink /proc/self/ns/pid)"
+expect_eq "init has not exec'd yet" "ocictl:[2:INIT]" "$(cat /proc/$pid/comm)"
+
+oc start c1
+expect_eq "start succeeds" 0 "$?"
+expect_contains "status after start" '"status": "running"' "$(oc state c1)"
+check "exec.fifo is gone after start" test ! -e "$ROOT/c1/exec.fifo"
+expect_eq "init is now the user's process" sleep "$(cat /proc/$pid/comm)"
+
+out=$(oc start c1 2>&1)
+expect_eq "start twice fails" 1 "$?"
+expect_contains "start twice says why" "cannot start an already running container" "$out"
+out=$(oc create c1 2>&1 </dev/null)
+expect_eq "a duplicate id fails" 1 "$?"
+expect_contains "duplicate id error" "container with given ID already exists" "$out"
+out=$(oc delete c1 2>&1)
+expect_eq "delete of a running container fails" 1 "$?"
+expect_contains "delete running error" "cannot delete container c1 that is not stopped: running" "$out"
+
+table=$(oc list)
+expect_contains "list shows the header" "ID" "$table"
+expect_contains "list shows the container" "c1" "$table"
+expect_eq "list -q prints ids" c1 "$(oc list -q)"
+json=$(oc list --format json)
+check "list --format json parses and names c1" python3 -c 'import json,sys; assert json.loads(sys.argv[1])[0]["id"] == "c1"' "$json"
+
+out=$(oc kill c1 NOSUCHSIG 2>&1)
+expect_eq "unknown signal fails" 1 "$?"
+expect_contains "unknown signal error" 'unknown signal "NOSUCHSIG"' "$out"
+oc kill c1 9
+expect_eq "kill by number" 0 "$?"
+for _ in $(seq 50); do oc state c1 | grep -q stopped && break; sleep 0.1; done
+state=$(oc state c1)
+expect_contains "status after kill" '"status": "stopped"' "$state"
+expect_contains "a stopped container has pid 0" '"pid": 0,' "$state"
+out=$(oc kill c1 KILL 2>&1)
+expect_eq "kill of a stopped container fails" 1 "$?"
+expect_contains "kill stopped error" "container not running" "$out"
+out=$(oc start c1 2>&1)
+expect_eq "start of a stopped container fails" 1 "$?"
+oc delete c1
+expect_eq "delete succeeds" 0 "$?"
+out=$(oc state c1 2>&1)
+expect_eq "state of a deleted container fails" 1 "$?"
+expect_contains "state error" "container does not exist" "$out"
+assert_clean c1 "$B"
+
+# A created container can be deleted without --force (as runc), a running one with it.
+oc create c2 </dev/null >/dev/null 2>&1
+oc delete c2
+expect_eq "delete of a created container" 0 "$?"
+assert_clean c2 "$B"
+oc run -d c3 </dev/null >/dev/null 2>&1
+oc delete --force c3
+expect_eq "delete --force of a running container" 0 "$?"
+assert_clean c3 "$B"
+
+# kill --all signals every process of the cgroup.
+set_args "$B" sh -c 'sleep 1000 & sleep 1000 & wait'
+oc run -d c4 </dev/null >/dev/null 2>&1
+for _ in $(seq 50); do [ "$(pgrep -c -f 'sleep 1000')" -ge 2 ] && break; sleep 0.1; done
+oc kill --all c4 TERM
+expect_eq "kill --all" 0 "$?"
+for _ in $(seq 50); do [ "$(pgrep -c -f 'sleep 1000')" = 0 ] && break; sleep 0.1; done
+expect_eq "kill --all reached the children" 0 "$(pgrep -c -f 'sleep 1000')"
+oc delete --force c4
+assert_clean c4 "$B"
+
+out=$(oc delete nosuch 2>&1)
+expect_eq "delete of an unknown container fails" 1 "$?"
+expect_contains "unknown container error" "container does not exist" "$out"
+oc delete --force nosuch
+expect_eq "delete --force of an unknown container succeeds (as runc)" 0 "$?"
+finish
