@@ -93,20 +93,31 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
         return 0;
 }
 
-/* Opens BUNDLE/config.json here, with the caller's rights: the services only get the fd. */
-static int create_container(Session *s, const char *id, const CreateOptions *o, pid_t *ret_pid) {
+typedef struct Bundle {
+        char path[PATH_MAX];
+        int config_fd;
+} Bundle;
+
+/* Opens BUNDLE/config.json here, with the caller's rights (the services only get the fd), and
+ * before any service is started: a typo costs nothing. */
+static int open_bundle(const CreateOptions *o, Bundle *ret) {
+        char config[PATH_MAX + 16];
+
+        if (!realpath(o->bundle ?: ".", ret->path))
+                return cli_error(-errno, "bundle %s: %m", o->bundle ?: ".");
+        snprintf(config, sizeof config, "%s/config.json", ret->path);
+        ret->config_fd = open(config, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (ret->config_fd < 0)
+                return cli_error(-errno, "config.json: cannot open %s: %m", config);
+        return 0;
+}
+
+static int create_container(Session *s, const char *id, const Bundle *b, const CreateOptions *o, pid_t *ret_pid) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_close_ int config_fd = -EBADF;
-        char bundle[PATH_MAX], config[PATH_MAX + 16];
+        const char *bundle = b->path;
+        int config_fd = b->config_fd;
         uint32_t pid;
         int r;
-
-        if (!realpath(o->bundle ?: ".", bundle))
-                return cli_error(-errno, "bundle %s: %m", o->bundle ?: ".");
-        snprintf(config, sizeof config, "%s/config.json", bundle);
-        config_fd = open(config, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (config_fd < 0)
-                return cli_error(-errno, "config.json: cannot open %s: %m", config);
 
         r = session_new_call(s, "Create", &m);
         if (r >= 0)
@@ -154,6 +165,7 @@ static void delete_quietly(Session *s, const char *id) {
 
 VERB(create) {
         CreateOptions o = {};
+        Bundle b = { .config_fd = -EBADF };
         Session s;
         const char *id;
         pid_t pid;
@@ -163,10 +175,15 @@ VERB(create) {
         if (r >= 0)
                 r = want_id(argc, argv, "create", &id);
         if (r >= 0)
+                r = open_bundle(&o, &b);
+        if (r >= 0)
                 r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
-        if (r < 0)
+        if (r < 0) {
+                safe_close(b.config_fd);
                 return r;
-        r = create_container(&s, id, &o, &pid);
+        }
+        r = create_container(&s, id, &b, &o, &pid);
+        safe_close(b.config_fd);
         if (r < 0 && o.pid_file)
                 delete_quietly(&s, id);
         session_close(&s);
@@ -249,6 +266,7 @@ static int wait_container(Session *s, const char *id, pid_t pid) {
 
 VERB(run) {
         CreateOptions o = {};
+        Bundle b = { .config_fd = -EBADF };
         Session s;
         const char *id;
         pid_t pid;
@@ -258,10 +276,15 @@ VERB(run) {
         if (r >= 0)
                 r = want_id(argc, argv, "run", &id);
         if (r >= 0)
+                r = open_bundle(&o, &b);
+        if (r >= 0)
                 r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
-        if (r < 0)
+        if (r < 0) {
+                safe_close(b.config_fd);
                 return r;
-        r = create_container(&s, id, &o, &pid);
+        }
+        r = create_container(&s, id, &b, &o, &pid);
+        safe_close(b.config_fd);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
         if (r < 0) {

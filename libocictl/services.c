@@ -290,7 +290,10 @@ int service_run(const ServiceDefinition *def) {
         }
         r = service_bus_open(def, &bus);
         if (r < 0) {
-                log_error_errno(r, "Failed to connect %s to its bus: %m", s->bus_name);
+                /* In direct mode ocictl may give up before we are up (bad arguments): not ours
+                 * to report. */
+                log_full_errno(service_is_direct() && (r == -ECONNRESET || r == -EPIPE) ? LOG_DEBUG : LOG_ERR, r,
+                               "Failed to connect %s to its bus: %m", s->bus_name);
                 goto finish;
         }
         r = sd_bus_add_object_vtable(bus, NULL, s->object_path, s->bus_name, def->vtable, def->userdata);

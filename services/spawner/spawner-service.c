@@ -2,6 +2,7 @@
 /* org.ocictl.Spawner1: runs the staged clone (nsexec/), releases init through exec.fifo, signals
  * containers by pidfd. In bus mode the containers are our children: we reap them, keep their
  * exit status for Wait() and announce it with the Exited signal. */
+#include <inttypes.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -100,6 +101,13 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 .warn = log_setup_warning,
         };
         r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
+        if (r == -EPIPE && spec.resources.memory_limit >= 0)
+                /* A set-up process that dies without a word was killed; with a memory limit the
+                 * OOM killer is by far the likeliest reason. */
+                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED,
+                                         "%s: killed during setup, most likely by the OOM killer "
+                                         "(linux.resources.memory.limit is %" PRIi64 " bytes)",
+                                         err, spec.resources.memory_limit);
         if (r < 0) {
                 log_debug("Container %s failed to start: %s", id, err);
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);

@@ -1,2 +1,98 @@
 #!/bin/bash
-exit 77
+# Every bad input: one clear line naming what is wrong, exit status 1, and nothing left behind
+# (no state folder, cgroup, process, mount or fifo).
+. "$(dirname "$0")/lib.sh"
+
+GOOD="$WORK/good"
+make_bundle "$GOOD" true || fail "make bundle"
+
+# bad CASE-NAME EXPECTED-MESSAGE EDIT...: a fresh bundle, EDIT applied, run must fail cleanly.
+n=0
+bad() {
+        local name=$1 expected=$2 dir out status
+        shift 2
+        n=$((n + 1))
+        dir="$WORK/bad$n"
+        mkdir -p "$dir"
+        cp "$GOOD/config.json" "$dir/"
+        ln -s "$GOOD/rootfs" "$dir/rootfs"
+        "$@" "$dir"
+        out=$(oc run -b "$dir" "bad$n" </dev/null 2>&1)
+        status=$?
+        expect_eq "$name: exit status" 1 "$status"
+        expect_contains "$name: message" "$expected" "$out"
+        expect_eq "$name: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+        assert_clean "bad$n" "$dir"
+}
+
+no_config() { rm "$1/config.json"; }
+broken_json() { printf '{\n  "ociVersion": "1.0.2",\n  "process": {,\n}' > "$1/config.json"; }
+wrong_type() { set_config "$1" process.user.uid '"zero"'; }
+unknown_ns() { set_config "$1" linux.namespaces '[{"type":"mount"},{"type":"pid"},{"type":"pdi"}]'; }
+empty_args() { set_config "$1" process.args '[]'; }
+no_root_path() { del_config "$1" root.path; }
+missing_rootfs() { set_config "$1" root.path '"nonexistent"'; }
+bad_version() { set_config "$1" ociVersion '"0.9.0"'; }
+unsupported() { set_config "$1" linux.seccomp '{"defaultAction":"SCMP_ACT_ERRNO"}'; }
+no_binary() { set_config "$1" process.args '["/bin/nonexistent"]'; }
+bad_mount_opt() { set_config "$1" mounts '[{"destination":"/proc","type":"proc","source":"proc"},{"destination":"/x","type":"tmpfs","source":"tmpfs","options":["nosuchoption=1"]}]'; }
+bad_fs_type() { set_config "$1" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'; }
+bad_rlimit() { set_config "$1" process.rlimits '[{"type":"RLIMIT_NOFILE","soft":1048576000,"hard":1048576000}]'; }
+bad_cap() { set_config "$1" process.capabilities.bounding '["CAP_KILL","CAP_FLY"]'; }
+bad_cwd() { set_config "$1" process.cwd '"relative"'; }
+bad_ns_path() { set_config "$1" linux.namespaces '[{"type":"mount"},{"type":"uts"},{"type":"network","path":"/nonexistent/ns"}]'; }
+bad_memory() { set_config "$1" linux.resources.memory '{"limit":4096}'; }
+
+bad "missing config.json" "config.json: cannot open" no_config
+bad "invalid JSON" "config.json: invalid JSON at line 3, column" broken_json
+bad "wrong type" "config.json: process.user.uid: expected an integer, got a string" wrong_type
+bad "unknown namespace" 'config.json: linux.namespaces[2].type: unknown namespace "pdi"' unknown_ns
+bad "empty process.args" "config.json: process.args: must not be empty" empty_args
+bad "missing root.path" "config.json: root.path: missing" no_root_path
+bad "missing rootfs" "root.path:" missing_rootfs
+bad "unsupported ociVersion" 'config.json: ociVersion: "0.9.0" is not supported' bad_version
+bad "field not implemented yet" "config.json: linux.seccomp: not supported yet" unsupported
+bad "missing executable" 'exec: "/bin/nonexistent": No such file or directory' no_binary
+bad "unknown mount option" 'mounts[1]: mount tmpfs on /x: option "nosuchoption=1"' bad_mount_opt
+bad "unknown filesystem" "mounts[0]: mount nosuchfs on /x" bad_fs_type
+bad "rlimit above the hard limit" "process.rlimits[0]: set RLIMIT_NOFILE" bad_rlimit
+bad "unknown capability" 'process.capabilities.bounding[1]: unknown capability "CAP_FLY"' bad_cap
+bad "relative cwd" 'process.cwd: "relative" is not an absolute path' bad_cwd
+bad "missing namespace path" "linux.namespaces: open network namespace /nonexistent/ns" bad_ns_path
+bad "memory limit too small to start" "most likely by the OOM killer (linux.resources.memory.limit is 4096 bytes)" bad_memory
+
+# Arguments.
+out=$(oc run -b "$WORK/nonexistent" x1 2>&1 </dev/null)
+expect_eq "missing bundle: exit status" 1 "$?"
+expect_contains "missing bundle: message" "bundle $WORK/nonexistent: No such file or directory" "$out"
+for id in "a/b" ".." "" "x y"; do
+        out=$(oc run -b "$GOOD" "$id" 2>&1 </dev/null)
+        expect_eq "invalid id [$id]: exit status" 1 "$?"
+        expect_contains "invalid id [$id]: message" "invalid container id" "$out"
+done
+out=$(oc run -b "$GOOD" 2>&1 </dev/null)
+expect_eq "no id: exit status" 1 "$?"
+expect_contains "no id: message" "missing the container id" "$out"
+out=$(oc frobnicate 2>&1)
+expect_eq "unknown command: exit status" 1 "$?"
+expect_contains "unknown command: message" 'unknown command "frobnicate"' "$out"
+out=$("$OCICTL" --root relative list 2>&1)
+expect_eq "relative --root: exit status" 1 "$?"
+out=$(oc --log-format xml list 2>&1)
+expect_eq "unknown log format: exit status" 1 "$?"
+expect_contains "unknown log format: message" 'unknown format "xml"' "$out"
+
+# A pid file that cannot be written: the container is created, then removed again.
+out=$(oc create -b "$GOOD" --pid-file "$WORK/no/such/dir/pid" pf 2>&1 </dev/null)
+expect_eq "unwritable pid file: exit status" 1 "$?"
+expect_contains "unwritable pid file: message" "--pid-file" "$out"
+assert_clean pf "$GOOD"
+
+# Commands in the wrong state or on unknown containers.
+for verb in start state kill; do
+        out=$(oc $verb nosuch 2>&1)
+        expect_eq "$verb on an unknown container: exit status" 1 "$?"
+        expect_contains "$verb on an unknown container: message" "container does not exist" "$out"
+done
+[ -z "$(ls "$ROOT" 2>/dev/null)" ] && pass "the state root is empty" || fail "the state root holds: $(ls "$ROOT")"
+finish
