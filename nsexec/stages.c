@@ -98,6 +98,13 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = rootfs_prepare(c, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
+        {
+                /* runc creates a missing cwd, as root and before the root may turn read-only. */
+                _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -EBADF;
+                r = root < 0 ? negative_errno() : rootfs_open_in_root(root, s->cwd, true, true, &cwd);
+                if (r < 0)
+                        stage_fail(ctx->sync_fd, r, "process.cwd: create %s", s->cwd);
+        }
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
         r = rootfs_finalize(s, &e);
@@ -107,13 +114,6 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = identity_apply_limits(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
-        {
-                /* runc creates a missing cwd, as root, before it becomes the user. */
-                _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -EBADF;
-                r = root < 0 ? negative_errno() : rootfs_open_in_root(root, s->cwd, true, true, &cwd);
-                if (r < 0)
-                        stage_fail(ctx->sync_fd, r, "process.cwd: create %s", s->cwd);
-        }
         r = identity_apply_user(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
