@@ -433,17 +433,20 @@ int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err) {
                         ret = fail(err, r, "cannot remove cgroup %s: %s", e->dir, strerror(-r));
                 if (r < 0 || !rollback || !e->created)
                         continue;
-                /* Walk up to the first directory we made ourselves. */
+                /* Walk up to, and including, the first directory we made ourselves. */
                 _cleanup_free_ char *p = strdup(e->dir);
-                while (p && strlen(p) > strlen(e->created)) {
+                while (p) {
                         *strrchr(p, '/') = 0;
+                        if (strlen(p) < strlen(e->created))
+                                break;
                         (void) rmdir(p);
                 }
         }
         return ret;
 }
 
-int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, size_t n, CgroupSet *ret) {
+int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, char *const *created, size_t n,
+                          CgroupSet *ret) {
         CgroupSet s = {};
 
         for (size_t i = 0; i < n; i++) {
@@ -455,14 +458,32 @@ int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const 
                         cgroup_set_done(&s);
                         return -EINVAL;
                 }
+                /* What rollback may remove must be the path itself or one of its parents. */
+                const char *c = created && created[i][0] ? created[i] : NULL;
+                size_t cn = c ? strlen(c) : 0;
+                if (c && (!strneq(paths[i], c, cn) || (paths[i][cn] != '/' && paths[i][cn] != 0) || streq(c, "/") ||
+                          path_has_dotdot(c))) {
+                        cgroup_set_done(&s);
+                        return -EINVAL;
+                }
                 CgroupEntry *e = &s.entries[s.n_entries++];
                 *e = (CgroupEntry) { .key = strdup(keys[i]), .v2 = h->v2, .path = strdup(paths[i]) };
-                if (!e->key || !e->path || asprintf(&e->dir, "%s%s", h->mountpoint, paths[i]) < 0) {
-                        e->dir = NULL;
+                if (!e->key || !e->path || asprintf(&e->dir, "%s%s", h->mountpoint, paths[i]) < 0 ||
+                    (c && asprintf(&e->created, "%s%s", h->mountpoint, c) < 0)) {
+                        e->dir = e->created = NULL;
                         cgroup_set_done(&s);
                         return -ENOMEM;
                 }
         }
         *ret = s;
         return 0;
+}
+
+const char *cgroup_entry_created_path(const CgroupEntry *e, const CgroupLayout *l) {
+        if (!e->created)
+                return "";
+        for (size_t i = 0; i < l->n_hierarchies; i++)
+                if (l->hierarchies[i].v2 == e->v2 && streq(l->hierarchies[i].key, e->key))
+                        return e->created + strlen(l->hierarchies[i].mountpoint);
+        return "";
 }

@@ -46,8 +46,12 @@ int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err);
 int cgroup_signal(const CgroupSet *s, int sig);
 
 /* Rebuilds a set from (key, path) pairs saved by the registry, checking that each names a real
- * hierarchy and a path without "..". */
-int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, size_t n, CgroupSet *ret);
+ * hierarchy and a path without "..". created (may be NULL, entries may be "") names the topmost
+ * directory cgroup_create() made, which must be the path or one of its parents. */
+int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, char *const *created, size_t n,
+                          CgroupSet *ret);
+/* The topmost directory made, as a path inside the hierarchy ("" when it existed). */
+const char *cgroup_entry_created_path(const CgroupEntry *e, const CgroupLayout *l);
 
 /* File writes for the unit tests: the value written for a resource, e.g. "max" or "1048576". */
 void cgroup_format_limit(int64_t v, char *buf, size_t size);

@@ -10,10 +10,12 @@
 
 static CgroupLayout layout;
 
+/* (hierarchy, path, topmost directory made by this create or "") */
 static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
-        int r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        int r = sd_bus_message_open_container(reply, 'a', "(sss)");
         for (size_t i = 0; r >= 0 && i < set->n_entries; i++)
-                r = sd_bus_message_append(reply, "(ss)", set->entries[i].key, set->entries[i].path);
+                r = sd_bus_message_append(reply, "(sss)", set->entries[i].key, set->entries[i].path,
+                                          cgroup_entry_created_path(&set->entries[i], &layout));
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
@@ -75,25 +77,32 @@ finish:
         return r;
 }
 
-/* Reads the (hierarchy, path) pairs the registry saved and checks them: real hierarchies,
- * paths without "..", never a hierarchy's root. */
-static int read_set(sd_bus_message *m, CgroupSet *ret, sd_bus_error *error) {
-        char *keys[CGROUP_HIERARCHIES_MAX], *paths[CGROUP_HIERARCHIES_MAX];
+/* Reads the (hierarchy, path[, created]) records the registry kept and checks them: real
+ * hierarchies, paths without "..", never a hierarchy's root. */
+static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus_error *error) {
+        char *keys[CGROUP_HIERARCHIES_MAX], *paths[CGROUP_HIERARCHIES_MAX], *created[CGROUP_HIERARCHIES_MAX];
         size_t n = 0;
         int r;
 
-        r = sd_bus_message_enter_container(m, 'a', "(ss)");
+        r = sd_bus_message_enter_container(m, 'a', with_created ? "(sss)" : "(ss)");
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_read(m, "(ss)", &keys[n], &paths[n])) > 0)
+        for (;;) {
+                if (with_created)
+                        r = sd_bus_message_read(m, "(sss)", &keys[n], &paths[n], &created[n]);
+                else
+                        r = sd_bus_message_read(m, "(ss)", &keys[n], &paths[n]);
+                if (r <= 0)
+                        break;
                 if (++n >= CGROUP_HIERARCHIES_MAX)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "too many cgroup paths");
+        }
         if (r < 0)
                 return r;
         r = sd_bus_message_exit_container(m);
         if (r < 0)
                 return r;
-        r = cgroup_set_from_paths(&layout, keys, paths, n, ret);
+        r = cgroup_set_from_paths(&layout, keys, paths, with_created ? created : NULL, n, ret);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "not a container cgroup of this host");
         return 0;
@@ -104,7 +113,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         int sig, r;
 
-        r = read_set(m, &set, error);
+        r = read_set(m, false, &set, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "i", &sig);
         if (r >= 0)
@@ -117,21 +126,30 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
-/* Root only: kills what is left in the cgroup and removes it. */
-static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+/* Root only: kills what is left in the cgroup and removes it; Rollback also removes the parents
+ * that Create made (for a create that failed later). */
+static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         CgroupError err = {};
         int r;
 
-        r = read_set(m, &set, error);
+        r = read_set(m, rollback, &set, error);
         if (r >= 0)
                 r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = cgroup_destroy(&set, false, &err);
+        r = cgroup_destroy(&set, rollback, &err);
         if (r < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "%s", err.message);
         return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return remove_or_rollback(m, false, error);
+}
+
+static int method_rollback(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return remove_or_rollback(m, true, error);
 }
 
 static int property_get_layout(sd_bus *bus, const char *path, const char *interface, const char *property,
@@ -143,9 +161,10 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Layout", "s", property_get_layout, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
-                                SD_BUS_RESULT("a(ss)", paths, "ah", procs), method_create, 0),
+                                SD_BUS_RESULT("a(sss)", paths, "ah", procs), method_create, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("a(ss)", paths), SD_BUS_NO_RESULT, method_remove, 0),
+        SD_BUS_METHOD_WITH_ARGS("Rollback", SD_BUS_ARGS("a(sss)", paths), SD_BUS_NO_RESULT, method_rollback, 0),
         SD_BUS_VTABLE_END,
 };
 

@@ -87,7 +87,9 @@ static int load_container(const char *id, int lock, int *ret_fd, ContainerState 
         return 0;
 }
 
-static int call_cgroups_remove(const ContainerState *s, sd_bus_error *error) {
+/* Remove, or with created (what Create reported it made) Rollback, which also removes the
+ * parents made for this container. */
+static int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
@@ -97,11 +99,13 @@ static int call_cgroups_remove(const ContainerState *s, sd_bus_error *error) {
         r = get_peer(SERVICE_CGROUPS, &p, error);
         if (r < 0)
                 return r;
-        r = peer_new_call(p, "Remove", &m);
+        r = peer_new_call(p, created ? "Rollback" : "Remove", &m);
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(ss)");
+                r = sd_bus_message_open_container(m, 'a', created ? "(sss)" : "(ss)");
         for (size_t i = 0; r >= 0 && i < s->n_cgroups; i++)
-                r = sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
+                r = created ? sd_bus_message_append(m, "(sss)", s->cgroups[i].key, s->cgroups[i].value,
+                                                    created[i] ?: "")
+                            : sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -178,10 +182,10 @@ static int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *e
         return peer_call(p, m, error, ret_reply);
 }
 
-static int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, int *fds, size_t *n_fds,
-                               sd_bus_error *error) {
+static int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
+                               size_t *n_fds, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        const char *key, *path;
+        const char *key, *path, *made;
         const Peer *p;
         int fd, r;
 
@@ -199,12 +203,17 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
         if (r < 0)
                 return r;
 
-        r = sd_bus_message_enter_container(reply, 'a', "(ss)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0) {
+        r = sd_bus_message_enter_container(reply, 'a', "(sss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &key, &path, &made)) > 0) {
                 StringPair *a = realloc(state->cgroups, (state->n_cgroups + 1) * sizeof *a);
-                if (!a)
+                char **c = a ? realloc(*created, (state->n_cgroups + 2) * sizeof *c) : NULL;
+                if (a)
+                        state->cgroups = a;
+                if (!c)
                         return -ENOMEM;
-                state->cgroups = a;
+                *created = c;
+                c[state->n_cgroups] = strdup(made);
+                c[state->n_cgroups + 1] = NULL;
                 a[state->n_cgroups++] = (StringPair) { strdup(key), strdup(path) };
         }
         if (r >= 0)
@@ -280,6 +289,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(spec_done) Spec spec;
         _cleanup_free_ char *rootfs = NULL;
+        _cleanup_strv_free_ char **created_cgroups = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         const char *id, *bundle;
         int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
@@ -333,7 +343,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         state.n_annotations = spec.n_annotations;
         spec.n_annotations = 0;
 
-        r = call_cgroups_create(id, &spec, &state, cgroup_fds, &n_cgroup_fds, error);
+        r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 goto fail;
         r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &state, error);
@@ -358,7 +368,7 @@ fail:
         }
         if (state.n_cgroups > 0) {
                 sd_bus_error ignored = SD_BUS_ERROR_NULL;
-                if (call_cgroups_remove(&state, &ignored) < 0)
+                if (call_cgroups_remove(&state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
                         log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);
                 sd_bus_error_free(&ignored);
         }
@@ -500,7 +510,7 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         default:
                 break;
         }
-        r = call_cgroups_remove(&state, error);
+        r = call_cgroups_remove(&state, NULL, error);
         if (r < 0)
                 return r;
         r = container_dir_remove(root_fd, id, dir_fd);

@@ -1,2 +1,89 @@
 #!/bin/bash
-exit 77
+# The container's cgroup on this host's layout: created from linux.cgroupsPath in every
+# hierarchy, init inside it before the user's process runs, memory and pids limits and the
+# device rules written, and everything removed by delete (also when create fails half-way).
+. "$(dirname "$0")/lib.sh"
+
+B="$WORK/bundle"
+make_bundle "$B" sleep 1000 || fail "make bundle"
+CG="ocictl-test-$$"
+set_config "$B" linux.cgroupsPath "\"/$CG/c1\""
+set_config "$B" linux.resources '{"memory":{"limit":67108864},"pids":{"limit":32},"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}]}'
+
+hierarchy_of() { awk -v c="$1" '$3 == "cgroup" && $4 ~ "(^|,)"c"(,|$)" { print $2; exit }' /proc/self/mounts; }
+v2_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+
+oc create -b "$B" --pid-file "$WORK/pid" c1 </dev/null >/dev/null 2>&1
+expect_eq "create with limits" 0 "$?"
+pid=$(cat "$WORK/pid")
+mem=$(hierarchy_of memory)
+pids=$(hierarchy_of pids)
+if [ -n "$mem" ]; then
+        expect_eq "memory limit written" 67108864 "$(cat "$mem/$CG/c1/memory.limit_in_bytes")"
+        check "init is in the memory cgroup before start" grep -qx "$pid" "$mem/$CG/c1/cgroup.procs"
+elif [ -n "$v2_root" ]; then
+        expect_eq "memory.max written" 67108864 "$(cat "$v2_root/$CG/c1/memory.max")"
+fi
+if [ -n "$pids" ]; then
+        expect_eq "pids limit written" 32 "$(cat "$pids/$CG/c1/pids.max")"
+fi
+devices=$(hierarchy_of devices)
+if [ -n "$devices" ]; then
+        list=$(cat "$devices/$CG/c1/devices.list")
+        expect_contains "the spec's device rule" "c 1:3 rw" "$list"
+        expect_contains "runc's default rules follow" "c 136:* rwm" "$list"
+        check "deny-all replaced the parent's a *:* rwm" sh -c "! grep -qx 'a \*:\* rwm' '$devices/$CG/c1/devices.list'"
+fi
+for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
+        check "cgroup made in $h" test -d "$h/$CG/c1"
+done
+oc start c1
+set_args "$B" true
+
+# Inside: the device rules hold even for root with every file permission.
+set_config "$B" linux.cgroupsPath "\"/$CG/c2\""
+set_config "$B" process.capabilities '{"bounding":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"effective":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"permitted":["CAP_MKNOD","CAP_DAC_OVERRIDE"]}'
+set_config "$B" root.readonly false
+# /dev/console (c 5:1) is in neither the spec's rules nor runc's default ones.
+set_args "$B" sh -c 'mknod /tmp/console c 5 1 && { (echo -n > /tmp/console) 2>/dev/null && echo console-opened || echo console-denied; }; echo x > /dev/null && echo null-ok'
+out=$(oc run -b "$B" c2 </dev/null 2>&1)
+if [ -n "$devices" ]; then
+        expect_contains "a device outside the rules cannot be opened" "console-denied" "$out"
+fi
+expect_contains "an allowed device can be used" "null-ok" "$out"
+assert_clean c2 "$B"
+
+# The pids limit is enforced: counted from the host, in the container's cgroup.
+set_config "$B" linux.cgroupsPath "\"/$CG/c3\""
+set_config "$B" linux.resources '{"pids":{"limit":5}}'
+set_args "$B" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 100 & done 2>/dev/null; exec sleep 100'
+oc run -d -b "$B" c3 </dev/null >/dev/null 2>&1
+sleep 1
+if [ -n "$pids" ]; then
+        expect_eq "fork fails at the pids limit" 5 "$(wc -l < "$pids/$CG/c3/cgroup.procs")"
+fi
+oc delete --force c3
+assert_clean c3 "$B"
+
+# delete kills what is left and removes the cgroup in every hierarchy.
+oc kill c1 KILL
+for _ in $(seq 50); do oc state c1 | grep -q stopped && break; sleep 0.1; done
+oc delete c1
+expect_eq "delete" 0 "$?"
+for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
+        check "cgroup removed from $h" test ! -e "$h/$CG/c1"
+        rmdir "$h/$CG" 2>/dev/null
+done
+assert_clean c1 "$B"
+
+# A create that fails after the cgroup was made (bad mount) removes it again, with the parents it
+# made.
+set_config "$B" linux.cgroupsPath "\"/$CG/deep/c4\""
+set_config "$B" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'
+oc create -b "$B" c4 </dev/null >/dev/null 2>&1
+expect_eq "create fails on a bad mount" 1 "$?"
+for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
+        check "no cgroup left in $h after a failed create" test ! -e "$h/$CG"
+done
+assert_clean c4 "$B"
+finish

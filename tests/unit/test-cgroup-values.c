@@ -88,12 +88,18 @@ static void check_saved_paths(void) {
 
         l.hierarchies[0] = (CgroupHierarchy) { .key = "memory", .mountpoint = "/sys/fs/cgroup/memory", .own_path = "/" };
         l.n_hierarchies = 1;
-        CHECK(cgroup_set_from_paths(&l, keys, good, 1, &s) == 0 && streq(s.entries[0].dir, "/sys/fs/cgroup/memory/ocictl/c1"),
+        CHECK(cgroup_set_from_paths(&l, keys, good, NULL, 1, &s) == 0 && streq(s.entries[0].dir, "/sys/fs/cgroup/memory/ocictl/c1"),
               "saved path");
         cgroup_set_done(&s);
-        CHECK(cgroup_set_from_paths(&l, keys, evil, 1, &s) == -EINVAL, "refuse ..");
-        CHECK(cgroup_set_from_paths(&l, keys, root, 1, &s) == -EINVAL, "refuse the root");
-        CHECK(cgroup_set_from_paths(&l, unknown, good, 1, &s) == -EINVAL, "refuse an unknown hierarchy");
+        CHECK(cgroup_set_from_paths(&l, keys, evil, NULL, 1, &s) == -EINVAL, "refuse ..");
+        CHECK(cgroup_set_from_paths(&l, keys, root, NULL, 1, &s) == -EINVAL, "refuse the root");
+        CHECK(cgroup_set_from_paths(&l, unknown, good, NULL, 1, &s) == -EINVAL, "refuse an unknown hierarchy");
+        char *parent[] = { "/ocictl" }, *other[] = { "/elsewhere" }, *prefix[] = { "/ocictl/c" };
+        CHECK(cgroup_set_from_paths(&l, keys, good, parent, 1, &s) == 0 &&
+                      streq(s.entries[0].created, "/sys/fs/cgroup/memory/ocictl"), "created parent");
+        cgroup_set_done(&s);
+        CHECK(cgroup_set_from_paths(&l, keys, good, other, 1, &s) == -EINVAL, "created must be a parent");
+        CHECK(cgroup_set_from_paths(&l, keys, good, prefix, 1, &s) == -EINVAL, "a name prefix is no parent");
 }
 
 int main(void) {
