@@ -56,11 +56,14 @@ assert_clean c2 "$B"
 # The pids limit is enforced: counted from the host, in the container's cgroup.
 set_config "$B" linux.cgroupsPath "\"/$CG/c3\""
 set_config "$B" linux.resources '{"pids":{"limit":5}}'
-set_args "$B" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 100 & done 2>/dev/null; exec sleep 100'
+# (busybox sh gives up when a fork fails: the forks happen in a subshell.)
+set_args "$B" sh -c '(for i in 1 2 3 4 5 6 7 8; do sleep 100 & done) 2>/dev/null; exec sleep 100'
 oc run -d -b "$B" c3 </dev/null >/dev/null 2>&1
 sleep 1
 if [ -n "$pids" ]; then
-        expect_eq "fork fails at the pids limit" 5 "$(wc -l < "$pids/$CG/c3/cgroup.procs")"
+        n=$(wc -l < "$pids/$CG/c3/cgroup.procs")
+        check "no more than 5 processes ($n)" test "$n" -le 5 -a "$n" -ge 2
+        check "the kernel refused forks at the limit" grep -q "^max [1-9]" "$pids/$CG/c3/pids.events"
 fi
 oc delete --force c3
 assert_clean c3 "$B"
