@@ -88,6 +88,33 @@ expect_eq "kill --all reached the children" 0 "$(pgrep -c -f 'sleep 1000')"
 oc delete --force c4
 assert_clean c4 "$B"
 
+# Namespaces joined by path: a second container in the first one's network and uts namespaces.
+set_args "$B" sleep 1000
+oc run -d --pid-file "$WORK/c5.pid" c5 </dev/null >/dev/null 2>&1
+p5=$(cat "$WORK/c5.pid")
+J="$WORK/joiner"
+mkdir -p "$J"
+ln -s "$B/rootfs" "$J/rootfs"
+cp "$B/config.json" "$J/config.json"
+set_config "$J" linux.namespaces "[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/$p5/ns/net\"},{\"type\":\"uts\",\"path\":\"/proc/$p5/ns/uts\"}]"
+del_config "$J" hostname
+set_args "$J" sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/uts'
+out=$(oc run -b "$J" c6 </dev/null 2>&1)
+expect_eq "joined the network namespace by path" "$(readlink /proc/$p5/ns/net)" "$(echo "$out" | sed -n 1p)"
+expect_eq "joined the uts namespace by path" "$(readlink /proc/$p5/ns/uts)" "$(echo "$out" | sed -n 2p)"
+oc delete --force c5
+assert_clean c5 "$B"
+assert_clean c6 "$J"
+
+# --log with --log-format json: the error goes to the log as a JSON line, and to stderr.
+out=$(oc --log "$WORK/log.json" --log-format json state nosuch 2>&1)
+expect_contains "the error still reaches stderr" "container does not exist" "$out"
+check "the log holds a JSON error line" python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert any(l["level"] == "error" and "container does not exist" in l["msg"] for l in lines), lines
+' "$WORK/log.json"
+
 out=$(oc delete nosuch 2>&1)
 expect_eq "delete of an unknown container fails" 1 "$?"
 expect_contains "unknown container error" "container does not exist" "$out"
