@@ -140,6 +140,30 @@ static int create_container(Session *s, const char *id, const Bundle *b, const C
         return 0;
 }
 
+/* What create and run share: options, id, bundle, services, Create. *ret_opened says whether the
+ * session is open (and must be closed) whatever the result. */
+static int open_and_create(int argc, char **argv, const char *verb, bool allow_detach, CreateOptions *o, Session *s,
+                           bool *ret_opened, const char **ret_id, pid_t *ret_pid) {
+        Bundle b = { .config_fd = -EBADF };
+        int r;
+
+        r = parse_create_options(argc, argv, verb, allow_detach, o);
+        if (r >= 0)
+                r = want_id(argc, argv, verb, ret_id);
+        if (r >= 0)
+                r = open_bundle(o, &b);
+        if (r >= 0)
+                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), s);
+        *ret_opened = r >= 0;
+        if (r < 0) {
+                safe_close(b.config_fd);
+                return r;
+        }
+        r = create_container(s, *ret_id, &b, o, ret_pid);
+        safe_close(b.config_fd);
+        return r;
+}
+
 static int call_simple(Session *s, const char *member, const char *types, ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         va_list ap;
@@ -165,25 +189,16 @@ static void delete_quietly(Session *s, const char *id) {
 
 VERB(create) {
         CreateOptions o = {};
-        Bundle b = { .config_fd = -EBADF };
         Session s;
         const char *id;
         pid_t pid;
         int r;
 
-        r = parse_create_options(argc, argv, "create", false, &o);
-        if (r >= 0)
-                r = want_id(argc, argv, "create", &id);
-        if (r >= 0)
-                r = open_bundle(&o, &b);
-        if (r >= 0)
-                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
-        if (r < 0) {
-                safe_close(b.config_fd);
+        bool opened;
+
+        r = open_and_create(argc, argv, "create", false, &o, &s, &opened, &id, &pid);
+        if (!opened)
                 return r;
-        }
-        r = create_container(&s, id, &b, &o, &pid);
-        safe_close(b.config_fd);
         if (r < 0 && o.pid_file)
                 delete_quietly(&s, id);
         session_close(&s);
@@ -266,25 +281,16 @@ static int wait_container(Session *s, const char *id, pid_t pid) {
 
 VERB(run) {
         CreateOptions o = {};
-        Bundle b = { .config_fd = -EBADF };
         Session s;
         const char *id;
         pid_t pid;
         int r, status;
 
-        r = parse_create_options(argc, argv, "run", true, &o);
-        if (r >= 0)
-                r = want_id(argc, argv, "run", &id);
-        if (r >= 0)
-                r = open_bundle(&o, &b);
-        if (r >= 0)
-                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
-        if (r < 0) {
-                safe_close(b.config_fd);
+        bool opened;
+
+        r = open_and_create(argc, argv, "run", true, &o, &s, &opened, &id, &pid);
+        if (!opened)
                 return r;
-        }
-        r = create_container(&s, id, &b, &o, &pid);
-        safe_close(b.config_fd);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
         if (r < 0) {

@@ -18,13 +18,26 @@ static const char *user_name(uid_t uid, char *buf, size_t size) {
         return buf;
 }
 
+/* The fields runc prints for a container in both `state` and `list --format json`. */
+static void json_container(JsonWriter *w, const char *id, uint32_t pid, const char *status, const char *bundle,
+                           const char *rootfs, const char *created, uid_t owner) {
+        char ubuf[32];
+        json_key_string(w, "ociVersion", OCI_VERSION);
+        json_key_string(w, "id", id);
+        json_key_uint(w, "pid", pid);
+        json_key_string(w, "status", status);
+        json_key_string(w, "bundle", bundle);
+        json_key_string(w, "rootfs", rootfs);
+        json_key_string(w, "created", created);
+        json_key_string(w, "owner", user_name(owner, ubuf, sizeof ubuf));
+}
+
 VERB(state) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *status, *bundle, *rootfs, *created, *id, *key, *value;
         _cleanup_free_ char *text = NULL;
         JsonWriter w = { .indent = 2 };
         uint32_t pid, owner;
-        char ubuf[32];
         Session s;
         int r;
 
@@ -48,14 +61,7 @@ VERB(state) {
                 goto finish;
         }
         json_begin_object(&w);
-        json_key_string(&w, "ociVersion", OCI_VERSION);
-        json_key_string(&w, "id", id);
-        json_key_uint(&w, "pid", pid);
-        json_key_string(&w, "status", status);
-        json_key_string(&w, "bundle", bundle);
-        json_key_string(&w, "rootfs", rootfs);
-        json_key_string(&w, "created", created);
-        json_key_string(&w, "owner", user_name(owner, ubuf, sizeof ubuf));
+        json_container(&w, id, pid, status, bundle, rootfs, created, owner);
         json_key(&w, "annotations");
         json_begin_object(&w);
         r = sd_bus_message_enter_container(reply, 'a', "{ss}");
@@ -118,22 +124,15 @@ VERB(list) {
                 printf("%-12s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
         while (r >= 0 &&
                (r = sd_bus_message_read(reply, "(ssuusss)", &id, &status, &pid, &owner, &bundle, &rootfs, &created)) > 0) {
-                const char *user = user_name(owner, ubuf, sizeof ubuf);
                 if (json) {
                         json_begin_object(&w);
-                        json_key_string(&w, "ociVersion", OCI_VERSION);
-                        json_key_string(&w, "id", id);
-                        json_key_uint(&w, "pid", pid);
-                        json_key_string(&w, "status", status);
-                        json_key_string(&w, "bundle", bundle);
-                        json_key_string(&w, "rootfs", rootfs);
-                        json_key_string(&w, "created", created);
-                        json_key_string(&w, "owner", user);
+                        json_container(&w, id, pid, status, bundle, rootfs, created, owner);
                         json_end_object(&w);
                 } else if (quiet)
                         printf("%s\n", id);
                 else
-                        printf("%-12s %-8u %-10s %-40s %-31s %s\n", id, pid, status, bundle, created, user);
+                        printf("%-12s %-8u %-10s %-40s %-31s %s\n", id, pid, status, bundle, created,
+                               user_name(owner, ubuf, sizeof ubuf));
         }
         if (r < 0) {
                 cli_error(r, "bad reply to List: %s", strerror(-r));
