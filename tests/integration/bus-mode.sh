@@ -31,6 +31,16 @@ done
 names=$(busctl --address="$ADDRESS" list --no-legend | awk '/^org.ocictl/ { print $1 }' | sort | tr '\n' ' ')
 expect_eq "the four services own their names" "org.ocictl.Cgroups1 org.ocictl.Registry1 org.ocictl.Spawner1 org.ocictl.Spec1 " "$names"
 
+# The spec parser holds no privilege once it serves: nobody, no capabilities, no_new_privs,
+# a seccomp filter.
+spec_pid=$(busctl --address="$ADDRESS" status org.ocictl.Spec1 | awk -F= '/^PID=/ { print $2 }')
+status=$(tr -s '\t' ' ' < "/proc/$spec_pid/status")
+expect_contains "the spec parser runs as nobody" "Uid: 65534 65534 65534 65534" "$status"
+expect_contains "the spec parser has no capabilities" "CapEff: 0000000000000000" "$status"
+expect_contains "the spec parser has an empty bounding set" "CapBnd: 0000000000000000" "$status"
+expect_contains "the spec parser has no_new_privs" "NoNewPrivs: 1" "$status"
+expect_contains "the spec parser is under seccomp" "Seccomp: 2" "$status"
+
 # The contract: live introspection equals bus-interfaces/ (comments aside).
 for s in Spec Cgroups Spawner Registry; do
         live=$(busctl --address="$ADDRESS" introspect --xml-interface "org.ocictl.${s}1" "/org/ocictl/${s}1")
