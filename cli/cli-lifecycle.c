@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "container-id.h"
+#include "create-options.h"
 #include "process-util.h"
 
 static int want_id(int argc, char **argv, const char *verb, const char **ret) {
@@ -42,13 +43,14 @@ static int write_pid_file(const char *path, pid_t pid) {
         return 0;
 }
 
-typedef struct CreateOptions {
+typedef struct CreateFlags {
         const char *bundle;
         const char *pid_file;
         bool detach;
-} CreateOptions;
+        CreateOptions options; /* what travels to the services */
+} CreateFlags;
 
-static int parse_create_options(int argc, char **argv, const char *verb, bool allow_detach, CreateOptions *o) {
+static int parse_create_options(int argc, char **argv, const char *verb, bool allow_detach, CreateFlags *o) {
         enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS };
         static const struct option options[] = {
                 { "bundle", required_argument, NULL, 'b' },
@@ -76,8 +78,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                         o->detach = true;
                         break;
                 case ARG_NO_PIVOT:
-                        /* Read by the spawner; only direct mode can pass it this way. */
-                        setenv("OCICTL_NO_PIVOT", "1", 1);
+                        o->options.no_pivot = true;
                         break;
                 case ARG_NO_NEW_KEYRING:
                         break; /* we never create a session keyring: nothing to turn off */
@@ -100,7 +101,7 @@ typedef struct Bundle {
 
 /* Opens BUNDLE/config.json here, with the caller's rights (the services only get the fd), and
  * before any service is started: a typo costs nothing. */
-static int open_bundle(const CreateOptions *o, Bundle *ret) {
+static int open_bundle(const CreateFlags *o, Bundle *ret) {
         char config[PATH_MAX + 16];
 
         if (!realpath(o->bundle ?: ".", ret->path))
@@ -112,7 +113,7 @@ static int open_bundle(const CreateOptions *o, Bundle *ret) {
         return 0;
 }
 
-static int create_container(Session *s, const char *id, const Bundle *b, const CreateOptions *o, pid_t *ret_pid) {
+static int create_container(Session *s, const char *id, const Bundle *b, const CreateFlags *o, pid_t *ret_pid) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *bundle = b->path;
         int config_fd = b->config_fd;
@@ -123,6 +124,8 @@ static int create_container(Session *s, const char *id, const Bundle *b, const C
         if (r >= 0)
                 r = sd_bus_message_append(m, "sshhhh", id, bundle, config_fd, STDIN_FILENO, STDOUT_FILENO,
                                           STDERR_FILENO);
+        if (r >= 0)
+                r = create_options_append(m, &o->options);
         if (r < 0)
                 return cli_error(r, "cannot build the Create call: %s", strerror(-r));
         r = session_call(s, m, &reply);
@@ -142,7 +145,7 @@ static int create_container(Session *s, const char *id, const Bundle *b, const C
 
 /* What create and run share: options, id, bundle, services, Create. *ret_opened says whether the
  * session is open (and must be closed) whatever the result. */
-static int open_and_create(int argc, char **argv, const char *verb, bool allow_detach, CreateOptions *o, Session *s,
+static int open_and_create(int argc, char **argv, const char *verb, bool allow_detach, CreateFlags *o, Session *s,
                            bool *ret_opened, const char **ret_id, pid_t *ret_pid) {
         Bundle b = { .config_fd = -EBADF };
         int r;
@@ -188,7 +191,7 @@ static void delete_quietly(Session *s, const char *id) {
 }
 
 VERB(create) {
-        CreateOptions o = {};
+        CreateFlags o = {};
         Session s;
         const char *id;
         pid_t pid;
@@ -280,7 +283,7 @@ static int wait_container(Session *s, const char *id, pid_t pid) {
 }
 
 VERB(run) {
-        CreateOptions o = {};
+        CreateFlags o = {};
         Session s;
         const char *id;
         pid_t pid;

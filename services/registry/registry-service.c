@@ -14,6 +14,7 @@
 
 #include "bus-errors.h"
 #include "container-id.h"
+#include "create-options.h"
 #include "log.h"
 #include "process-util.h"
 #include "registry-container.h"
@@ -240,8 +241,8 @@ static int reopen_unlocked(int dir_fd) {
 }
 
 static int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
-                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], ContainerState *state,
-                      sd_bus_error *error) {
+                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
+                      ContainerState *state, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_close_ int unlocked_fd = -EBADF;
         const Peer *p;
@@ -269,6 +270,8 @@ static int call_spawn(const char *id, const char *bundle, const char *rootfs, co
                 r = sd_bus_message_close_container(m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "hhh", stdio[0], stdio[1], stdio[2]);
+        if (r >= 0)
+                r = create_options_append(m, options);
         if (r < 0)
                 return r;
         r = peer_call(p, m, error, &reply);
@@ -295,6 +298,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
         char created[64];
+        CreateOptions options = {};
         uid_t owner = 0;
         int r;
 
@@ -302,6 +306,8 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = sd_bus_message_read(m, "ssh", &id, &bundle, &config_fd);
         if (r >= 0)
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+        if (r >= 0)
+                r = create_options_read(m, &options, error);
         if (r < 0)
                 return r;
         r = check_id(id, error);
@@ -346,7 +352,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 goto fail;
-        r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &state, error);
+        r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state, error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);
         if (r < 0)
@@ -596,7 +602,8 @@ static int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 static const sd_bus_vtable registry_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Create",
-                                SD_BUS_ARGS("s", id, "s", bundle, "h", config, "h", stdin, "h", stdout, "h", stderr),
+                                SD_BUS_ARGS("s", id, "s", bundle, "h", config, "h", stdin, "h", stdout, "h", stderr,
+                                            "a{sv}", options),
                                 SD_BUS_RESULT("u", pid), method_create, 0),
         SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_start, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", id, "i", signal, "b", all), SD_BUS_NO_RESULT, method_kill, 0),

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "bus-errors.h"
+#include "create-options.h"
 #include "log.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -62,6 +63,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         int state_dir_fd, cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
         size_t n_cgroup_fds = 0;
+        CreateOptions options = {};
         pid_t pid;
         uint64_t start_time;
         int r;
@@ -80,6 +82,8 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         if (r < 0)
                 return r;
         r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+        if (r >= 0)
+                r = create_options_read(m, &options, error);
         if (r < 0)
                 return r;
         r = bus_check_caller_is_root(m, error);
@@ -97,7 +101,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 .n_cgroup_procs_fds = n_cgroup_fds,
                 .stdio = { stdio[0], stdio[1], stdio[2] },
                 .clone_parent = service_is_direct(),
-                .no_pivot = getenv("OCICTL_NO_PIVOT") != NULL,
+                .no_pivot = options.no_pivot,
                 .warn = log_setup_warning,
         };
         r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
@@ -117,7 +121,8 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 (void) kill(pid, SIGKILL);
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "container init died during setup");
         }
-        log_debug("Container %s: init is pid %d", id, (int) pid);
+        log_debug("Container %s: init is pid %d, root switched with %s", id, (int) pid,
+                  options.no_pivot ? "MS_MOVE and chroot (no pivot)" : "pivot_root");
         return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
 }
 
@@ -221,7 +226,8 @@ static const sd_bus_vtable spawner_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Spawn",
                                 SD_BUS_ARGS("s", id, "s", bundle, "s", rootfs, "a{sv}", spec, "h", state_dir,
-                                            "ah", cgroup_procs, "h", stdin, "h", stdout, "h", stderr),
+                                            "ah", cgroup_procs, "h", stdin, "h", stdout, "h", stderr, "a{sv}",
+                                            options),
                                 SD_BUS_RESULT("u", pid, "t", start_time), method_spawn, 0),
         SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("h", state_dir, "u", pid, "t", start_time), SD_BUS_NO_RESULT,
                                 method_start, 0),

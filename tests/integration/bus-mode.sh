@@ -21,7 +21,7 @@ stop_bus() {
 }
 trap stop_bus EXIT
 for s in spec cgroups spawner registry; do
-        OCICTL_BUS_ADDRESS="$ADDRESS" OCICTL_ROOT="$ROOT" "$BUILD/ocictl-$s" &
+        OCICTL_BUS_ADDRESS="$ADDRESS" OCICTL_ROOT="$ROOT" OCICTL_LOG_LEVEL=7 "$BUILD/ocictl-$s" 2>>"$WORK/services.log" &
         SERVICE_PIDS="$SERVICE_PIDS $!"
 done
 for _ in $(seq 50); do
@@ -65,6 +65,10 @@ out=$(oc --bus-address "$ADDRESS" run -b "$B" b1 </dev/null 2>&1)
 expect_eq "run through the bus exits with the process's status" 5 "$?"
 expect_contains "run through the bus shows the output" "bus says ocictl" "$out"
 assert_clean b1 "$B"
+
+# Create flags travel as options through the bus too.
+oc --bus-address "$ADDRESS" run --no-pivot -b "$B" b4 </dev/null >/dev/null 2>&1
+expect_contains "--no-pivot reaches the spawner through the bus" "b4: init is pid" "$(grep 'no pivot' "$WORK/services.log")"
 
 set_args "$B" sleep 1000
 OCICTL_BUS_ADDRESS="$ADDRESS" oc run -d -b "$B" b2 </dev/null >/dev/null 2>&1

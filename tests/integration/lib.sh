@@ -128,6 +128,7 @@ assert_clean() {
         if [ -z "$left" ]; then pass "nothing left behind by $id"; else fail "left behind by $id:$left"; fi
 }
 
+
 finish() {
         echo "$TEST_NAME: $CHECKS checks, $FAILED failed"
         [ "$FAILED" = 0 ]

@@ -74,6 +74,11 @@ exec 7>&-
 set_args "$B" sh -c 'echo $$ $(hostname)'
 expect_eq "--no-pivot runs the container" "1 ocictl" "$(oc run --no-pivot -b "$B" np </dev/null 2>&1)"
 assert_clean np "$B"
+# The spawner says how it switched the root (the mount table inside looks the same either way).
+out=$(oc --debug run --no-pivot -b "$B" np2 </dev/null 2>&1)
+expect_contains "--no-pivot reaches the spawner" "root switched with MS_MOVE and chroot (no pivot)" "$out"
+out=$(oc --debug run -b "$B" pv </dev/null 2>&1)
+expect_contains "pivot_root by default" "root switched with pivot_root" "$out"
 
 # A mount destination that leads through a symlink to / inside the rootfs: the mount must land
 # inside the rootfs (on its /etc), never on the host's /etc.
