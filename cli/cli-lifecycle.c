@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,38 +225,86 @@ VERB(start) {
         return r < 0 ? r : 0;
 }
 
+typedef struct WaitReply {
+        bool done;
+        int status;
+        int error;
+} WaitReply;
+
+static int on_wait_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        WaitReply *w = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(m);
+
+        w->done = true;
+        if (e) {
+                cli_error(-EIO, "waiting for the container: %s", e->message ?: e->name);
+                w->error = -EIO;
+        } else if (sd_bus_message_read(m, "i", &w->status) < 0)
+                w->error = -EBADMSG;
+        return 0;
+}
+
+/* Bus mode: the spawner is init's parent and answers Wait(); signals we get go to the container
+ * through the registry meanwhile. */
+static int wait_on_bus(Session *s, const char *id, pid_t pid, int sfd) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        WaitReply w = { .status = -1 };
+        int r;
+
+        r = sd_bus_call_method_async(s->spawner.bus, &slot, s->spawner.destination,
+                                     service_table[SERVICE_SPAWNER].object_path,
+                                     service_table[SERVICE_SPAWNER].bus_name, "Wait", on_wait_reply, &w, "u",
+                                     (uint32_t) pid);
+        if (r < 0)
+                return cli_error(r, "waiting for %s: %s", id, strerror(-r));
+        while (!w.done) {
+                struct pollfd p[2] = {
+                        { .fd = sd_bus_get_fd(s->spawner.bus), .events = (short) sd_bus_get_events(s->spawner.bus) },
+                        { .fd = sfd, .events = POLLIN },
+                };
+                struct signalfd_siginfo si;
+
+                r = sd_bus_process(s->spawner.bus, NULL);
+                if (r < 0)
+                        return cli_error(r, "waiting for %s: %s", id, strerror(-r));
+                if (r > 0 || w.done)
+                        continue;
+                if (poll(p, 2, -1) < 0 && errno != EINTR)
+                        return cli_error(-errno, "poll: %m");
+                if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof si) == sizeof si)
+                        (void) call_simple(s, "Kill", "sib", id, (int) si.ssi_signo, 0);
+        }
+        return w.error < 0 ? w.error : w.status;
+}
+
 /* Forwards signals to the container and waits for it, as runc run does in the foreground.
  * Direct mode: init is our child. Bus mode: the spawner is its parent and answers Wait(). */
-static int wait_container(Session *s, const char *id, pid_t pid) {
+/* The signals `run` passes on to the container. Blocked before Start, so that none arriving
+ * while the container starts kills ocictl instead (the services are forked by then and do not
+ * inherit the mask; init resets its own). */
+static void forwarded_signals(bool direct, sigset_t *ret) {
         static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+        sigemptyset(ret);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+                sigaddset(ret, forwarded[i]);
+        if (direct)
+                sigaddset(ret, SIGCHLD);
+}
+
+static int wait_container(Session *s, const char *id, pid_t pid) {
         sigset_t mask;
         int sfd, status = -1;
 
-        sigemptyset(&mask);
-        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                sigaddset(&mask, forwarded[i]);
-        if (s->direct)
-                sigaddset(&mask, SIGCHLD);
-        sigprocmask(SIG_BLOCK, &mask, NULL);
+        forwarded_signals(s->direct, &mask);
         sfd = signalfd(-1, &mask, SFD_CLOEXEC);
         if (sfd < 0)
                 return cli_error(-errno, "signalfd: %m");
 
         if (!s->direct) {
-                /* Signals are not forwarded in bus mode yet: Wait() blocks this process. */
-                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-                sd_bus_error error = SD_BUS_ERROR_NULL;
-                int r = sd_bus_call_method(s->spawner.bus, s->spawner.destination,
-                                           service_table[SERVICE_SPAWNER].object_path,
-                                           service_table[SERVICE_SPAWNER].bus_name, "Wait", &error, &reply, "u",
-                                           (uint32_t) pid);
-                if (r >= 0)
-                        r = sd_bus_message_read(reply, "i", &status);
-                if (r < 0)
-                        cli_error(r, "waiting for %s: %s", id, error.message ?: strerror(-r));
-                sd_bus_error_free(&error);
+                int r = wait_on_bus(s, id, pid, sfd);
                 safe_close(sfd);
-                return r < 0 ? r : status;
+                sigprocmask(SIG_UNBLOCK, &mask, NULL);
+                return r;
         }
 
         /* Reap before every read: init may have exited before SIGCHLD was blocked. */
@@ -294,6 +343,11 @@ VERB(run) {
         r = open_and_create(argc, argv, "run", true, &o, &s, &opened, &id, &pid);
         if (!opened)
                 return r;
+        if (!o.detach) {
+                sigset_t mask;
+                forwarded_signals(s.direct, &mask);
+                sigprocmask(SIG_BLOCK, &mask, NULL);
+        }
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
         if (r < 0) {

@@ -66,7 +66,19 @@ expect_eq "run through the bus exits with the process's status" 5 "$?"
 expect_contains "run through the bus shows the output" "bus says ocictl" "$out"
 assert_clean b1 "$B"
 
+# run forwards the signals it gets to the container, and exits with the container's status.
+set_args "$B" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'
+"$OCICTL" --root "$ROOT" --bus-address "$ADDRESS" run -b "$B" b5 </dev/null >"$WORK/b5.out" 2>&1 &
+runner=$!
+for _ in $(seq 50); do grep -q ready "$WORK/b5.out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM $runner
+wait $runner
+expect_eq "bus mode: run forwards SIGTERM and exits with the container's status" 7 "$?"
+expect_contains "bus mode: the container's trap ran" got-term "$(cat "$WORK/b5.out")"
+assert_clean b5 "$B"
+
 # Create flags travel as options through the bus too.
+set_args "$B" true
 oc --bus-address "$ADDRESS" run --no-pivot -b "$B" b4 </dev/null >/dev/null 2>&1
 expect_contains "--no-pivot reaches the spawner through the bus" "b4: init is pid" "$(grep 'no pivot' "$WORK/services.log")"
 

@@ -43,6 +43,17 @@ oc delete r5
 expect_eq "delete after kill" 0 "$?"
 assert_clean r5 "$B"
 
+# run forwards the signals it gets to the container, and exits with the container's status.
+set_args "$B" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'
+"$OCICTL" --root "$ROOT" run -b "$B" r8 </dev/null >"$WORK/r8.out" 2>&1 &
+runner=$!
+for _ in $(seq 50); do grep -q ready "$WORK/r8.out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM $runner
+wait $runner
+expect_eq "direct mode: run forwards SIGTERM and exits with the container's status" 7 "$?"
+expect_contains "direct mode: the container's trap ran" got-term "$(cat "$WORK/r8.out")"
+assert_clean r8 "$B"
+
 set_args "$B" true
 oc run -b "$B" r6 </dev/null
 expect_eq "true exits 0" 0 "$?"
