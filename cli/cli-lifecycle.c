@@ -27,7 +27,7 @@ static int want_id(int argc, char **argv, const char *verb, const char **ret) {
 }
 
 /* runc's --pid-file: written next to its final name and renamed, so readers see all or nothing. */
-static int write_pid_file(const char *path, pid_t pid) {
+int write_pid_file(const char *path, pid_t pid) {
         char tmp[PATH_MAX + 16];
         FILE *f;
 
@@ -168,7 +168,7 @@ static int open_and_create(int argc, char **argv, const char *verb, bool allow_d
         return r;
 }
 
-static int call_simple(Session *s, const char *member, const char *types, ...) {
+int call_simple(Session *s, const char *member, const char *types, ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         va_list ap;
         int r;
@@ -225,112 +225,6 @@ VERB(start) {
         return r < 0 ? r : 0;
 }
 
-typedef struct WaitReply {
-        bool done;
-        int status;
-        int error;
-} WaitReply;
-
-static int on_wait_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
-        WaitReply *w = userdata;
-        const sd_bus_error *e = sd_bus_message_get_error(m);
-
-        w->done = true;
-        if (e) {
-                cli_error(-EIO, "waiting for the container: %s", e->message ?: e->name);
-                w->error = -EIO;
-        } else if (sd_bus_message_read(m, "i", &w->status) < 0)
-                w->error = -EBADMSG;
-        return 0;
-}
-
-/* Bus mode: the spawner is init's parent and answers Wait(); signals we get go to the container
- * through the registry meanwhile. */
-static int wait_on_bus(Session *s, const char *id, pid_t pid, int sfd) {
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
-        WaitReply w = { .status = -1 };
-        int r;
-
-        r = sd_bus_call_method_async(s->spawner.bus, &slot, s->spawner.destination,
-                                     service_table[SERVICE_SPAWNER].object_path,
-                                     service_table[SERVICE_SPAWNER].bus_name, "Wait", on_wait_reply, &w, "u",
-                                     (uint32_t) pid);
-        if (r < 0)
-                return cli_error(r, "waiting for %s: %s", id, strerror(-r));
-        while (!w.done) {
-                struct pollfd p[2] = {
-                        { .fd = sd_bus_get_fd(s->spawner.bus), .events = (short) sd_bus_get_events(s->spawner.bus) },
-                        { .fd = sfd, .events = POLLIN },
-                };
-                struct signalfd_siginfo si;
-
-                r = sd_bus_process(s->spawner.bus, NULL);
-                if (r < 0)
-                        return cli_error(r, "waiting for %s: %s", id, strerror(-r));
-                if (r > 0 || w.done)
-                        continue;
-                if (poll(p, 2, -1) < 0 && errno != EINTR)
-                        return cli_error(-errno, "poll: %m");
-                if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof si) == sizeof si)
-                        (void) call_simple(s, "Kill", "sib", id, (int) si.ssi_signo, 0);
-        }
-        return w.error < 0 ? w.error : w.status;
-}
-
-/* Forwards signals to the container and waits for it, as runc run does in the foreground.
- * Direct mode: init is our child. Bus mode: the spawner is its parent and answers Wait(). */
-/* The signals `run` passes on to the container. Blocked before Start, so that none arriving
- * while the container starts kills ocictl instead (the services are forked by then and do not
- * inherit the mask; init resets its own). */
-static void forwarded_signals(bool direct, sigset_t *ret) {
-        static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-        sigemptyset(ret);
-        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                sigaddset(ret, forwarded[i]);
-        if (direct)
-                sigaddset(ret, SIGCHLD);
-}
-
-static int wait_container(Session *s, const char *id, pid_t pid) {
-        sigset_t mask;
-        int sfd, status = -1;
-
-        forwarded_signals(s->direct, &mask);
-        sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-        if (sfd < 0)
-                return cli_error(-errno, "signalfd: %m");
-
-        if (!s->direct) {
-                int r = wait_on_bus(s, id, pid, sfd);
-                safe_close(sfd);
-                sigprocmask(SIG_UNBLOCK, &mask, NULL);
-                return r;
-        }
-
-        /* Reap before every read: init may have exited before SIGCHLD was blocked. */
-        for (;;) {
-                struct signalfd_siginfo si;
-                int ws;
-                pid_t p;
-
-                while ((p = waitpid(-1, &ws, WNOHANG)) > 0)
-                        if (p == pid)
-                                status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-                if (status >= 0)
-                        break;
-                if (read(sfd, &si, sizeof si) != sizeof si) {
-                        if (errno == EINTR)
-                                continue;
-                        break;
-                }
-                if (si.ssi_signo != SIGCHLD)
-                        (void) kill(pid, (int) si.ssi_signo);
-        }
-        safe_close(sfd);
-        sigprocmask(SIG_UNBLOCK, &mask, NULL);
-        return status;
-}
-
 VERB(run) {
         CreateFlags o = {};
         Session s;
@@ -343,11 +237,8 @@ VERB(run) {
         r = open_and_create(argc, argv, "run", true, &o, &s, &opened, &id, &pid);
         if (!opened)
                 return r;
-        if (!o.detach) {
-                sigset_t mask;
-                forwarded_signals(s.direct, &mask);
-                sigprocmask(SIG_BLOCK, &mask, NULL);
-        }
+        if (!o.detach)
+                block_forwarded_signals(s.direct);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
         if (r < 0) {
@@ -361,7 +252,7 @@ VERB(run) {
                 reap_helpers(pid);
                 return 0;
         }
-        status = wait_container(&s, id, pid);
+        status = wait_for_process(&s, id, pid, 0);
         r = call_simple(&s, "Delete", "sb", id, false);
         session_close(&s);
         reap_helpers(0);

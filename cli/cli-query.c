@@ -32,6 +32,58 @@ static void json_container(JsonWriter *w, const char *id, uint32_t pid, const ch
         json_key_string(w, "owner", user_name(owner, ubuf, sizeof ubuf));
 }
 
+/* Runs the host's ps and prints its header and the lines whose PID column is one of pids. */
+static int print_ps_table(const uint32_t *pids, size_t n, int argc, char **argv) {
+        _cleanup_free_ char *cmd = NULL, *line = NULL;
+        size_t cmd_len = 0, cap = 0;
+        int pid_column = -1;
+        FILE *f, *p;
+
+        /* Built for popen() with every argument quoted: ps options come from our caller. */
+        f = open_memstream(&cmd, &cmd_len);
+        if (!f)
+                return -ENOMEM;
+        fputs("exec ps", f);
+        if (argc == 0)
+                fputs(" -ef", f);
+        for (int i = 0; i < argc; i++) {
+                fputs(" '", f);
+                for (const char *c = argv[i]; *c; c++)
+                        *c == '\'' ? fputs("'\\''", f) : fputc(*c, f);
+                fputc('\'', f);
+        }
+        fclose(f);
+        p = popen(cmd, "re");
+        if (!p)
+                return cli_error(-errno, "ps: cannot run ps: %m");
+        for (bool header = true; getline(&line, &cap, p) > 0; header = false) {
+                if (header) {
+                        int col = 0;
+                        _cleanup_free_ char *copy = strdup(line);
+                        for (char *save = NULL, *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w;
+                             w = strtok_r(NULL, " \t\n", &save), col++)
+                                if (streq(w, "PID"))
+                                        pid_column = col;
+                        if (pid_column < 0) {
+                                pclose(p);
+                                return cli_error(-EINVAL, "ps: the ps output has no PID column");
+                        }
+                        fputs(line, stdout);
+                        continue;
+                }
+                _cleanup_free_ char *copy = strdup(line);
+                char *save = NULL, *w = copy ? strtok_r(copy, " \t\n", &save) : NULL;
+                for (int col = 0; w && col < pid_column; col++)
+                        w = strtok_r(NULL, " \t\n", &save);
+                for (size_t i = 0; w && i < n; i++)
+                        if ((uint32_t) strtoul(w, NULL, 10) == pids[i]) {
+                                fputs(line, stdout);
+                                break;
+                        }
+        }
+        return pclose(p) == 0 ? 0 : cli_error(-EIO, "ps: ps failed");
+}
+
 VERB(state) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *status, *bundle, *rootfs, *created, *id, *key, *value;
@@ -151,4 +203,53 @@ VERB(list) {
 finish:
         session_close(&s);
         return r < 0 ? r : 0;
+}
+
+/* runc ps: the container's pids as JSON, or the host's `ps` output (-ef, or the given ps
+ * options) cut down to the container's processes. */
+VERB(ps) {
+        static const struct option options[] = { { "format", required_argument, NULL, 'f' }, {} };
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const uint32_t *pids = NULL;
+        bool json = false;
+        size_t size = 0, n;
+        Session s;
+        const char *id;
+        int c, r;
+
+        while ((c = getopt_long_only(argc, argv, "+f:", options, NULL)) >= 0)
+                switch (c) {
+                case 'f':
+                        if (!streq(optarg, "table") && !streq(optarg, "json"))
+                                return cli_error(-EINVAL, "ps: --format: \"%s\" is not table or json", optarg);
+                        json = streq(optarg, "json");
+                        break;
+                default:
+                        return -EINVAL;
+                }
+        if (optind >= argc || !container_id_is_valid(argv[optind]))
+                return cli_error(-EINVAL, "ps: missing or invalid container id");
+        id = argv[optind++];
+        r = session_open(NEEDS(SERVICE_CGROUPS), &s);
+        if (r < 0)
+                return r;
+        r = session_new_call(&s, "GetPids", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", id);
+        if (r >= 0)
+                r = session_call(&s, m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_array(reply, 'u', (const void **) &pids, &size);
+        session_close(&s);
+        if (r < 0)
+                return r;
+        n = size / sizeof(uint32_t);
+        if (json) {
+                printf("[");
+                for (size_t i = 0; i < n; i++)
+                        printf("%s%u", i ? "," : "", pids[i]);
+                printf("]\n");
+                return 0;
+        }
+        return print_ps_table(pids, n, argc - optind, argv + optind);
 }

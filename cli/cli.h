@@ -40,6 +40,19 @@ void reap_helpers(pid_t keep);
 /* Prints "ocictl: message" to stderr (and to --log); returns r. */
 int cli_error(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* runc's --pid-file: written next to its final name and renamed. */
+int write_pid_file(const char *path, pid_t pid);
+
+/* Calls a registry method with simple arguments; prints the error. */
+int call_simple(Session *s, const char *member, const char *types, ...);
+
+/* Blocks the signals `run`/`exec` pass on, before the process starts, so that none is lost. */
+void block_forwarded_signals(bool direct);
+/* Waits for pid (direct mode: our child; bus mode: Spawner1.Wait) and passes signals on: to the
+ * container with id (run), or to pid with start_time (exec, id NULL). Returns the exit status
+ * (128+N for signal N) or -errno. */
+int wait_for_process(Session *s, const char *id, pid_t pid, uint64_t start_time);
+
 /* Reads argv for one verb: getopt_long_only so that runc's "-bundle" works as well as "--bundle". */
 #define VERB(name) int verb_##name(int argc, char **argv)
 VERB(spec);
@@ -48,5 +61,7 @@ VERB(start);
 VERB(run);
 VERB(kill);
 VERB(delete);
+VERB(exec);
+VERB(ps);
 VERB(state);
 VERB(list);

@@ -16,8 +16,10 @@ static const struct {
         { "create", verb_create, "create a container (init waits for start)" },
         { "start", verb_start, "run the user process of a created container" },
         { "run", verb_run, "create and start a container, wait for it unless --detach" },
+        { "exec", verb_exec, "run a new process in a running container" },
         { "state", verb_state, "print a container's state as JSON" },
         { "list", verb_list, "list containers" },
+        { "ps", verb_ps, "list a container's processes" },
         { "kill", verb_kill, "send a signal to a container's init (or all its processes)" },
         { "delete", verb_delete, "delete a container and everything it holds" },
 };

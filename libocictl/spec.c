@@ -47,6 +47,57 @@ void spec_done(Spec *s) {
         spec_init(s);
 }
 
+void spec_take_process(Spec *dst, Spec *src) {
+        dst->terminal = src->terminal;
+        dst->uid = src->uid;
+        dst->gid = src->gid;
+        free(dst->additional_gids);
+        dst->additional_gids = TAKE_PTR(src->additional_gids);
+        dst->n_additional_gids = src->n_additional_gids;
+        dst->has_umask = src->has_umask;
+        dst->umask = src->umask;
+        strv_free(dst->args);
+        dst->args = TAKE_PTR(src->args);
+        strv_free(dst->env);
+        dst->env = TAKE_PTR(src->env);
+        free(dst->cwd);
+        dst->cwd = TAKE_PTR(src->cwd);
+        dst->has_capabilities = src->has_capabilities;
+        memcpy(dst->capabilities, src->capabilities, sizeof dst->capabilities);
+        free(dst->rlimits);
+        dst->rlimits = TAKE_PTR(src->rlimits);
+        dst->n_rlimits = src->n_rlimits;
+        dst->no_new_privileges = src->no_new_privileges;
+        dst->has_oom_score_adj = src->has_oom_score_adj;
+        dst->oom_score_adj = src->oom_score_adj;
+}
+
+int spec_env_set(Spec *s, const char *assignment) {
+        size_t n = strcspn(assignment, "="), len = strv_length(s->env);
+        char *copy, **l;
+
+        if (assignment[n] != '=' || n == 0)
+                return -EINVAL;
+        copy = strdup(assignment);
+        if (!copy)
+                return -ENOMEM;
+        for (size_t i = 0; i < len; i++)
+                if (strneq(s->env[i], assignment, n + 1)) {
+                        free(s->env[i]);
+                        s->env[i] = copy;
+                        return 0;
+                }
+        l = realloc(s->env, (len + 2) * sizeof(char *));
+        if (!l) {
+                free(copy);
+                return -ENOMEM;
+        }
+        l[len] = copy;
+        l[len + 1] = NULL;
+        s->env = l;
+        return 0;
+}
+
 static const struct {
         const char *name;
         const char *proc_name;

@@ -113,6 +113,12 @@ typedef struct Spec {
 void spec_init(Spec *s);
 void spec_done(Spec *s);
 
+/* Moves the process fields of src (exec --process FILE) into dst, replacing dst's. */
+void spec_take_process(Spec *dst, Spec *src);
+/* Sets NAME=VALUE in a process environment, replacing an entry with the same name (runc's exec
+ * --env): later settings win. */
+int spec_env_set(Spec *s, const char *assignment);
+
 const char *namespace_type_to_string(NamespaceType t);
 NamespaceType namespace_type_from_string(const char *s);
 /* The CLONE_NEW* flag of a namespace type. */

@@ -11,6 +11,7 @@
 
 #define STATE_FILE "state"
 #define EXEC_FIFO "exec.fifo"
+#define CONFIG_COPY "config.json" /* the config the container was created from, for exec */
 
 typedef struct ContainerState {
         char *id;

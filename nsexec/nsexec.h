@@ -40,5 +40,20 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
  * byte. Fails when init died first. */
 int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, size_t error_size);
 
+typedef struct NsexecExecConfig {
+        const Spec *spec; /* the process: args, env, cwd, user, capabilities, rlimits, noNewPrivileges */
+        pid_t init_pid;   /* the container, whose namespaces and root are joined */
+        uint64_t init_start_time;
+        const int *cgroup_procs_fds;
+        size_t n_cgroup_procs_fds;
+        int stdio[3];
+        bool clone_parent; /* as NsexecConfig */
+        void (*warn)(const char *text);
+} NsexecExecConfig;
+
+/* Starts a process in a running container; returns its pid once it exec'd (or the error that
+ * kept it from doing so). */
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t error_size);
+
 /* Signals a process only if it is still the one started at start_time (pidfd, no pid reuse). */
 int nsexec_kill(pid_t pid, uint64_t start_time, int sig);

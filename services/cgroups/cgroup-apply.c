@@ -394,6 +394,26 @@ static void kill_all(const CgroupSet *s) {
         }
 }
 
+int cgroup_pids(const CgroupSet *s, pid_t *pids, size_t max) {
+        /* Every hierarchy lists the same processes: the first readable list will do. */
+        for (size_t i = 0; i < s->n_entries; i++) {
+                char path[4400];
+                FILE *f;
+                int pid;
+                size_t n = 0;
+
+                snprintf(path, sizeof path, "%s/cgroup.procs", s->entries[i].dir);
+                f = fopen(path, "re");
+                if (!f)
+                        continue;
+                while (n < max && fscanf(f, "%d", &pid) == 1)
+                        pids[n++] = pid;
+                fclose(f);
+                return (int) n;
+        }
+        return -ENOENT;
+}
+
 int cgroup_signal(const CgroupSet *s, int sig) {
         /* Every hierarchy lists the same processes: the first one that has a list will do. */
         for (size_t i = 0; i < s->n_entries; i++) {

@@ -42,6 +42,9 @@ int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds);
  * directories; with rollback also the parents that cgroup_create() made. */
 int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err);
 
+/* The pids in the cgroup (`ps`), at most max; returns how many. */
+int cgroup_pids(const CgroupSet *s, pid_t *pids, size_t max);
+
 /* Sends sig to every process in the cgroup (kill --all); returns how many. */
 int cgroup_signal(const CgroupSet *s, int sig);
 

@@ -19,6 +19,13 @@ static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
+        int r = sd_bus_message_open_container(reply, 'a', "h");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(reply, "h", fds[i]);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
 /* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
  * was validated by the spec parser and is checked again here (no "..", never a root). */
 static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -59,11 +66,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r >= 0)
                 r = append_paths(reply, &set);
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "h");
-        for (size_t i = 0; r >= 0 && i < n_fds; i++)
-                r = sd_bus_message_append(reply, "h", fds[i]);
-        if (r >= 0)
-                r = sd_bus_message_close_container(reply);
+                r = append_fds(reply, fds, n_fds);
         if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
         for (size_t i = 0; i < n_fds; i++)
@@ -126,6 +129,28 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Anyone who may see the container's state may see its pids (runc's ps needs no privilege
+ * beyond reading cgroupfs, which is world-readable). */
+static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        static pid_t pids[65536];
+        int n, r;
+
+        r = read_set(m, false, &set, error);
+        if (r < 0)
+                return r;
+        n = cgroup_pids(&set, pids, ELEMENTSOF(pids));
+        if (n < 0)
+                return sd_bus_error_set_errnof(error, -n, "cannot read the container's cgroup: %m");
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append_array(reply, 'u', pids, (size_t) n * sizeof(pid_t));
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 /* Root only: kills what is left in the cgroup and removes it; Rollback also removes the parents
  * that Create made (for a create that failed later). */
 static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *error) {
@@ -148,6 +173,32 @@ static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return remove_or_rollback(m, false, error);
 }
 
+/* Root only: cgroup.procs of an existing container cgroup, for exec to join. */
+static int method_open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        int fds[CGROUP_HIERARCHIES_MAX];
+        size_t n_fds = 0;
+        int r;
+
+        r = read_set(m, false, &set, error);
+        if (r >= 0)
+                r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = cgroup_open_procs(&set, fds, &n_fds);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot open the container's cgroup.procs: %m");
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = append_fds(reply, fds, n_fds);
+        for (size_t i = 0; i < n_fds; i++)
+                safe_close(fds[i]);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 static int method_rollback(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return remove_or_rollback(m, true, error);
 }
@@ -163,6 +214,8 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
                                 SD_BUS_RESULT("a(sss)", paths, "ah", procs), method_create, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
+        SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", procs), method_open, 0),
+        SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("au", pids), method_get_pids, 0),
         SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("a(ss)", paths), SD_BUS_NO_RESULT, method_remove, 0),
         SD_BUS_METHOD_WITH_ARGS("Rollback", SD_BUS_ARGS("a(sss)", paths), SD_BUS_NO_RESULT, method_rollback, 0),
         SD_BUS_VTABLE_END,

@@ -82,8 +82,47 @@ int container_dir_open(int root_fd, const char *id, int lock, int *ret_fd) {
         return 0;
 }
 
+int container_dir_save_config(int dir_fd, int config_fd, size_t max, int *ret_fd) {
+        _cleanup_close_ int out = -EBADF;
+        char buf[65536];
+        struct stat st;
+        size_t total = 0;
+        off_t off = 0;
+
+        /* Not a FIFO or device the caller controls: only a regular file, and bounded. */
+        if (fstat(config_fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        out = openat(dir_fd, CONFIG_COPY, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (out < 0)
+                return negative_errno();
+        for (;;) {
+                ssize_t n = pread(config_fd, buf, sizeof buf, off);
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                off += n;
+                total += (size_t) n;
+                if (total > max)
+                        return -EFBIG;
+                if (write(out, buf, (size_t) n) != n)
+                        return negative_errno();
+        }
+        return container_dir_open_config(dir_fd, ret_fd);
+}
+
+int container_dir_open_config(int dir_fd, int *ret_fd) {
+        int fd = openat(dir_fd, CONFIG_COPY, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
 int container_dir_remove(int root_fd, const char *id, int dir_fd) {
-        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO };
+        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY };
         for (size_t i = 0; i < ELEMENTSOF(files); i++)
                 if (unlinkat(dir_fd, files[i], 0) < 0 && errno != ENOENT)
                         return negative_errno();

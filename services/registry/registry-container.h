@@ -21,6 +21,11 @@ int registry_open_root(const char *root, int *ret_fd);
 int container_dir_create(int root_fd, const char *id, int *ret_fd);
 /* An existing folder, locked with LOCK_SH or LOCK_EX; -ENOENT when there is none. */
 int container_dir_open(int root_fd, const char *id, int lock, int *ret_fd);
+/* Copies the caller's config.json (a regular file, at most max bytes) into the folder, so exec
+ * can read the spec the container was created from; returns the copy opened for reading. */
+int container_dir_save_config(int dir_fd, int config_fd, size_t max, int *ret_fd);
+int container_dir_open_config(int dir_fd, int *ret_fd);
+
 /* Removes what ocictl puts in a folder, then the folder. */
 int container_dir_remove(int root_fd, const char *id, int dir_fd);
 

@@ -18,18 +18,19 @@
 #include "log.h"
 #include "process-util.h"
 #include "registry-container.h"
+#include "registry.h"
 #include "services.h"
 #include "spec-bus.h"
 
 #define CGROUP_FDS_MAX 64
 
-static const char *root_dir = "/run/ocictl";
-static int root_fd = -EBADF;
+const char *root_dir = "/run/ocictl";
+int root_fd = -EBADF;
 static sd_bus *service_bus;
 static Peer peers[_SERVICE_MAX];
 
 /* Connects to a peer on first use: only the services a call needs are ever contacted. */
-static int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
+int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
         int r;
 
         if (!peers[id].bus) {
@@ -67,7 +68,7 @@ static void emit_changed(const char *id, const char *status) {
 }
 
 /* Opens the folder and reads the state; NoSuchContainer in runc's words when either is missing. */
-static int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error) {
+int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
@@ -167,7 +168,7 @@ static int resolve_rootfs(const char *bundle, const char *root_path, char **ret,
         return *ret ? 0 : -ENOMEM;
 }
 
-static int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
+int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
@@ -293,7 +294,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         _cleanup_(spec_done) Spec spec;
         _cleanup_free_ char *rootfs = NULL;
         _cleanup_strv_free_ char **created_cgroups = NULL;
-        _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF;
         const char *id, *bundle;
         int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
@@ -326,8 +327,16 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot create %s/%s: %m", root_dir, id);
 
-        /* From here on every failure goes to fail: and removes what was made. */
-        r = call_parse(config_fd, &parsed, error);
+        /* From here on every failure goes to fail: and removes what was made. The parser reads
+         * our copy, so what exec later re-reads is exactly what was validated. */
+        r = container_dir_save_config(dir_fd, config_fd, 4 * 1024 * 1024, &copy_fd);
+        if (r == -EFBIG || r == -EBADFD)
+                r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s",
+                                      r == -EFBIG ? "larger than 4 MiB" : "not a regular file");
+        else if (r < 0)
+                r = sd_bus_error_set_errnof(error, -r, "cannot save config.json in %s/%s: %m", root_dir, id);
+        if (r >= 0)
+                r = call_parse(copy_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, &spec);
         if (r >= 0)
@@ -526,6 +535,47 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Open to every caller, like GetState: the pids of the container's processes (runc ps). */
+static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL, *answer = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const void *pids;
+        const Peer *p;
+        const char *id;
+        size_t size = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        if (container_status(dir_fd, &state) == CONTAINER_STOPPED || state.n_cgroups == 0)
+                return sd_bus_reply_method_return(m, "au", 0);
+        r = get_peer(SERVICE_CGROUPS, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "GetPids", &call);
+        if (r >= 0)
+                r = sd_bus_message_open_container(call, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < state.n_cgroups; i++)
+                r = sd_bus_message_append(call, "(ss)", state.cgroups[i].key, state.cgroups[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(call);
+        if (r >= 0)
+                r = peer_call(p, call, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_array(reply, 'u', &pids, &size);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(m, &answer);
+        if (r >= 0)
+                r = sd_bus_message_append_array(answer, 'u', pids, size);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, answer, NULL);
+}
+
 static int append_annotations(sd_bus_message *reply, const ContainerState *s) {
         int r = sd_bus_message_open_container(reply, 'a', "{ss}");
         for (size_t i = 0; r >= 0 && i < s->n_annotations; i++)
@@ -606,12 +656,18 @@ static const sd_bus_vtable registry_vtable[] = {
                                             "a{sv}", options),
                                 SD_BUS_RESULT("u", pid), method_create, 0),
         SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_start, 0),
+        SD_BUS_METHOD_WITH_ARGS("Exec",
+                                SD_BUS_ARGS("s", id, "a{sv}", process, "h", stdin, "h", stdout, "h", stderr, "a{sv}",
+                                            options),
+                                SD_BUS_RESULT("u", pid, "t", start_time), method_exec, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", id, "i", signal, "b", all), SD_BUS_NO_RESULT, method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Delete", SD_BUS_ARGS("s", id, "b", force), SD_BUS_NO_RESULT, method_delete, 0),
         SD_BUS_METHOD_WITH_ARGS("GetState", SD_BUS_ARGS("s", id),
                                 SD_BUS_RESULT("s", status, "u", pid, "u", owner, "s", bundle, "s", rootfs, "s", created,
                                               "s", id, "a{ss}", annotations),
                                 method_get_state, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("s", id), SD_BUS_RESULT("au", pids), method_get_pids,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssuusss)", containers), method_list,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerChanged", SD_BUS_ARGS("s", id, "s", status), 0),

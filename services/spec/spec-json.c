@@ -749,7 +749,10 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
         return 0;
 }
 
-int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
+/* Loads JSON text and hands the root node to parse(); reports JSON syntax errors with their
+ * position. */
+static int parse_document(const char *data, size_t size, Spec *ret, char **ret_error,
+                          int (*parse)(Parser *p, JsonNode *root)) {
         g_autoptr(JsonParser) parser = NULL;
         g_autoptr(GError) error = NULL;
         Parser p = { .spec = ret };
@@ -783,7 +786,7 @@ int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
                 *ret_error = p.error;
                 return -EINVAL;
         }
-        r = parse_toplevel(&p, json_parser_get_root(parser));
+        r = parse(&p, json_parser_get_root(parser));
         if (r < 0) {
                 if (!p.error)
                         fail(&p, NULL, "%s", strerror(-r));
@@ -791,4 +794,12 @@ int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
                 return r;
         }
         return 0;
+}
+
+int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
+        return parse_document(data, size, ret, ret_error, parse_toplevel);
+}
+
+int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
+        return parse_document(data, size, ret, ret_error, parse_process);
 }

@@ -13,3 +13,6 @@
 
 /* Returns 0 and fills ret, or -EINVAL/-ENOMEM with a message in *ret_error (caller frees). */
 int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
+
+/* A runtime-spec Process object alone (`exec --process FILE`): fills the process fields of ret. */
+int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error);

@@ -10,18 +10,18 @@
 #include "spec-bus.h"
 #include "spec-json.h"
 
-static int read_config(int fd, char **ret, size_t *ret_size, sd_bus_error *error) {
+static int read_config(int fd, const char *what, char **ret, size_t *ret_size, sd_bus_error *error) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0;
         struct stat st;
 
         /* A FIFO or socket could block the service forever: only a regular file will do. */
         if (fstat(fd, &st) < 0)
-                return sd_bus_error_set_errnof(error, errno, "config.json: %m");
+                return sd_bus_error_set_errnof(error, errno, "%s: %m", what);
         if (!S_ISREG(st.st_mode))
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: not a regular file");
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s: not a regular file", what);
         if (st.st_size > SPEC_JSON_MAX_SIZE)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: larger than %d bytes",
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s: larger than %d bytes", what,
                                          SPEC_JSON_MAX_SIZE);
         buf = malloc(SPEC_JSON_MAX_SIZE + 1);
         if (!buf)
@@ -29,13 +29,13 @@ static int read_config(int fd, char **ret, size_t *ret_size, sd_bus_error *error
         for (;;) {
                 ssize_t n = pread(fd, buf + size, SPEC_JSON_MAX_SIZE + 1 - size, (off_t) size);
                 if (n < 0)
-                        return sd_bus_error_set_errnof(error, errno, "config.json: %m");
+                        return sd_bus_error_set_errnof(error, errno, "%s: %m", what);
                 if (n == 0)
                         break;
                 size += (size_t) n;
                 if (size > SPEC_JSON_MAX_SIZE)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC,
-                                                 "config.json: larger than %d bytes", SPEC_JSON_MAX_SIZE);
+                                                 "%s: larger than %d bytes", what, SPEC_JSON_MAX_SIZE);
         }
         *ret = TAKE_PTR(buf);
         *ret_size = size;
@@ -43,7 +43,8 @@ static int read_config(int fd, char **ret, size_t *ret_size, sd_bus_error *error
 }
 
 /* Safe for any caller: it only reads the descriptor it was given, and holds no privilege. */
-static int method_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+static int parse_fd(sd_bus_message *m, const char *what, int (*parse)(const char *, size_t, Spec *, char **),
+                    sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *data = NULL, *msg = NULL;
         _cleanup_(spec_done) Spec spec;
@@ -54,14 +55,14 @@ static int method_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = sd_bus_message_read(m, "h", &fd);
         if (r < 0)
                 return r;
-        r = read_config(fd, &data, &size, error);
+        r = read_config(fd, what, &data, &size, error);
         if (r < 0)
                 return r;
-        r = spec_from_json(data, size, &spec, &msg);
+        r = parse(data, size, &spec, &msg);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s", msg);
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s: %s", what, msg);
 
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
@@ -71,10 +72,20 @@ static int method_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         return sd_bus_send(NULL, reply, NULL);
 }
 
+static int method_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return parse_fd(m, "config.json", spec_from_json, error);
+}
+
+static int method_parse_process(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return parse_fd(m, "process.json", spec_process_from_json, error);
+}
+
 static const sd_bus_vtable spec_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Parse", SD_BUS_ARGS("h", config), SD_BUS_RESULT("a{sv}", spec), method_parse,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ParseProcess", SD_BUS_ARGS("h", process), SD_BUS_RESULT("a{sv}", spec),
+                                method_parse_process, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* `exec`: a new process in a running container. Stage 1 joins the container's cgroup and then
+ * all its namespaces at once with setns(pidfd, flags) (5.8+: user namespace first, and the
+ * root and cwd of the container's init come along with its mount namespace); stage 2, cloned
+ * into the pid namespace, becomes the process. There is no exec.fifo: stage 0 knows the process
+ * runs when the sync socket closes (close-on-exec) without an error on it. */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "identity.h"
+#include "nsexec.h"
+#include "process-util.h"
+#include "stage-util.h"
+#include "sync.h"
+
+typedef struct ExecContext {
+        const NsexecExecConfig *config;
+        int sync_fd;
+        int pidfd;
+        int ns_flags;
+} ExecContext;
+
+static _noreturn_ void stage_exec_process(ExecContext *ctx) {
+        const Spec *s = ctx->config->spec;
+        _cleanup_free_ char *executable = NULL;
+        StageError e = {};
+        int r;
+
+        (void) prctl(PR_SET_NAME, "ocictl:[2:EXEC]");
+        if (setsid() < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "setsid");
+        r = setup_stdio(ctx->config->stdio);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "set up stdio");
+        r = identity_apply_limits(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = identity_apply_user(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (r > 0)
+                (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
+        if (chdir(s->cwd) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
+        r = identity_find_executable(s, &executable, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = identity_apply_no_new_privileges(s, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "close_range");
+        execve(executable, s->args, s->env ?: (char *[]) { NULL });
+        stage_fail(ctx->sync_fd, negative_errno(), "exec %s", executable);
+}
+
+static _noreturn_ void stage_exec_child(ExecContext *ctx) {
+        const NsexecExecConfig *c = ctx->config;
+        pid_t child;
+
+        (void) prctl(PR_SET_NAME, "ocictl:[1:EXEC]");
+        reset_signals();
+        for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
+                if (write(c->cgroup_procs_fds[i], "0", 1) != 1)
+                        stage_fail(ctx->sync_fd, negative_errno(), "join the container's cgroup");
+        if (ctx->ns_flags && setns(ctx->pidfd, ctx->ns_flags) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "join the container's namespaces");
+        /* Our own pid namespace does not change: the process is the next clone. */
+        child = clone_stage(CLONE_PARENT);
+        if (child < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "clone the exec process");
+        if (child == 0)
+                stage_exec_process(ctx);
+        (void) sync_send(ctx->sync_fd, SYNC_INIT_PID, child);
+        _exit(0);
+}
+
+/* The namespaces of pid that differ from ours: those are the ones to join. */
+static int namespaces_to_join(pid_t pid, int *ret) {
+        int flags = 0;
+
+        for (NamespaceType t = 0; t < _NAMESPACE_MAX; t++) {
+                char theirs[64], ours[64];
+                struct stat a, b;
+
+                snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, namespace_type_to_proc_name(t));
+                snprintf(ours, sizeof ours, "/proc/self/ns/%s", namespace_type_to_proc_name(t));
+                if (stat(theirs, &a) < 0) {
+                        if (errno == ENOENT && stat(ours, &b) < 0)
+                                continue; /* this kernel lacks the type */
+                        return negative_errno();
+                }
+                if (stat(ours, &b) < 0)
+                        return negative_errno();
+                if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                        flags |= namespace_type_to_clone_flag(t);
+        }
+        *ret = flags;
+        return 0;
+}
+
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t error_size) {
+        _cleanup_close_ int pidfd = -EBADF, parent_end = -EBADF;
+        pid_t stage1 = 0, child = 0;
+        uint64_t t;
+        int pair[2], flags, r;
+
+        error[0] = 0;
+        /* The pidfd pins init: checking its start time after opening it rules out a recycled pid. */
+        pidfd = pidfd_open_checked(c->init_pid);
+        if (pidfd < 0 || process_get_start_time(c->init_pid, &t) < 0 || t != c->init_start_time) {
+                snprintf(error, error_size, "container not running");
+                return -ESRCH;
+        }
+        r = namespaces_to_join(c->init_pid, &flags);
+        if (r < 0) {
+                snprintf(error, error_size, "read the container's namespaces: %s", strerror(-r));
+                return r;
+        }
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "socketpair: %s", strerror(-r));
+                return r;
+        }
+        parent_end = pair[0];
+        stage1 = clone_stage(c->clone_parent ? CLONE_PARENT : 0);
+        if (stage1 < 0) {
+                r = negative_errno();
+                safe_close(pair[1]);
+                snprintf(error, error_size, "clone: %s", strerror(-r));
+                return r;
+        }
+        if (stage1 == 0) {
+                ExecContext ctx = { .config = c, .sync_fd = pair[1], .pidfd = pidfd, .ns_flags = flags };
+                safe_close(pair[0]);
+                stage_exec_child(&ctx);
+        }
+        safe_close(pair[1]);
+
+        for (;;) {
+                SyncMessage msg;
+                r = sync_recv(parent_end, &msg);
+                if (r == -EPIPE && child > 0)
+                        break; /* every end closed: stage 1 exited, the process exec'd */
+                if (r == -EPIPE) {
+                        snprintf(error, error_size, "exec set-up ended without a report");
+                        goto fail;
+                }
+                if (r < 0) {
+                        snprintf(error, error_size, "read from exec set-up: %s", strerror(-r));
+                        goto fail;
+                }
+                if (msg.type == SYNC_INIT_PID)
+                        child = msg.value;
+                else if (msg.type == SYNC_WARNING && c->warn)
+                        c->warn(msg.text);
+                else if (msg.type == SYNC_ERROR) {
+                        snprintf(error, error_size, "%s", msg.text);
+                        r = msg.value > 0 ? -msg.value : -EIO;
+                        goto fail;
+                }
+        }
+        wait_exit(stage1, 1000);
+        *ret_pid = child;
+        return 0;
+
+fail:
+        if (child > 0)
+                (void) kill(child, SIGKILL);
+        (void) kill(stage1, SIGKILL);
+        wait_exit(stage1, 1000);
+        return r;
+}

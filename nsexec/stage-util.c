@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include "stage-util.h"
+
+pid_t clone_stage(unsigned long flags) {
+        /* fork() semantics (no new stack) with clone's flags: the child continues here. */
+        return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/* The spawner's sd-event blocks signals it handles; the container must start with none
+ * blocked and every handler at its default. */
+void reset_signals(void) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        signal(sig, SIG_DFL);
+}
+
+int setup_stdio(const int stdio[3]) {
+        int lifted[3];
+
+        /* Lift first, so that dup2() never overwrites a source still needed (stdio[1] == 0 …). */
+        for (int i = 0; i < 3; i++) {
+                lifted[i] = fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
+                if (lifted[i] < 0)
+                        return negative_errno();
+        }
+        for (int i = 0; i < 3; i++) {
+                if (dup2(lifted[i], i) < 0)
+                        return negative_errno();
+                safe_close(lifted[i]);
+        }
+        return 0;
+}
+
+int pidfd_open_checked(pid_t pid) {
+        int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* Waits until stage 1 has exited, so that the caller can reap it once we answer. */
+void wait_exit(pid_t pid, int timeout_ms) {
+        _cleanup_close_ int fd = pidfd_open_checked(pid);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (fd >= 0)
+                (void) poll(&p, 1, timeout_ms);
+}
+

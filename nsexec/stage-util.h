@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the create path (stages.c) and the exec path (exec.c) share. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "macros.h"
+
+/* fork() semantics with clone()'s flags (CLONE_PARENT, …): the child continues in the caller. */
+pid_t clone_stage(unsigned long flags);
+/* No signal blocked, every handler at its default: the spawner's sd-event state must not leak
+ * into the container. */
+void reset_signals(void);
+/* The caller's stdio (sent over the bus) becomes 0, 1, 2. */
+int setup_stdio(const int stdio[3]);
+int pidfd_open_checked(pid_t pid);
+/* Waits up to timeout_ms for a process we may not be the parent of to exit. */
+void wait_exit(pid_t pid, int timeout_ms);

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Registry1.Exec: a new process in a running container, from the spec the container was created
+ * with (re-read through the sandboxed parser from the folder's copy) and the caller's overrides,
+ * as runc's exec builds it from the container's config and its flags. */
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include "bus-errors.h"
+#include "create-options.h"
+#include "log.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "spec-bus.h"
+
+#define CGROUP_FDS_MAX 64
+
+static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_(spec_done) Spec process;
+        const Peer *p;
+        int r;
+
+        spec_init(&process);
+        r = get_peer(SERVICE_SPEC, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "ParseProcess", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "h", fd);
+        if (r >= 0)
+                r = peer_call(p, m, error, &reply);
+        if (r >= 0)
+                r = spec_bus_read(reply, &process);
+        if (r < 0)
+                return r;
+        spec_take_process(spec, &process);
+        return 0;
+}
+
+/* The overrides of runc's exec flags: "args" as, "env" as (NAME=VALUE, later ones win),
+ * "cwd" s, "uid" u, "gid" u, "additionalGids" au, "capabilities" as (added to every set but the
+ * inheritable one, as runc), "noNewPrivileges" b, "processFile" h (a whole Process object).
+ * Unknown keys are refused. */
+static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
+        const char *key;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'a', "{sv}");
+        if (r < 0)
+                return r;
+        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+                r = sd_bus_message_read(m, "s", &key);
+                if (r < 0)
+                        return r;
+                if (streq(key, "processFile")) {
+                        int fd;
+                        r = sd_bus_message_read(m, "v", "h", &fd);
+                        if (r >= 0)
+                                r = call_parse_process(fd, spec, error);
+                } else if (streq(key, "args") || streq(key, "env")) {
+                        _cleanup_strv_free_ char **l = NULL;
+                        r = sd_bus_message_enter_container(m, 'v', "as");
+                        if (r >= 0)
+                                r = sd_bus_message_read_strv(m, &l);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                        if (r >= 0 && streq(key, "args")) {
+                                if (!l || !l[0])
+                                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "args must not be empty");
+                                strv_free(spec->args);
+                                spec->args = TAKE_PTR(l);
+                        }
+                        for (size_t i = 0; r >= 0 && streq(key, "env") && l && l[i]; i++) {
+                                r = spec_env_set(spec, l[i]);
+                                if (r == -EINVAL)
+                                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                                 "env: \"%s\" is not NAME=VALUE", l[i]);
+                        }
+                } else if (streq(key, "cwd")) {
+                        const char *cwd;
+                        r = sd_bus_message_read(m, "v", "s", &cwd);
+                        if (r >= 0 && cwd[0] != '/')
+                                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                         "cwd: \"%s\" is not an absolute path", cwd);
+                        if (r >= 0) {
+                                free(spec->cwd);
+                                spec->cwd = strdup(cwd);
+                                if (!spec->cwd)
+                                        return -ENOMEM;
+                        }
+                } else if (streq(key, "uid"))
+                        r = sd_bus_message_read(m, "v", "u", &spec->uid);
+                else if (streq(key, "gid"))
+                        r = sd_bus_message_read(m, "v", "u", &spec->gid);
+                else if (streq(key, "additionalGids")) {
+                        const void *p;
+                        size_t size;
+                        r = sd_bus_message_enter_container(m, 'v', "au");
+                        if (r >= 0)
+                                r = sd_bus_message_read_array(m, 'u', &p, &size);
+                        if (r >= 0 && size / sizeof(gid_t) > SPEC_MAX_STRINGS)
+                                r = -E2BIG;
+                        if (r >= 0) {
+                                gid_t *g = malloc(size ?: 1);
+                                if (!g)
+                                        return -ENOMEM;
+                                memcpy(g, p, size);
+                                free(spec->additional_gids);
+                                spec->additional_gids = g;
+                                spec->n_additional_gids = size / sizeof(gid_t);
+                                r = sd_bus_message_exit_container(m);
+                        }
+                } else if (streq(key, "capabilities")) {
+                        _cleanup_strv_free_ char **l = NULL;
+                        r = sd_bus_message_enter_container(m, 'v', "as");
+                        if (r >= 0)
+                                r = sd_bus_message_read_strv(m, &l);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                        for (size_t i = 0; r >= 0 && l && l[i]; i++) {
+                                int cap = capability_from_string(l[i]);
+                                if (cap < 0)
+                                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                                 "cap: unknown capability \"%s\"", l[i]);
+                                if (cap > capability_last())
+                                        continue;
+                                spec->has_capabilities = true;
+                                for (CapabilitySet set = 0; set < _CAP_SET_MAX; set++)
+                                        if (set != CAP_SET_INHERITABLE && set != CAP_SET_AMBIENT)
+                                                spec->capabilities[set] |= UINT64_C(1) << cap;
+                        }
+                } else if (streq(key, "noNewPrivileges")) {
+                        int b;
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        if (r >= 0 && b)
+                                spec->no_new_privileges = true;
+                } else
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown exec setting \"%s\"", key);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_exit_container(m);
+                if (r < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int call_cgroups_open(const ContainerState *state, int *fds, size_t *n_fds, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const Peer *p;
+        int fd, r;
+
+        *n_fds = 0;
+        if (state->n_cgroups == 0)
+                return 0;
+        r = get_peer(SERVICE_CGROUPS, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Open", &m);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < state->n_cgroups; i++)
+                r = sd_bus_message_append(m, "(ss)", state->cgroups[i].key, state->cgroups[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = peer_call(p, m, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "h");
+        while (r >= 0 && *n_fds < CGROUP_FDS_MAX && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
+                fds[*n_fds] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                if (fds[*n_fds] < 0)
+                        return negative_errno();
+                (*n_fds)++;
+        }
+        return r < 0 ? r : 0;
+}
+
+/* Root only. The process gets the container's namespaces, cgroup, capabilities and user unless
+ * the caller overrides them; the spawner checks that init is still the one we started. */
+int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL, *call = NULL, *reply = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_(spec_done) Spec spec;
+        _cleanup_close_ int dir_fd = -EBADF, config_fd = -EBADF;
+        int stdio[3], cgroup_fds[CGROUP_FDS_MAX];
+        size_t n_cgroup_fds = 0;
+        CreateOptions options = {};
+        const Peer *p;
+        const char *id;
+        uint32_t pid;
+        uint64_t start_time;
+        int r;
+
+        spec_init(&spec);
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        ContainerStatus status = container_status(dir_fd, &state);
+        if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a stopped container");
+
+        r = container_dir_open_config(dir_fd, &config_fd);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot open the config of %s: %m", id);
+        r = call_parse(config_fd, &parsed, error);
+        if (r >= 0)
+                r = spec_bus_read(parsed, &spec);
+        if (r >= 0)
+                r = apply_overrides(m, &spec, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+        if (r >= 0)
+                r = create_options_read(m, &options, error);
+        if (r >= 0)
+                r = call_cgroups_open(&state, cgroup_fds, &n_cgroup_fds, error);
+        if (r < 0)
+                return r;
+
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "Exec", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "ut", (uint32_t) state.pid, state.start_time);
+        if (r >= 0)
+                r = spec_bus_append(call, &spec);
+        if (r >= 0)
+                r = sd_bus_message_open_container(call, 'a', "h");
+        for (size_t i = 0; r >= 0 && i < n_cgroup_fds; i++)
+                r = sd_bus_message_append(call, "h", cgroup_fds[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "hhh", stdio[0], stdio[1], stdio[2]);
+        if (r >= 0)
+                r = create_options_append(call, &options);
+        for (size_t i = 0; i < n_cgroup_fds; i++)
+                safe_close(cgroup_fds[i]);
+        if (r >= 0)
+                r = peer_call(p, call, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "ut", &pid, &start_time);
+        if (r < 0)
+                return r;
+        log_debug("Container %s: exec'd pid %u", id, pid);
+        return sd_bus_reply_method_return(m, "ut", pid, start_time);
+}

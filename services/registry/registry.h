@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the registry's handler files share (registry-service.c, registry-exec.c). */
+#pragma once
+
+#include "services.h"
+#include "state-file.h"
+
+extern const char *root_dir;
+extern int root_fd;
+
+/* The connection to a peer service, made on first use. */
+int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error);
+/* Opens a container's folder with the given flock and reads its state; NoSuchContainer in
+ * runc's words when there is none. */
+int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error);
+/* Spec1.Parse of a config.json descriptor. */
+int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
+
+int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error);
