@@ -171,6 +171,23 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 if (r < 0)
                         return r;
         }
+        for (int k = 0; k < 2; k++) {
+                const SpecIdMapping *l = k == 0 ? s->uid_mappings : s->gid_mappings;
+                size_t n = k == 0 ? s->n_uid_mappings : s->n_gid_mappings;
+                if (n == 0)
+                        continue;
+                r = open_entry(m, k == 0 ? "linux.uidMappings" : "linux.gidMappings", "a(uuu)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(uuu)");
+                for (size_t i = 0; r >= 0 && i < n; i++)
+                        r = sd_bus_message_append(m, "(uuu)", l[i].container_id, l[i].host_id, l[i].size);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         r = open_entry(m, "linux.namespaces", "a(ss)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(ss)");
@@ -302,6 +319,22 @@ static int read_annotation(sd_bus_message *m, void *userdata) {
         a->key = strdup(k);
         a->value = strdup(v);
         return a->key && a->value ? 0 : -ENOMEM;
+}
+
+static int read_uid_mapping(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        SpecIdMapping *e = GROW(s->uid_mappings, s->n_uid_mappings);
+        if (!e)
+                return -ENOMEM;
+        return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
+}
+
+static int read_gid_mapping(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        SpecIdMapping *e = GROW(s->gid_mappings, s->n_gid_mappings);
+        if (!e)
+                return -ENOMEM;
+        return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
 }
 
 static int read_namespace(sd_bus_message *m, void *userdata) {
@@ -445,6 +478,10 @@ static int read_entry(sd_bus_message *m, void *userdata) {
                 r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_annotation, s) ?: EXIT();
         else if (streq(key, "linux.namespaces"))
                 r = ENTER("a(ss)") ?: read_array(m, "(ss)", read_namespace, s) ?: EXIT();
+        else if (streq(key, "linux.uidMappings"))
+                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_uid_mapping, s) ?: EXIT();
+        else if (streq(key, "linux.gidMappings"))
+                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_gid_mapping, s) ?: EXIT();
         else if (streq(key, "linux.maskedPaths"))
                 r = ENTER("as") ?: read_strv(m, &s->masked_paths) ?: EXIT();
         else if (streq(key, "linux.readonlyPaths"))

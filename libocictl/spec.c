@@ -39,6 +39,8 @@ void spec_done(Spec *s) {
         string_pairs_free(s->annotations, s->n_annotations);
         for (int i = 0; i < _NAMESPACE_MAX; i++)
                 free(s->namespaces[i].path);
+        free(s->uid_mappings);
+        free(s->gid_mappings);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
         free(s->cgroups_path);

@@ -38,6 +38,13 @@ typedef struct SpecMount {
         char **options;
 } SpecMount;
 
+typedef struct SpecIdMapping {
+        uint32_t container_id, host_id, size;
+} SpecIdMapping;
+
+/* The kernel takes at most 340 lines in uid_map/gid_map. */
+#define SPEC_ID_MAPPINGS_MAX 340
+
 typedef struct SpecRlimit {
         int resource;
         uint64_t soft, hard;
@@ -103,6 +110,8 @@ typedef struct Spec {
         size_t n_annotations;
 
         SpecNamespace namespaces[_NAMESPACE_MAX];
+        SpecIdMapping *uid_mappings, *gid_mappings;
+        size_t n_uid_mappings, n_gid_mappings;
         char **masked_paths;
         char **readonly_paths;
         char *cgroups_path;

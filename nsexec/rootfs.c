@@ -309,8 +309,9 @@ static bool dev_is_bind_mounted(const Spec *s) {
         return false;
 }
 
-/* runc's default devices and /dev symlinks. */
-static int setup_dev(int root_fd, StageError *e) {
+/* runc's default devices and /dev symlinks. In a user namespace mknod is not allowed: the host's
+ * nodes are bind-mounted onto empty files instead, as runc does. */
+static int setup_dev(int root_fd, bool userns, StageError *e) {
         static const struct {
                 const char *name;
                 unsigned major, minor;
@@ -337,7 +338,19 @@ static int setup_dev(int root_fd, StageError *e) {
         for (size_t i = 0; i < ELEMENTSOF(devices); i++) {
                 dev_t d = makedev(devices[i].major, devices[i].minor);
                 (void) unlinkat(dev, devices[i].name, 0);
-                if (mknodat(dev, devices[i].name, S_IFCHR | 0666, d) < 0) {
+                if (userns) {
+                        _cleanup_close_ int target = -EBADF, node = -EBADF;
+                        char host[64];
+                        snprintf(host, sizeof host, "/dev/%s", devices[i].name);
+                        target = openat(dev, devices[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+                        r = target < 0 ? negative_errno() : make_bind_mount(host, &(MountOptions) {}, &node);
+                        if (r >= 0)
+                                r = move_onto(node, target);
+                        if (r < 0) {
+                                umask(old);
+                                return step_failed(e, r, "bind mount %s", host);
+                        }
+                } else if (mknodat(dev, devices[i].name, S_IFCHR | 0666, d) < 0) {
                         r = negative_errno();
                         umask(old);
                         return step_failed(e, r, "mknod /dev/%s", devices[i].name);
@@ -415,7 +428,7 @@ int rootfs_prepare(const NsexecConfig *c, StageError *e) {
                         return r;
         }
         if (!dev_is_bind_mounted(s)) {
-                r = setup_dev(root_fd, e);
+                r = setup_dev(root_fd, s->namespaces[NAMESPACE_USER].enabled, e);
                 if (r < 0)
                         return r;
         }

@@ -151,6 +151,26 @@ static _noreturn_ void stage_child(StageContext *ctx) {
                         stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: open %s namespace %s",
                                    namespace_type_to_string(t), s->namespaces[t].path);
         }
+        /* The user namespace first: the namespaces made or joined after it belong to it, so that
+         * root inside may administer them. A new one needs stage 0 to write our maps: we cannot
+         * map arbitrary ids into it ourselves. */
+        if (ns_fds[NAMESPACE_USER] >= 0 && setns(ns_fds[NAMESPACE_USER], CLONE_NEWUSER) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: join user namespace %s",
+                           s->namespaces[NAMESPACE_USER].path);
+        ns_fds[NAMESPACE_USER] = safe_close(ns_fds[NAMESPACE_USER]);
+        if (unshare_flags & CLONE_NEWUSER) {
+                SyncMessage ack;
+                if (unshare(CLONE_NEWUSER) < 0)
+                        stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: unshare the user namespace");
+                unshare_flags &= ~CLONE_NEWUSER;
+                if (sync_send(ctx->sync_fd, SYNC_USERMAP_PLS, 0) < 0 || sync_recv(ctx->sync_fd, &ack) < 0 ||
+                    ack.type != SYNC_USERMAP_ACK)
+                        _exit(1); /* stage 0 reports why */
+        }
+        if (s->namespaces[NAMESPACE_USER].enabled &&
+            (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+                stage_fail(ctx->sync_fd, negative_errno(), "become root in the user namespace (is 0 mapped?)");
+
         for (NamespaceType t = 0; t < _NAMESPACE_MAX; t++)
                 if (ns_fds[t] >= 0) {
                         if (setns(ns_fds[t], namespace_type_to_clone_flag(t)) < 0)
@@ -169,6 +189,32 @@ static _noreturn_ void stage_child(StageContext *ctx) {
                 stage_init(ctx);
         (void) sync_send(ctx->sync_fd, SYNC_INIT_PID, init);
         _exit(0);
+}
+
+/* Writes /proc/PID/{uid,gid}_map from the spec, as stage 0 must: only a process outside the
+ * new user namespace may map more than its own id into it. */
+static int write_id_maps(pid_t pid, const Spec *s, char *error, size_t error_size) {
+        for (int k = 0; k < 2; k++) {
+                const SpecIdMapping *l = k == 0 ? s->uid_mappings : s->gid_mappings;
+                size_t n = k == 0 ? s->n_uid_mappings : s->n_gid_mappings;
+                const char *name = k == 0 ? "uid_map" : "gid_map";
+                char path[64], text[SPEC_ID_MAPPINGS_MAX * 36];
+                _cleanup_close_ int fd = -EBADF;
+                size_t len = 0;
+
+                for (size_t i = 0; i < n && len < sizeof text; i++)
+                        len += (size_t) snprintf(text + len, sizeof text - len, "%u %u %u\n", l[i].container_id,
+                                                 l[i].host_id, l[i].size);
+                snprintf(path, sizeof path, "/proc/%d/%s", (int) pid, name);
+                fd = open(path, O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, text, len) != (ssize_t) len) {
+                        int r = negative_errno();
+                        snprintf(error, error_size, "linux.%s: write %s: %s", k == 0 ? "uidMappings" : "gidMappings",
+                                 name, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
 }
 
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
@@ -227,7 +273,16 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                         snprintf(error, error_size, "read from container setup: %s", strerror(-r));
                         goto fail;
                 }
-                if (msg.type == SYNC_INIT_PID)
+                if (msg.type == SYNC_USERMAP_PLS) {
+                        r = write_id_maps(stage1, c->spec, error, error_size);
+                        if (r < 0)
+                                goto fail;
+                        if (sync_send(parent_end, SYNC_USERMAP_ACK, 0) < 0) {
+                                r = -EPIPE;
+                                snprintf(error, error_size, "container setup ended without a report");
+                                goto fail;
+                        }
+                } else if (msg.type == SYNC_INIT_PID)
                         init = msg.value;
                 else if (msg.type == SYNC_INIT_READY && init > 0)
                         break;

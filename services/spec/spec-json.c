@@ -491,7 +491,7 @@ static int parse_namespaces(Parser *p, JsonNode *n) {
                         return fail(p, tpath, "unknown namespace \"%s\"", type);
                 if (p->spec->namespaces[t].enabled)
                         return fail(p, tpath, "namespace \"%s\" is given twice", type);
-                if (t == NAMESPACE_USER || t == NAMESPACE_TIME)
+                if (t == NAMESPACE_TIME)
                         return fail(p, tpath, "namespace \"%s\" is not supported yet", type);
                 p->spec->namespaces[t].enabled = true;
                 if ((m = member(o, "path"))) {
@@ -501,6 +501,47 @@ static int parse_namespaces(Parser *p, JsonNode *n) {
                         if (!path_is_absolute(p->spec->namespaces[t].path))
                                 return fail(p, ppath, "\"%s\" is not an absolute path", p->spec->namespaces[t].path);
                 }
+        }
+        return 0;
+}
+
+static int parse_id_mappings(Parser *p, JsonNode *n, const char *base, SpecIdMapping **ret, size_t *ret_n) {
+        static const char *const fields[] = { "containerID", "hostID", "size" };
+        JsonArray *a;
+        guint len;
+        int r;
+
+        r = want_array(p, n, base, &a);
+        if (r < 0)
+                return r;
+        len = json_array_get_length(a);
+        if (len > SPEC_ID_MAPPINGS_MAX)
+                return fail(p, base, "more than %d entries (the kernel's limit)", SPEC_ID_MAPPINGS_MAX);
+        *ret = calloc(len ?: 1, sizeof(SpecIdMapping));
+        if (!*ret)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *path = join_index(base, i);
+                SpecIdMapping *e = &(*ret)[(*ret_n)++];
+                uint32_t *v[] = { &e->container_id, &e->host_id, &e->size };
+                JsonObject *o = NULL;
+                JsonNode *m;
+                int64_t x;
+
+                r = want_object(p, json_array_get_element(a, i), path, &o);
+                if (r < 0)
+                        return r;
+                for (size_t f = 0; f < ELEMENTSOF(fields); f++) {
+                        _cleanup_free_ char *fpath = join(path, fields[f]);
+                        if (!(m = member(o, fields[f])))
+                                return fail(p, fpath, "missing");
+                        r = want_int(p, m, fpath, f == 2 ? 1 : 0, UINT32_MAX, &x);
+                        if (r < 0)
+                                return r;
+                        *v[f] = (uint32_t) x;
+                }
+                if ((uint64_t) e->container_id + e->size > UINT32_MAX || (uint64_t) e->host_id + e->size > UINT32_MAX)
+                        return fail(p, path, "the range overflows 32 bits");
         }
         return 0;
 }
@@ -621,7 +662,7 @@ static int parse_resources(Parser *p, JsonNode *n) {
 
 static int parse_linux(Parser *p, JsonNode *n) {
         static const char *const unsupported[] = {
-                "uidMappings", "gidMappings", "timeOffsets", "devices", "netDevices", "sysctl",
+                "timeOffsets", "devices", "netDevices", "sysctl",
                 "seccomp", "intelRdt", "personality", "mountLabel", "memoryPolicy", NULL,
         };
         Spec *s = p->spec;
@@ -638,6 +679,19 @@ static int parse_linux(Parser *p, JsonNode *n) {
                 return r;
         if ((r = parse_namespaces(p, member(o, "namespaces"))) < 0)
                 return r;
+        if ((m = member(o, "uidMappings")) &&
+            (r = parse_id_mappings(p, m, "linux.uidMappings", &s->uid_mappings, &s->n_uid_mappings)) < 0)
+                return r;
+        if ((m = member(o, "gidMappings")) &&
+            (r = parse_id_mappings(p, m, "linux.gidMappings", &s->gid_mappings, &s->n_gid_mappings)) < 0)
+                return r;
+        /* A new user namespace without maps would leave every id unmapped (nobody). */
+        if (s->namespaces[NAMESPACE_USER].enabled && !s->namespaces[NAMESPACE_USER].path &&
+            (s->n_uid_mappings == 0 || s->n_gid_mappings == 0))
+                return fail(p, "linux.uidMappings", "a new user namespace needs uidMappings and gidMappings");
+        if ((s->n_uid_mappings > 0 || s->n_gid_mappings > 0) &&
+            !(s->namespaces[NAMESPACE_USER].enabled && !s->namespaces[NAMESPACE_USER].path))
+                return fail(p, "linux.uidMappings", "mappings need a new user namespace (linux.namespaces)");
         if ((r = parse_resources(p, member(o, "resources"))) < 0)
                 return r;
         if ((m = member(o, "cgroupsPath"))) {

@@ -62,7 +62,8 @@ expect_contains() {
 make_bundle() {
         local dir=$1
         shift
-        mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/tmp"
+        # The mount points every image has (a mapped root could not create them).
+        mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/tmp" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
         cp "$BUSYBOX" "$dir/rootfs/bin/busybox"
         for applet in $("$BUSYBOX" --list); do
                 [ -e "$dir/rootfs/bin/$applet" ] || ln -s busybox "$dir/rootfs/bin/$applet"
