@@ -3,6 +3,11 @@
 
 #include "spec-bus.h"
 
+/* linux.seccomp: (defaultAction, defaultErrnoRet, flags, architectures,
+ *                 syscalls [(names, action, errnoRet, args [(index, value, valueTwo, op)])]) */
+#define SECCOMP_SIGNATURE_INNER "uuuaua(asuua(uttu))"
+#define SECCOMP_SIGNATURE "(" SECCOMP_SIGNATURE_INNER ")"
+
 static int open_entry(sd_bus_message *m, const char *key, const char *sig) {
         int r = sd_bus_message_open_container(m, 'e', "sv");
         if (r >= 0)
@@ -188,6 +193,44 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 if (r < 0)
                         return r;
         }
+        if (s->seccomp.enabled) {
+                const SpecSeccomp *sc = &s->seccomp;
+                r = open_entry(m, "linux.seccomp", SECCOMP_SIGNATURE);
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'r', SECCOMP_SIGNATURE_INNER);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "uuu", sc->default_action, sc->default_errno_ret, sc->flags);
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'u', sc->architectures,
+                                                        sc->n_architectures * sizeof(uint32_t));
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(asuua(uttu))");
+                for (size_t i = 0; r >= 0 && i < sc->n_rules; i++) {
+                        const SpecSeccompRule *rule = &sc->rules[i];
+                        r = sd_bus_message_open_container(m, 'r', "asuua(uttu)");
+                        if (r >= 0)
+                                r = sd_bus_message_append_strv(m, rule->names);
+                        if (r >= 0)
+                                r = sd_bus_message_append(m, "uu", rule->action, rule->errno_ret);
+                        if (r >= 0)
+                                r = sd_bus_message_open_container(m, 'a', "(uttu)");
+                        for (size_t j = 0; r >= 0 && j < rule->n_args; j++)
+                                r = sd_bus_message_append(m, "(uttu)", rule->args[j].index, rule->args[j].value,
+                                                          rule->args[j].value_two, rule->args[j].op);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         r = open_entry(m, "linux.namespaces", "a(ss)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(ss)");
@@ -337,6 +380,60 @@ static int read_gid_mapping(sd_bus_message *m, void *userdata) {
         return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
 }
 
+static int read_seccomp_arg(sd_bus_message *m, void *userdata) {
+        SpecSeccompRule *rule = userdata;
+        SpecSeccompArg *a = GROW(rule->args, rule->n_args);
+        if (!a)
+                return -ENOMEM;
+        return sd_bus_message_read(m, "(uttu)", &a->index, &a->value, &a->value_two, &a->op);
+}
+
+static int read_seccomp_rule(sd_bus_message *m, void *userdata) {
+        SpecSeccomp *sc = userdata;
+        SpecSeccompRule *rule = GROW(sc->rules, sc->n_rules);
+        int r;
+
+        if (!rule)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'r', "asuua(uttu)");
+        if (r >= 0)
+                r = read_strv(m, &rule->names);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "uu", &rule->action, &rule->errno_ret);
+        if (r >= 0)
+                r = read_array(m, "(uttu)", read_seccomp_arg, rule);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
+static int read_seccomp(sd_bus_message *m, SpecSeccomp *sc) {
+        const void *p;
+        size_t size;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'r', SECCOMP_SIGNATURE_INNER);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "uuu", &sc->default_action, &sc->default_errno_ret, &sc->flags);
+        if (r >= 0)
+                r = sd_bus_message_read_array(m, 'u', &p, &size);
+        if (r < 0)
+                return r;
+        if (size / sizeof(uint32_t) > 64)
+                return -E2BIG;
+        sc->architectures = malloc(size ?: 1);
+        if (!sc->architectures)
+                return -ENOMEM;
+        memcpy(sc->architectures, p, size);
+        sc->n_architectures = size / sizeof(uint32_t);
+        r = read_array(m, "(asuua(uttu))", read_seccomp_rule, sc);
+        if (r < 0)
+                return r;
+        sc->enabled = true;
+        r = sd_bus_message_exit_container(m);
+        return r < 0 ? r : 0;
+}
+
 static int read_namespace(sd_bus_message *m, void *userdata) {
         Spec *s = userdata;
         const char *type, *path;
@@ -482,6 +579,8 @@ static int read_entry(sd_bus_message *m, void *userdata) {
                 r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_uid_mapping, s) ?: EXIT();
         else if (streq(key, "linux.gidMappings"))
                 r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_gid_mapping, s) ?: EXIT();
+        else if (streq(key, "linux.seccomp"))
+                r = ENTER(SECCOMP_SIGNATURE) ?: read_seccomp(m, &s->seccomp) ?: EXIT();
         else if (streq(key, "linux.maskedPaths"))
                 r = ENTER("as") ?: read_strv(m, &s->masked_paths) ?: EXIT();
         else if (streq(key, "linux.readonlyPaths"))

@@ -46,6 +46,12 @@ void spec_done(Spec *s) {
         free(s->cgroups_path);
         free(s->rootfs_propagation);
         free(s->resources.devices);
+        free(s->seccomp.architectures);
+        for (size_t i = 0; i < s->seccomp.n_rules; i++) {
+                strv_free(s->seccomp.rules[i].names);
+                free(s->seccomp.rules[i].args);
+        }
+        free(s->seccomp.rules);
         spec_init(s);
 }
 

@@ -67,6 +67,36 @@ typedef struct SpecDevice {
         char access[4];    /* subset of "rwm" */
 } SpecDevice;
 
+typedef struct SpecSeccompArg {
+        uint32_t index;
+        uint64_t value, value_two;
+        uint32_t op; /* libseccomp's enum scmp_compare */
+} SpecSeccompArg;
+
+typedef struct SpecSeccompRule {
+        char **names;
+        uint32_t action; /* libseccomp's SCMP_ACT_* base value (errno not yet folded in) */
+        uint32_t errno_ret;
+        SpecSeccompArg *args;
+        size_t n_args;
+} SpecSeccompRule;
+
+typedef struct SpecSeccomp {
+        bool enabled;
+        uint32_t default_action;
+        uint32_t default_errno_ret;
+        uint32_t *architectures; /* libseccomp SCMP_ARCH_* tokens */
+        size_t n_architectures;
+        uint32_t flags; /* SPEC_SECCOMP_FLAG_* */
+        SpecSeccompRule *rules;
+        size_t n_rules;
+} SpecSeccomp;
+
+#define SPEC_SECCOMP_FLAG_TSYNC (1u << 0)
+#define SPEC_SECCOMP_FLAG_LOG (1u << 1)
+#define SPEC_SECCOMP_FLAG_SPEC_ALLOW (1u << 2)
+#define SPEC_SECCOMP_FLAG_WAIT_KILLABLE_RECV (1u << 3)
+
 typedef struct SpecResources {
         int64_t memory_limit; /* -1: unset */
         int64_t pids_limit;   /* 0: unset; -1: unlimited */
@@ -117,6 +147,7 @@ typedef struct Spec {
         char *cgroups_path;
         char *rootfs_propagation;
         SpecResources resources;
+        SpecSeccomp seccomp;
 } Spec;
 
 void spec_init(Spec *s);

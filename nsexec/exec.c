@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "nsexec.h"
 #include "process-util.h"
+#include "seccomp-filter.h"
 #include "stage-util.h"
 #include "sync.h"
 
@@ -29,6 +30,7 @@ typedef struct ExecContext {
 static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         const Spec *s = ctx->config->spec;
         _cleanup_free_ char *executable = NULL;
+        scmp_filter_ctx filter = NULL;
         StageError e = {};
         int r;
 
@@ -40,6 +42,11 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "set up stdio");
         r = identity_apply_limits(s, &e);
         if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = seccomp_filter_build(&s->seccomp, &filter, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (!s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         r = identity_apply_user(s, &e);
         if (r < 0)
@@ -56,6 +63,8 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "close_range");
+        if (s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
         execve(executable, s->args, s->env ?: (char *[]) { NULL });
         stage_fail(ctx->sync_fd, negative_errno(), "exec %s", executable);
 }

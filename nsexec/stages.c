@@ -18,6 +18,7 @@
 #include "nsexec.h"
 #include "process-util.h"
 #include "rootfs.h"
+#include "seccomp-filter.h"
 #include "stage-util.h"
 #include "sync.h"
 
@@ -46,6 +47,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         const NsexecConfig *c = ctx->config;
         const Spec *s = c->spec;
         _cleanup_free_ char *executable = NULL;
+        scmp_filter_ctx filter = NULL;
         char fifo_path[64];
         StageError e = {};
         int fifo, r;
@@ -82,6 +84,11 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = identity_apply_limits(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = seccomp_filter_build(&s->seccomp, &filter, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (!s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
         r = identity_apply_user(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
@@ -113,6 +120,10 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         if (write(fifo, "0", 1) != 1) {
                 dprintf(STDERR_FILENO, "ocictl init: write exec.fifo: %m\n");
+                _exit(127);
+        }
+        if (s->no_new_privileges && seccomp_filter_load(filter, &e) < 0) {
+                dprintf(STDERR_FILENO, "ocictl init: %s: %s\n", e.what, strerror(errno));
                 _exit(127);
         }
         execve(executable, s->args, s->env ?: (char *[]) { NULL });
