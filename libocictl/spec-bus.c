@@ -44,6 +44,20 @@ static int append_strv(sd_bus_message *m, const char *key, char **v) {
         return r < 0 ? r : close_entry(m);
 }
 
+static int append_pairs(sd_bus_message *m, const char *key, const StringPair *pairs, size_t n) {
+        int r;
+        if (n == 0)
+                return 0;
+        r = open_entry(m, key, "a{ss}");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{ss}");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "{ss}", pairs[i].key, pairs[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r < 0 ? r : close_entry(m);
+}
+
 #define APPEND_BASIC(m, key, sig, v)                                      \
         ({                                                                \
                 int _r = open_entry((m), (key), (sig));                   \
@@ -98,6 +112,7 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
             (r = append_string(m, "process.cwd", s->cwd)) < 0 ||
             (r = APPEND_BASIC(m, "process.noNewPrivileges", "b", s->no_new_privileges)) < 0 ||
             (r = append_string(m, "hostname", s->hostname)) < 0 ||
+            (r = append_string(m, "domainname", s->domainname)) < 0 ||
             (r = append_strv(m, "linux.maskedPaths", s->masked_paths)) < 0 ||
             (r = append_strv(m, "linux.readonlyPaths", s->readonly_paths)) < 0 ||
             (r = append_string(m, "linux.cgroupsPath", s->cgroups_path)) < 0 ||
@@ -163,19 +178,9 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 if (r < 0)
                         return r;
         }
-        if (s->n_annotations > 0) {
-                r = open_entry(m, "annotations", "a{ss}");
-                if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "{ss}");
-                for (size_t i = 0; r >= 0 && i < s->n_annotations; i++)
-                        r = sd_bus_message_append(m, "{ss}", s->annotations[i].key, s->annotations[i].value);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
+        if ((r = append_pairs(m, "annotations", s->annotations, s->n_annotations)) < 0 ||
+            (r = append_pairs(m, "linux.sysctl", s->sysctls, s->n_sysctls)) < 0)
+                return r;
         for (int k = 0; k < 2; k++) {
                 const SpecIdMapping *l = k == 0 ? s->uid_mappings : s->gid_mappings;
                 size_t n = k == 0 ? s->n_uid_mappings : s->n_gid_mappings;
@@ -348,9 +353,14 @@ static int read_mount(sd_bus_message *m, void *userdata) {
         return sd_bus_message_exit_container(m);
 }
 
-static int read_annotation(sd_bus_message *m, void *userdata) {
-        Spec *s = userdata;
-        StringPair *a = GROW(s->annotations, s->n_annotations);
+typedef struct PairList {
+        StringPair **pairs;
+        size_t *n;
+} PairList;
+
+static int read_pair(sd_bus_message *m, void *userdata) {
+        PairList *l = userdata;
+        StringPair *a = GROW(*l->pairs, *l->n);
         const char *k, *v;
         int r;
 
@@ -572,7 +582,11 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         else if (streq(key, "mounts"))
                 r = ENTER("a(sssas)") ?: read_array(m, "(sssas)", read_mount, s) ?: EXIT();
         else if (streq(key, "annotations"))
-                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_annotation, s) ?: EXIT();
+                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_pair, &(PairList) { &s->annotations, &s->n_annotations }) ?: EXIT();
+        else if (streq(key, "linux.sysctl"))
+                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_pair, &(PairList) { &s->sysctls, &s->n_sysctls }) ?: EXIT();
+        else if (streq(key, "domainname"))
+                r = ENTER("s") ?: read_string(m, &s->domainname) ?: EXIT();
         else if (streq(key, "linux.namespaces"))
                 r = ENTER("a(ss)") ?: read_array(m, "(ss)", read_namespace, s) ?: EXIT();
         else if (streq(key, "linux.uidMappings"))

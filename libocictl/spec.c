@@ -29,6 +29,8 @@ void spec_done(Spec *s) {
         free(s->cwd);
         free(s->rlimits);
         free(s->hostname);
+        free(s->domainname);
+        string_pairs_free(s->sysctls, s->n_sysctls);
         for (size_t i = 0; i < s->n_mounts; i++) {
                 free(s->mounts[i].destination);
                 free(s->mounts[i].type);

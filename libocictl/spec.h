@@ -134,6 +134,9 @@ typedef struct Spec {
         int oom_score_adj;
 
         char *hostname;
+        char *domainname;
+        StringPair *sysctls; /* linux.sysctl, checked to stay inside the container's namespaces */
+        size_t n_sysctls;
         SpecMount *mounts;
         size_t n_mounts;
         StringPair *annotations;

@@ -43,6 +43,26 @@ static int loopback_up(void) {
         return 0;
 }
 
+/* Through the container's own /proc (mounted by the spec, after pivot_root): the parser allowed
+ * only sysctls of namespaces the container has for itself. */
+static int write_sysctl(const char *key, const char *value) {
+        char path[512];
+        _cleanup_close_ int fd = -EBADF;
+        size_t n = strlen(value);
+
+        if (snprintf(path, sizeof path, "/proc/sys/%s", key) >= (int) sizeof path)
+                return -ENAMETOOLONG;
+        for (char *c = path + strlen("/proc/sys/"); *c; c++)
+                if (*c == '.')
+                        *c = '/';
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return negative_errno();
+        if (write(fd, value, n) != (ssize_t) n)
+                return negative_errno();
+        return 0;
+}
+
 static _noreturn_ void stage_init(StageContext *ctx) {
         const NsexecConfig *c = ctx->config;
         const Spec *s = c->spec;
@@ -77,6 +97,13 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                stage_fail(ctx->sync_fd, negative_errno(), "domainname: set \"%s\"", s->domainname);
+        for (size_t i = 0; i < s->n_sysctls; i++) {
+                r = write_sysctl(s->sysctls[i].key, s->sysctls[i].value);
+                if (r < 0)
+                        stage_fail(ctx->sync_fd, r, "linux.sysctl.%s: set \"%s\"", s->sysctls[i].key, s->sysctls[i].value);
+        }
         r = rootfs_finalize(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);

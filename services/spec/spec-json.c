@@ -184,6 +184,9 @@ static bool path_is_absolute(const char *s) {
 
 /* ---- sections ---- */
 
+static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair **ret, size_t *ret_n);
+static NamespaceType sysctl_namespace(const char *key);
+
 static int parse_root(Parser *p, JsonNode *n) {
         JsonObject *o = NULL;
         JsonNode *m;
@@ -862,7 +865,7 @@ static int parse_resources(Parser *p, JsonNode *n) {
 
 static int parse_linux(Parser *p, JsonNode *n) {
         static const char *const unsupported[] = {
-                "timeOffsets", "devices", "netDevices", "sysctl", "intelRdt", "personality", "mountLabel", "memoryPolicy", NULL,
+                "timeOffsets", "devices", "netDevices", "intelRdt", "personality", "mountLabel", "memoryPolicy", NULL,
         };
         Spec *s = p->spec;
         JsonObject *o = NULL;
@@ -894,6 +897,8 @@ static int parse_linux(Parser *p, JsonNode *n) {
         if ((r = parse_resources(p, member(o, "resources"))) < 0)
                 return r;
         if ((m = member(o, "seccomp")) && (r = parse_seccomp(p, m)) < 0)
+                return r;
+        if ((r = parse_string_map(p, member(o, "sysctl"), "linux.sysctl", &s->sysctls, &s->n_sysctls)) < 0)
                 return r;
         if ((m = member(o, "cgroupsPath"))) {
                 if ((r = want_string(p, m, "linux.cgroupsPath", &s->cgroups_path)) < 0)
@@ -933,26 +938,45 @@ static int parse_linux(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_annotations(Parser *p, JsonNode *n) {
+/* The namespace a sysctl belongs to, as runc's validation has it, or _NAMESPACE_INVALID for
+ * one that is global. */
+static NamespaceType sysctl_namespace(const char *key) {
+        static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                           "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+                                           "kernel.shm_rmid_forced", NULL };
+        for (const char *const *k = ipc; *k; k++)
+                if (streq(key, *k))
+                        return NAMESPACE_IPC;
+        if (g_str_has_prefix(key, "fs.mqueue."))
+                return NAMESPACE_IPC;
+        if (g_str_has_prefix(key, "net."))
+                return NAMESPACE_NETWORK;
+        if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
+                return NAMESPACE_UTS;
+        return _NAMESPACE_INVALID;
+}
+
+/* An object of strings: annotations, linux.sysctl. */
+static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair **ret, size_t *ret_n) {
         JsonObject *o = NULL;
         GList *members;
         int r;
 
         if (!n)
                 return 0;
-        r = want_object(p, n, "annotations", &o);
+        r = want_object(p, n, base, &o);
         if (r < 0)
                 return r;
         if (json_object_get_size(o) > SPEC_MAX_STRINGS)
-                return fail(p, "annotations", "more than %d entries", SPEC_MAX_STRINGS);
-        p->spec->annotations = calloc(json_object_get_size(o) + 1, sizeof(StringPair));
-        if (!p->spec->annotations)
+                return fail(p, base, "more than %d entries", SPEC_MAX_STRINGS);
+        *ret = calloc(json_object_get_size(o) + 1, sizeof(StringPair));
+        if (!*ret)
                 return -ENOMEM;
         members = json_object_get_members(o);
         r = 0;
         for (GList *i = members; i && r >= 0; i = i->next) {
-                StringPair *a = &p->spec->annotations[p->spec->n_annotations++];
-                _cleanup_free_ char *path = join("annotations", i->data);
+                StringPair *a = &(*ret)[(*ret_n)++];
+                _cleanup_free_ char *path = join(base, i->data);
                 a->key = strdup(i->data);
                 if (!a->key)
                         r = -ENOMEM;
@@ -988,11 +1012,11 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return r;
         if ((m = member(o, "hostname")) && (r = want_string(p, m, "hostname", &s->hostname)) < 0)
                 return r;
-        if ((m = member(o, "domainname")))
-                return fail(p, "domainname", "not supported yet");
+        if ((m = member(o, "domainname")) && (r = want_string(p, m, "domainname", &s->domainname)) < 0)
+                return r;
         if ((r = parse_mounts(p, member(o, "mounts"))) < 0)
                 return r;
-        if ((r = parse_annotations(p, member(o, "annotations"))) < 0)
+        if ((r = parse_string_map(p, member(o, "annotations"), "annotations", &s->annotations, &s->n_annotations)) < 0)
                 return r;
         if ((r = parse_linux(p, member(o, "linux"))) < 0)
                 return r;
@@ -1001,6 +1025,21 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return fail(p, "linux.namespaces", "a mount namespace is required");
         if (s->hostname && *s->hostname && !s->namespaces[NAMESPACE_UTS].enabled)
                 return fail(p, "hostname", "needs a new uts namespace (linux.namespaces)");
+        if (s->domainname && *s->domainname && !s->namespaces[NAMESPACE_UTS].enabled)
+                return fail(p, "domainname", "needs a new uts namespace (linux.namespaces)");
+        for (size_t i = 0; i < s->n_sysctls; i++) {
+                _cleanup_free_ char *path = join("linux.sysctl", s->sysctls[i].key);
+                NamespaceType t = sysctl_namespace(s->sysctls[i].key);
+                const char *k = s->sysctls[i].key;
+                if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") != strlen(k) ||
+                    strstr(k, "..") || k[0] == '/' || k[0] == '.')
+                        return fail(p, path, "not a sysctl name");
+                if (t < 0)
+                        return fail(p, path, "not in a namespace of the container: it would change the host");
+                /* A namespace joined by path may be the host's: runc refuses that as well. */
+                if (!s->namespaces[t].enabled || s->namespaces[t].path)
+                        return fail(p, path, "needs a new %s namespace (linux.namespaces)", namespace_type_to_string(t));
+        }
         return 0;
 }
 

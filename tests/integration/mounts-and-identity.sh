@@ -46,6 +46,19 @@ expect_eq "the container's cgroup is its cgroup namespace root" "/" \
 expect_eq "only lo in the new network namespace" lo "$(inside 'ls /sys/class/net')"
 expect_contains "lo is up" "UP" "$(inside 'ip link show lo')"
 
+# linux.sysctl and domainname, inside only.
+host_ping=$(cat /proc/sys/net/ipv4/ping_group_range)
+host_shm=$(cat /proc/sys/kernel/shmmni)
+set_config "$B" domainname '"example.org"'
+set_config "$B" linux.sysctl '{"net.ipv4.ping_group_range":"0 0","kernel.shmmni":"1234","fs.mqueue.msg_max":"20"}'
+expect_eq "sysctls set inside" "0 0|1234|20|example.org" \
+        "$(inside 'tr "\t" " " < /proc/sys/net/ipv4/ping_group_range; cat /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max /proc/sys/kernel/domainname' | paste -sd'|')"
+expect_eq "the host's values are untouched" "$host_ping|$host_shm" "$(cat /proc/sys/net/ipv4/ping_group_range)|$(cat /proc/sys/kernel/shmmni)"
+out=$(set_config "$B" linux.sysctl '{"kernel.panic":"1"}'; oc run -b "$B" sy </dev/null 2>&1)
+expect_contains "a global sysctl is refused" "linux.sysctl.kernel.panic: not in a namespace of the container" "$out"
+del_config "$B" linux.sysctl
+del_config "$B" domainname
+
 # Identity and privileges.
 expect_eq "uid and gid" "uid=0 gid=0" "$(inside 'id | cut -d" " -f1,2 | sed "s/(root)//g"')"
 status=$(inside 'grep -E "^(CapBnd|CapEff|CapPrm|CapInh|CapAmb|NoNewPrivs)" /proc/self/status | tr -s "\t" " "')
