@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "bus-errors.h"
@@ -87,6 +89,24 @@ int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply) {
                 sd_bus_error_free(&error);
         }
         return r;
+}
+
+int connect_console_socket(const char *path) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd;
+
+        if (strlen(path) >= sizeof sa.sun_path)
+                return cli_error(-ENAMETOOLONG, "--console-socket: path too long: %s", path);
+        strcpy(sa.sun_path, path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return cli_error(-errno, "--console-socket: socket: %m");
+        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
+                int r = -errno;
+                close(fd);
+                return cli_error(r, "--console-socket: cannot connect to %s: %s", path, strerror(-r));
+        }
+        return fd;
 }
 
 void reap_helpers(pid_t keep) {

@@ -16,6 +16,8 @@ typedef struct ExecFlags {
         const char *pid_file;
         const char *cwd;
         bool detach;
+        bool tty;
+        int console_socket;
         bool no_new_privs;
         bool have_user;
         uint32_t uid, gid;
@@ -84,9 +86,14 @@ static int parse_exec_flags(int argc, char **argv, ExecFlags *f) {
                         f->pid_file = optarg;
                         break;
                 case 't':
-                        return cli_error(-EOPNOTSUPP, "exec: --tty is not supported yet");
+                        f->tty = true;
+                        break;
                 case ARG_CONSOLE_SOCKET:
-                        return cli_error(-EOPNOTSUPP, "exec: --console-socket is not supported yet");
+                        safe_close(f->console_socket);
+                        f->console_socket = connect_console_socket(optarg);
+                        if (f->console_socket < 0)
+                                return f->console_socket;
+                        break;
                 case 'e':
                         if (!strchr(optarg, '=') || optarg[0] == '=')
                                 return cli_error(-EINVAL, "exec: --env \"%s\" is not NAME=VALUE", optarg);
@@ -195,6 +202,9 @@ static int append_overrides(sd_bus_message *m, const ExecFlags *f, char **args, 
         }
         if (r >= 0 && f->no_new_privs)
                 r = sd_bus_message_append(m, "{sv}", "noNewPrivileges", "b", 1);
+        /* As runc: without a process file, exec has a terminal only with --tty. */
+        if (r >= 0 && process_fd < 0)
+                r = sd_bus_message_append(m, "{sv}", "terminal", "b", f->tty);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r;
@@ -203,8 +213,8 @@ static int append_overrides(sd_bus_message *m, const ExecFlags *f, char **args, 
 VERB(exec) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_close_ int process_fd = -EBADF;
-        ExecFlags f = {};
-        CreateOptions options = {};
+        ExecFlags f = { .console_socket = -EBADF };
+        CreateOptions options = CREATE_OPTIONS_INIT;
         const char *id;
         uint32_t pid;
         uint64_t start_time;
@@ -234,6 +244,7 @@ VERB(exec) {
         r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
         if (r < 0)
                 goto finish;
+        options.console_socket = f.console_socket;
         r = session_new_call(&s, "Exec", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", id);
@@ -276,6 +287,7 @@ close:
         session_close(&s);
         reap_helpers(0);
 finish:
+        safe_close(f.console_socket);
         strv_free(f.env);
         strv_free(f.caps);
         return r < 0 ? EXEC_FAILED : 0;

@@ -65,6 +65,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
         };
         int c;
 
+        o->options = (CreateOptions) CREATE_OPTIONS_INIT;
         while ((c = getopt_long_only(argc, argv, "b:d", options, NULL)) >= 0)
                 switch (c) {
                 case 'b':
@@ -84,7 +85,11 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 case ARG_NO_NEW_KEYRING:
                         break; /* we never create a session keyring: nothing to turn off */
                 case ARG_CONSOLE_SOCKET:
-                        return cli_error(-EOPNOTSUPP, "%s: --console-socket is not supported yet", verb);
+                        safe_close(o->options.console_socket);
+                        o->options.console_socket = connect_console_socket(optarg);
+                        if (o->options.console_socket < 0)
+                                return o->options.console_socket;
+                        break;
                 case ARG_PRESERVE_FDS:
                         if (!streq(optarg, "0"))
                                 return cli_error(-EOPNOTSUPP, "%s: --preserve-fds is not supported yet", verb);

@@ -40,6 +40,10 @@ void reap_helpers(pid_t keep);
 /* Prints "ocictl: message" to stderr (and to --log); returns r. */
 int cli_error(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* runc's --console-socket: connects to the unix socket at path (with the caller's rights) and
+ * returns the connected fd, which travels to init in the create options. */
+int connect_console_socket(const char *path);
+
 /* runc's --pid-file: written next to its final name and renamed. */
 int write_pid_file(const char *path, pid_t pid);
 

@@ -4,11 +4,16 @@
 #include "macros.h"
 
 int create_options_append(sd_bus_message *m, const CreateOptions *o) {
-        return sd_bus_message_append(m, "a{sv}", o->no_pivot ? 1 : 0, "noPivot", "b", 1);
+        int r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0 && o->no_pivot)
+                r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
+        if (r >= 0 && o->console_socket >= 0)
+                r = sd_bus_message_append(m, "{sv}", "consoleSocket", "h", o->console_socket);
+        return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *error) {
-        CreateOptions o = {};
+        CreateOptions o = CREATE_OPTIONS_INIT;
         const char *key;
         int r, b;
 
@@ -19,12 +24,16 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 r = sd_bus_message_read(m, "s", &key);
                 if (r < 0)
                         return r;
-                if (!streq(key, "noPivot"))
+                if (streq(key, "noPivot")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.no_pivot = b;
+                } else if (streq(key, "consoleSocket"))
+                        /* Owned by the message: valid while the caller handles it. */
+                        r = sd_bus_message_read(m, "v", "h", &o.console_socket);
+                else
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown option \"%s\"", key);
-                r = sd_bus_message_read(m, "v", "b", &b);
                 if (r < 0)
                         return r;
-                o.no_pivot = b;
                 r = sd_bus_message_exit_container(m);
                 if (r < 0)
                         return r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* runc's create/run flags that change how a container is set up, as the a{sv} "options"
- * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b. New flags are new keys, so the
+ * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b, "consoleSocket" h (runc's
+ * --console-socket, already connected by the caller with its own rights). New flags are new keys, so the
  * signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
 #pragma once
 
@@ -9,7 +10,10 @@
 
 typedef struct CreateOptions {
         bool no_pivot;
+        int console_socket; /* a connected unix socket for the pty master, or -1 */
 } CreateOptions;
+
+#define CREATE_OPTIONS_INIT { .console_socket = -1 }
 
 int create_options_append(sd_bus_message *m, const CreateOptions *o);
 int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *error);

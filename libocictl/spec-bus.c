@@ -118,6 +118,15 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
             (r = append_string(m, "linux.cgroupsPath", s->cgroups_path)) < 0 ||
             (r = append_string(m, "linux.rootfsPropagation", s->rootfs_propagation)) < 0)
                 return r;
+        if (s->console_width > 0 || s->console_height > 0) {
+                r = open_entry(m, "process.consoleSize", "(uu)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(uu)", s->console_height, s->console_width);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         if (s->has_umask && (r = APPEND_BASIC(m, "process.user.umask", "u", (uint32_t) s->umask)) < 0)
                 return r;
         if (s->has_oom_score_adj && (r = APPEND_BASIC(m, "process.oomScoreAdj", "i", s->oom_score_adj)) < 0)
@@ -535,7 +544,9 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         } else if (streq(key, "process.terminal")) {
                 r = sd_bus_message_read(m, "v", "b", &b);
                 s->terminal = b;
-        } else if (streq(key, "process.user.uid"))
+        } else if (streq(key, "process.consoleSize"))
+                r = sd_bus_message_read(m, "v", "(uu)", &s->console_height, &s->console_width);
+        else if (streq(key, "process.user.uid"))
                 r = sd_bus_message_read(m, "v", "u", &s->uid);
         else if (streq(key, "process.user.gid"))
                 r = sd_bus_message_read(m, "v", "u", &s->gid);

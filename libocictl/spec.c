@@ -59,6 +59,8 @@ void spec_done(Spec *s) {
 
 void spec_take_process(Spec *dst, Spec *src) {
         dst->terminal = src->terminal;
+        dst->console_height = src->console_height;
+        dst->console_width = src->console_width;
         dst->uid = src->uid;
         dst->gid = src->gid;
         free(dst->additional_gids);

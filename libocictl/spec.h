@@ -116,6 +116,7 @@ typedef struct Spec {
         bool root_readonly;
 
         bool terminal;
+        uint32_t console_height, console_width; /* process.consoleSize; 0: unset */
         uid_t uid;
         gid_t gid;
         gid_t *additional_gids;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "console.h"
 #include "identity.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -40,6 +41,8 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         r = setup_stdio(ctx->config->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
+        if (s->terminal && (r = console_setup(ctx->config->console_socket, s, false, &e)) < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
         r = identity_apply_limits(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);

@@ -27,6 +27,7 @@ typedef struct NsexecConfig {
          * not of us. Bus mode: they stay our children so we can reap them. */
         bool clone_parent;
         bool no_pivot;
+        int console_socket; /* process.terminal: where the pty master goes; -1 without a terminal */
         /* Called with what init reports as a warning (nsexec itself never logs). */
         void (*warn)(const char *text);
 } NsexecConfig;
@@ -48,6 +49,7 @@ typedef struct NsexecExecConfig {
         size_t n_cgroup_procs_fds;
         int stdio[3];
         bool clone_parent; /* as NsexecConfig */
+        int console_socket; /* as NsexecConfig */
         void (*warn)(const char *text);
 } NsexecExecConfig;
 

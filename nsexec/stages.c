@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "console.h"
 #include "identity.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -97,6 +98,8 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
+        if (s->terminal && (r = console_setup(c->console_socket, s, true, &e)) < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
         if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "domainname: set \"%s\"", s->domainname);
         for (size_t i = 0; i < s->n_sysctls; i++) {

@@ -39,7 +39,8 @@ static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
 
 /* The overrides of runc's exec flags: "args" as, "env" as (NAME=VALUE, later ones win),
  * "cwd" s, "uid" u, "gid" u, "additionalGids" au, "capabilities" as (added to every set but the
- * inheritable one, as runc), "noNewPrivileges" b, "processFile" h (a whole Process object).
+ * inheritable one, as runc), "noNewPrivileges" b, "terminal" b, "processFile" h (a whole Process
+ * object).
  * Unknown keys are refused. */
 static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
         const char *key;
@@ -129,6 +130,10 @@ static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
                                         if (set != CAP_SET_INHERITABLE && set != CAP_SET_AMBIENT)
                                                 spec->capabilities[set] |= UINT64_C(1) << cap;
                         }
+                } else if (streq(key, "terminal")) {
+                        int b;
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        spec->terminal = b;
                 } else if (streq(key, "noNewPrivileges")) {
                         int b;
                         r = sd_bus_message_read(m, "v", "b", &b);
@@ -187,7 +192,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_close_ int dir_fd = -EBADF, config_fd = -EBADF;
         int stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
-        CreateOptions options = {};
+        CreateOptions options = CREATE_OPTIONS_INIT;
         const Peer *p;
         const char *id;
         uint32_t pid;

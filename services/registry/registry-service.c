@@ -299,7 +299,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
         char created[64];
-        CreateOptions options = {};
+        CreateOptions options = CREATE_OPTIONS_INIT;
         uid_t owner = 0;
         int r;
 

@@ -51,6 +51,17 @@ static int read_fd_array(sd_bus_message *m, int *fds, size_t max, size_t *ret_n)
         return sd_bus_message_exit_container(m);
 }
 
+/* As runc: a terminal needs somewhere to send the pty, and a console socket needs a terminal. */
+static int check_terminal(const Spec *spec, const CreateOptions *o, sd_bus_error *error) {
+        if (spec->terminal && o->console_socket < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "process.terminal is true: --console-socket is required");
+        if (!spec->terminal && o->console_socket >= 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "--console-socket is given but process.terminal is false");
+        return 0;
+}
+
 static void log_setup_warning(const char *text) {
         log_warning("%s", text);
 }
@@ -63,7 +74,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         int state_dir_fd, cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
         size_t n_cgroup_fds = 0;
-        CreateOptions options = {};
+        CreateOptions options = CREATE_OPTIONS_INIT;
         pid_t pid;
         uint64_t start_time;
         int r;
@@ -102,8 +113,12 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 .stdio = { stdio[0], stdio[1], stdio[2] },
                 .clone_parent = service_is_direct(),
                 .no_pivot = options.no_pivot,
+                .console_socket = options.console_socket,
                 .warn = log_setup_warning,
         };
+        r = check_terminal(&spec, &options, error);
+        if (r < 0)
+                return r;
         r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
         if (r == -EPIPE && spec.resources.memory_limit >= 0)
                 /* A set-up process that dies without a word was killed; with a memory limit the
@@ -131,7 +146,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
  * start time, pinned by a pidfd. */
 static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(spec_done) Spec spec;
-        CreateOptions options = {};
+        CreateOptions options = CREATE_OPTIONS_INIT;
         int cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
         size_t n_cgroup_fds = 0;
@@ -168,8 +183,12 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 .n_cgroup_procs_fds = n_cgroup_fds,
                 .stdio = { stdio[0], stdio[1], stdio[2] },
                 .clone_parent = service_is_direct(),
+                .console_socket = options.console_socket,
                 .warn = log_setup_warning,
         };
+        r = check_terminal(&spec, &options, error);
+        if (r < 0)
+                return r;
         r = nsexec_exec(&config, &pid, err, sizeof err);
         if (r == -ESRCH)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s", err);

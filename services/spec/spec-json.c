@@ -351,8 +351,7 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
 
 static int parse_process(Parser *p, JsonNode *n) {
         static const char *const unsupported[] = {
-                "consoleSize", "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler",
-                "execCPUAffinity", "commandLine", NULL,
+                "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", "commandLine", NULL,
         };
         Spec *s = p->spec;
         JsonObject *o = NULL;
@@ -370,8 +369,21 @@ static int parse_process(Parser *p, JsonNode *n) {
                 return r;
         if ((m = member(o, "terminal")) && (r = want_bool(p, m, "process.terminal", &s->terminal)) < 0)
                 return r;
-        if (s->terminal)
-                return fail(p, "process.terminal", "true is not supported yet (needs --console-socket)");
+        if ((m = member(o, "consoleSize"))) {
+                JsonObject *co = NULL;
+                if ((r = want_object(p, m, "process.consoleSize", &co)) < 0)
+                        return r;
+                for (int k = 0; k < 2; k++) {
+                        const char *name = k == 0 ? "height" : "width";
+                        _cleanup_free_ char *cpath = join("process.consoleSize", name);
+                        JsonNode *d = member(co, name);
+                        if (!d)
+                                return fail(p, cpath, "missing");
+                        if ((r = want_int(p, d, cpath, 0, UINT16_MAX, &v)) < 0)
+                                return r;
+                        *(k == 0 ? &s->console_height : &s->console_width) = (uint32_t) v;
+                }
+        }
         if ((r = parse_user(p, member(o, "user"))) < 0)
                 return r;
         if (!(m = member(o, "args")))
