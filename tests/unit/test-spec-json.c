@@ -59,7 +59,7 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":5}]}," OK_LINUX), "process.rlimits[0].soft: 10 is above the hard limit 5" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1}]}," OK_LINUX), "process.rlimits[0].hard: missing" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"oomScoreAdj\":5000}," OK_LINUX), "process.oomScoreAdj: 5000 is out of range" },
-        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"terminal\":true}," OK_LINUX), "process.terminal: true is not supported yet" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"terminal\":true,\"consoleSize\":{\"height\":40}}," OK_LINUX), "process.consoleSize.width: missing" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"apparmorProfile\":\"x\"}," OK_LINUX), "process.apparmorProfile: not supported yet" },
         /* mounts */
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"type\":\"tmpfs\"}]," OK_LINUX), "mounts[0].destination: missing" },
