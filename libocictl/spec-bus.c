@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 
+#include "macros.h"
+
 #include "spec-bus.h"
 
 /* linux.seccomp: (defaultAction, defaultErrnoRet, flags, architectures,
@@ -245,6 +247,35 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 if (r < 0)
                         return r;
         }
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++) {
+                char key[64];
+                if (s->n_hooks[k] == 0)
+                        continue;
+                snprintf(key, sizeof key, "hooks.%s", hook_kind_to_string(k));
+                r = open_entry(m, key, "a(sasasi)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(sasasi)");
+                for (size_t i = 0; r >= 0 && i < s->n_hooks[k]; i++) {
+                        const SpecHook *h = &s->hooks[k][i];
+                        r = sd_bus_message_open_container(m, 'r', "sasasi");
+                        if (r >= 0)
+                                r = sd_bus_message_append(m, "s", h->path);
+                        if (r >= 0)
+                                r = sd_bus_message_append_strv(m, h->args ?: (char *[]) { NULL });
+                        if (r >= 0)
+                                r = sd_bus_message_append_strv(m, h->env ?: (char *[]) { NULL });
+                        if (r >= 0)
+                                r = sd_bus_message_append(m, "i", h->timeout);
+                        if (r >= 0)
+                                r = sd_bus_message_close_container(m);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         r = open_entry(m, "linux.namespaces", "a(ss)");
         if (r >= 0)
                 r = sd_bus_message_open_container(m, 'a', "(ss)");
@@ -453,6 +484,32 @@ static int read_seccomp(sd_bus_message *m, SpecSeccomp *sc) {
         return r < 0 ? r : 0;
 }
 
+typedef struct HookList {
+        SpecHook **hooks;
+        size_t *n;
+} HookList;
+
+static int read_hook(sd_bus_message *m, void *userdata) {
+        HookList *l = userdata;
+        SpecHook *h = GROW(*l->hooks, *l->n);
+        int r;
+
+        if (!h)
+                return -ENOMEM;
+        r = sd_bus_message_enter_container(m, 'r', "sasasi");
+        if (r >= 0)
+                r = read_string(m, &h->path);
+        if (r >= 0)
+                r = read_strv(m, &h->args);
+        if (r >= 0)
+                r = read_strv(m, &h->env);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "i", &h->timeout);
+        if (r < 0)
+                return r;
+        return sd_bus_message_exit_container(m);
+}
+
 static int read_namespace(sd_bus_message *m, void *userdata) {
         Spec *s = userdata;
         const char *type, *path;
@@ -606,7 +663,16 @@ static int read_entry(sd_bus_message *m, void *userdata) {
                 r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_gid_mapping, s) ?: EXIT();
         else if (streq(key, "linux.seccomp"))
                 r = ENTER(SECCOMP_SIGNATURE) ?: read_seccomp(m, &s->seccomp) ?: EXIT();
-        else if (streq(key, "linux.maskedPaths"))
+        else if (strneq(key, "hooks.", 6)) {
+                HookKind k = _HOOK_KIND_INVALID;
+                for (HookKind i = 0; i < _HOOK_KIND_MAX; i++)
+                        if (streq(key + 6, hook_kind_to_string(i)))
+                                k = i;
+                if (k < 0)
+                        r = -EBADMSG;
+                else
+                        r = ENTER("a(sasasi)") ?: read_array(m, "(sasasi)", read_hook, &(HookList) { &s->hooks[k], &s->n_hooks[k] }) ?: EXIT();
+        } else if (streq(key, "linux.maskedPaths"))
                 r = ENTER("as") ?: read_strv(m, &s->masked_paths) ?: EXIT();
         else if (streq(key, "linux.readonlyPaths"))
                 r = ENTER("as") ?: read_strv(m, &s->readonly_paths) ?: EXIT();

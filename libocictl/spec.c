@@ -54,6 +54,14 @@ void spec_done(Spec *s) {
                 free(s->seccomp.rules[i].args);
         }
         free(s->seccomp.rules);
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++) {
+                for (size_t i = 0; i < s->n_hooks[k]; i++) {
+                        free(s->hooks[k][i].path);
+                        strv_free(s->hooks[k][i].args);
+                        strv_free(s->hooks[k][i].env);
+                }
+                free(s->hooks[k]);
+        }
         spec_init(s);
 }
 
@@ -149,6 +157,18 @@ static const char *const capability_set_table[_CAP_SET_MAX] = {
         [CAP_SET_INHERITABLE] = "inheritable", [CAP_SET_PERMITTED] = "permitted",
         [CAP_SET_AMBIENT] = "ambient",
 };
+
+const char *hook_kind_to_string(HookKind k) {
+        static const char *const table[_HOOK_KIND_MAX] = {
+                [HOOK_PRESTART] = "prestart",
+                [HOOK_CREATE_RUNTIME] = "createRuntime",
+                [HOOK_CREATE_CONTAINER] = "createContainer",
+                [HOOK_START_CONTAINER] = "startContainer",
+                [HOOK_POSTSTART] = "poststart",
+                [HOOK_POSTSTOP] = "poststop",
+        };
+        return k >= 0 && k < _HOOK_KIND_MAX ? table[k] : NULL;
+}
 
 const char *capability_set_to_string(CapabilitySet s) {
         return capability_set_table[s];

@@ -97,6 +97,26 @@ typedef struct SpecSeccomp {
 #define SPEC_SECCOMP_FLAG_SPEC_ALLOW (1u << 2)
 #define SPEC_SECCOMP_FLAG_WAIT_KILLABLE_RECV (1u << 3)
 
+typedef enum HookKind {
+        HOOK_PRESTART,
+        HOOK_CREATE_RUNTIME,
+        HOOK_CREATE_CONTAINER,
+        HOOK_START_CONTAINER,
+        HOOK_POSTSTART,
+        HOOK_POSTSTOP,
+        _HOOK_KIND_MAX,
+        _HOOK_KIND_INVALID = -EINVAL,
+} HookKind;
+
+typedef struct SpecHook {
+        char *path;
+        char **args;
+        char **env;
+        int timeout; /* seconds; 0: none */
+} SpecHook;
+
+const char *hook_kind_to_string(HookKind k);
+
 typedef struct SpecResources {
         int64_t memory_limit; /* -1: unset */
         int64_t pids_limit;   /* 0: unset; -1: unlimited */
@@ -152,6 +172,8 @@ typedef struct Spec {
         char *rootfs_propagation;
         SpecResources resources;
         SpecSeccomp seccomp;
+        SpecHook *hooks[_HOOK_KIND_MAX];
+        size_t n_hooks[_HOOK_KIND_MAX];
 } Spec;
 
 void spec_init(Spec *s);

@@ -124,6 +124,9 @@ int state_file_write(int dir_fd, const ContainerState *s) {
         snprintf(num, sizeof num, "%u", (unsigned) s->owner);
         if (r >= 0)
                 r = write_field(f, "owner", num);
+        snprintf(num, sizeof num, "%u", s->hooks);
+        if (r >= 0 && s->hooks)
+                r = write_field(f, "hooks", num);
         if (r >= 0)
                 r = write_pairs(f, "annotation", s->annotations, s->n_annotations);
         if (r >= 0)
@@ -215,6 +218,8 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                         r = set_string(&s.created, value);
                 else if (streq(line, "owner"))
                         s.owner = (uid_t) strtoul(value, NULL, 10);
+                else if (streq(line, "hooks"))
+                        s.hooks = (unsigned) strtoul(value, NULL, 10);
                 else if (streq(line, "annotation"))
                         r = read_pair(value, &s.annotations, &s.n_annotations);
                 else if (streq(line, "cgroup"))

@@ -23,6 +23,7 @@ typedef struct ContainerState {
         StringPair *cgroups; /* hierarchy key → path inside it, as the cgroup manager made it */
         size_t n_cgroups;
         uid_t owner;
+        unsigned hooks; /* bit k: the spec has hooks of HookKind k (start and delete then read it) */
         StringPair *annotations;
         size_t n_annotations;
 } ContainerState;

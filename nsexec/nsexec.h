@@ -17,6 +17,7 @@
 
 typedef struct NsexecConfig {
         const Spec *spec;
+        const char *id;              /* for the hooks' state */
         const char *bundle;          /* relative bind-mount sources are relative to it, as in runc */
         const char *rootfs;          /* absolute path on the host, already resolved */
         int state_dir_fd;            /* exec.fifo is made here */

@@ -432,6 +432,10 @@ int rootfs_prepare(const NsexecConfig *c, StageError *e) {
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+int rootfs_switch(const NsexecConfig *c, StageError *e) {
         return switch_root(c->rootfs, c->no_pivot, e);
 }
 

@@ -7,8 +7,10 @@
 #include "nsexec.h"
 #include "stage-error.h"
 
-/* Everything up to and including pivot_root (or MS_MOVE + chroot with no_pivot). */
+/* Everything up to pivot_root: propagation, the rootfs bind, the spec's mounts, /dev. */
 int rootfs_prepare(const NsexecConfig *c, StageError *e);
+/* pivot_root (or MS_MOVE + chroot with no_pivot): createContainer hooks run before it. */
+int rootfs_switch(const NsexecConfig *c, StageError *e);
 /* After the switch: maskedPaths, readonlyPaths, then root.readonly. */
 int rootfs_finalize(const Spec *s, StageError *e);
 

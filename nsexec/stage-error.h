@@ -4,12 +4,14 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "macros.h"
 
 typedef struct StageError {
         char what[768];
+        bool complete; /* the text says it all: no strerror() after it (hook exit statuses) */
 } StageError;
 
 static inline int step_failed(StageError *e, int r, const char *fmt, ...) _printf_(3, 4);

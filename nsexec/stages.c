@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 
 #include "console.h"
+#include "hooks.h"
 #include "identity.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -67,8 +68,9 @@ static int write_sysctl(const char *key, const char *value) {
 static _noreturn_ void stage_init(StageContext *ctx) {
         const NsexecConfig *c = ctx->config;
         const Spec *s = c->spec;
-        _cleanup_free_ char *executable = NULL;
+        _cleanup_free_ char *executable = NULL, *state = NULL;
         scmp_filter_ctx filter = NULL;
+        pid_t init_pid = 0;
         char fifo_path[64];
         StageError e = {};
         int fifo, r;
@@ -87,6 +89,24 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (c->bundle && chdir(c->bundle) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "chdir to bundle %s", c->bundle);
         r = rootfs_prepare(c, &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        /* prestart and createRuntime run in the runtime's namespaces (stage 0) now that ours
+         * exist; createContainer in ours, before pivot_root, as the runtime spec orders them. */
+        if (s->n_hooks[HOOK_PRESTART] + s->n_hooks[HOOK_CREATE_RUNTIME] + s->n_hooks[HOOK_CREATE_CONTAINER] > 0) {
+                SyncMessage ack;
+                if (sync_send(ctx->sync_fd, SYNC_HOOKS_PLS, 0) < 0 || sync_recv(ctx->sync_fd, &ack) < 0 ||
+                    ack.type != SYNC_HOOKS_ACK)
+                        _exit(1); /* stage 0 reports why */
+                init_pid = ack.value;
+                state = hook_state_json(c->id, "creating", init_pid, c->bundle, s);
+                if (!state)
+                        stage_fail(ctx->sync_fd, -ENOMEM, "hooks: state");
+                r = hooks_run(s, HOOK_CREATE_CONTAINER, state, &e);
+                if (r < 0)
+                        stage_fail(ctx->sync_fd, e.complete ? 0 : r, "%s", e.what);
+        }
+        r = rootfs_switch(c, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         {
@@ -147,6 +167,16 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (fifo < 0) {
                 dprintf(STDERR_FILENO, "ocictl init: open exec.fifo: %m\n");
                 _exit(127);
+        }
+        /* startContainer hooks: in the container, after start, before the process; a failure
+         * goes back to `start` through the fifo instead of the "0". */
+        if (s->n_hooks[HOOK_START_CONTAINER] > 0) {
+                _cleanup_free_ char *started = hook_state_json(c->id, "created", init_pid, c->bundle, s);
+                r = started ? hooks_run(s, HOOK_START_CONTAINER, started, &e) : -ENOMEM;
+                if (r < 0) {
+                        dprintf(fifo, "%s%s%s", e.what, e.complete ? "" : ": ", e.complete ? "" : strerror(-r));
+                        _exit(1);
+                }
         }
         if (write(fifo, "0", 1) != 1) {
                 dprintf(STDERR_FILENO, "ocictl init: write exec.fifo: %m\n");
@@ -258,9 +288,26 @@ static int write_id_maps(pid_t pid, const Spec *s, char *error, size_t error_siz
         return 0;
 }
 
+/* prestart (deprecated, same moment) and createRuntime, in the runtime's namespaces. */
+static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, size_t error_size) {
+        _cleanup_free_ char *state = hook_state_json(c->id, "creating", init, c->bundle, c->spec);
+        StageError e = {};
+        int r;
+
+        if (!state)
+                return -ENOMEM;
+        r = hooks_run(c->spec, HOOK_PRESTART, state, &e);
+        if (r >= 0)
+                r = hooks_run(c->spec, HOOK_CREATE_RUNTIME, state, &e);
+        if (r < 0)
+                snprintf(error, error_size, "%s%s%s", e.what, e.complete ? "" : ": ", e.complete ? "" : strerror(-r));
+        return r;
+}
+
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
         _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF;
         pid_t stage1 = 0, init = 0;
+        bool hooks_requested = false;
         SyncMessage msg;
         int pair[2], r;
 
@@ -323,7 +370,9 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                                 snprintf(error, error_size, "container setup ended without a report");
                                 goto fail;
                         }
-                } else if (msg.type == SYNC_INIT_PID)
+                } else if (msg.type == SYNC_HOOKS_PLS)
+                        hooks_requested = true;
+                else if (msg.type == SYNC_INIT_PID)
                         init = msg.value;
                 else if (msg.type == SYNC_INIT_READY && init > 0)
                         break;
@@ -337,6 +386,18 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                         snprintf(error, error_size, "unexpected message %u from container setup", msg.type);
                         r = -EBADMSG;
                         goto fail;
+                }
+                /* Stage 1's pid report and init's request come from two processes: in either order. */
+                if (hooks_requested && init > 0) {
+                        hooks_requested = false;
+                        r = run_runtime_hooks(c, init, error, error_size);
+                        if (r < 0)
+                                goto fail;
+                        if (sync_send(parent_end, SYNC_HOOKS_ACK, init) < 0) {
+                                r = -EPIPE;
+                                snprintf(error, error_size, "container setup ended without a report");
+                                goto fail;
+                        }
                 }
         }
         wait_exit(stage1, 1000);
@@ -375,7 +436,6 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
         _cleanup_close_ int pidfd = -EBADF, fifo = -EBADF;
         struct pollfd p[2];
         uint64_t t;
-        char byte;
         ssize_t n;
 
         pidfd = pidfd_open_checked(pid);
@@ -405,10 +465,32 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
                         return -ESRCH;
                 }
         }
-        n = read(fifo, &byte, 1);
-        if (n != 1) {
-                snprintf(error, error_size, "container init closed exec.fifo without starting");
-                return -EIO;
+        {
+                /* "0", or a startContainer hook's failure in words. */
+                char answer[NSEXEC_ERROR_MAX];
+                size_t len = 0;
+                while (len < sizeof answer - 1 && (n = read(fifo, answer + len, sizeof answer - 1 - len)) != 0) {
+                        if (n < 0) {
+                                if (errno == EAGAIN) {
+                                        struct pollfd w = { .fd = fifo, .events = POLLIN };
+                                        (void) poll(&w, 1, 1000);
+                                        continue;
+                                }
+                                break;
+                        }
+                        len += (size_t) n;
+                        if (len == 1 && answer[0] == '0')
+                                break;
+                }
+                answer[len] = 0;
+                if (len == 0) {
+                        snprintf(error, error_size, "container init closed exec.fifo without starting");
+                        return -EIO;
+                }
+                if (!streq(answer, "0")) {
+                        snprintf(error, error_size, "%s", answer);
+                        return -ECANCELED;
+                }
         }
         (void) unlinkat(state_dir_fd, EXEC_FIFO_NAME, 0);
         return 0;

@@ -183,13 +183,54 @@ static int call_cgroups_open(const ContainerState *state, int *fds, size_t *n_fd
         return r < 0 ? r : 0;
 }
 
+int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
+        _cleanup_close_ int config_fd = -EBADF;
+        int r;
+
+        r = container_dir_open_config(dir_fd, &config_fd);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot open the config of %s: %m", id);
+        r = call_parse(config_fd, &parsed, error);
+        if (r >= 0)
+                r = spec_bus_read(parsed, spec);
+        return r;
+}
+
+void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(spec_done) Spec spec;
+        const Peer *p;
+        int r;
+
+        spec_init(&spec);
+        if (!(state->hooks & (1u << kind)))
+                return;
+        r = load_saved_spec(dir_fd, state->id, &spec, &error);
+        if (r >= 0)
+                r = get_peer(SERVICE_SPAWNER, &p, &error);
+        if (r >= 0)
+                r = peer_new_call(p, "RunHooks", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "sssus", hook_kind_to_string(kind), state->id, state->bundle ?: "",
+                                          (uint32_t) (streq(status, "stopped") ? 0 : state->pid), status);
+        if (r >= 0)
+                r = spec_bus_append(call, &spec);
+        if (r >= 0)
+                r = peer_call(p, call, &error, NULL);
+        if (r < 0)
+                log_warning("%s: %s hooks: %s", state->id, hook_kind_to_string(kind), error.message ?: strerror(-r));
+        sd_bus_error_free(&error);
+}
+
 /* Root only. The process gets the container's namespaces, cgroup, capabilities and user unless
  * the caller overrides them; the spawner checks that init is still the one we started. */
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL, *call = NULL, *reply = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(spec_done) Spec spec;
-        _cleanup_close_ int dir_fd = -EBADF, config_fd = -EBADF;
+        _cleanup_close_ int dir_fd = -EBADF;
         int stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
         CreateOptions options = CREATE_OPTIONS_INIT;
@@ -213,12 +254,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a stopped container");
 
-        r = container_dir_open_config(dir_fd, &config_fd);
-        if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot open the config of %s: %m", id);
-        r = call_parse(config_fd, &parsed, error);
-        if (r >= 0)
-                r = spec_bus_read(parsed, &spec);
+        r = load_saved_spec(dir_fd, id, &spec, error);
         if (r >= 0)
                 r = apply_overrides(m, &spec, error);
         if (r >= 0)

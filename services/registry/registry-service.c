@@ -354,6 +354,9 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 r = -ENOMEM;
                 goto fail;
         }
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++)
+                if (spec.n_hooks[k] > 0)
+                        state.hooks |= 1u << k;
         state.annotations = TAKE_PTR(spec.annotations);
         state.n_annotations = spec.n_annotations;
         spec.n_annotations = 0;
@@ -429,6 +432,7 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = peer_call(p, call, error, NULL);
         if (r < 0)
                 return r;
+        run_post_hooks(&state, HOOK_POSTSTART, "running", dir_fd);
         emit_changed(id, "running");
         return sd_bus_reply_method_return(m, NULL);
 }
@@ -528,6 +532,7 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = call_cgroups_remove(&state, NULL, error);
         if (r < 0)
                 return r;
+        run_post_hooks(&state, HOOK_POSTSTOP, "stopped", dir_fd);
         r = container_dir_remove(root_fd, id, dir_fd);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", root_dir, id);

@@ -16,4 +16,10 @@ int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, s
 /* Spec1.Parse of a config.json descriptor. */
 int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
 
+/* The spec a container was created with, re-read from its folder through the parser. */
+int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error);
+/* poststart/poststop through the spawner; a failure is logged as a warning, as the runtime spec
+ * wants for these two. */
+void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd);
+
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error);

@@ -9,6 +9,7 @@
 #include "bus-errors.h"
 #include "create-options.h"
 #include "log.h"
+#include "hooks.h"
 #include "nsexec.h"
 #include "process-util.h"
 #include "services.h"
@@ -105,6 +106,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
 
         const NsexecConfig config = {
                 .spec = &spec,
+                .id = id,
                 .bundle = bundle,
                 .rootfs = rootfs,
                 .state_dir_fd = state_dir_fd,
@@ -198,6 +200,43 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (process_get_start_time(pid, &start_time) < 0)
                 start_time = 0;
         return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
+}
+
+/* Root only: runs the hooks that belong to the runtime's namespaces after create (poststart,
+ * poststop; the registry asks, holding the container's spec). */
+static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(spec_done) Spec spec;
+        _cleanup_free_ char *state = NULL;
+        const char *kind_name, *id, *bundle, *status;
+        HookKind kind = _HOOK_KIND_INVALID;
+        StageError e = {};
+        uint32_t pid;
+        int r;
+
+        spec_init(&spec);
+        r = sd_bus_message_read(m, "sssus", &kind_name, &id, &bundle, &pid, &status);
+        if (r < 0)
+                return r;
+        r = spec_bus_read(m, &spec);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "spec: %s", strerror(-r));
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++)
+                if (streq(kind_name, hook_kind_to_string(k)))
+                        kind = k;
+        if (kind != HOOK_POSTSTART && kind != HOOK_POSTSTOP)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "only poststart and poststop hooks run on request, not \"%s\"", kind_name);
+        state = hook_state_json(id, status, (pid_t) pid, bundle, &spec);
+        if (!state)
+                return -ENOMEM;
+        r = hooks_run(&spec, kind, state, &e);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s%s%s", e.what, e.complete ? "" : ": ",
+                                         e.complete ? "" : strerror(-r));
+        return sd_bus_reply_method_return(m, NULL);
 }
 
 /* Root only: releases a created container. */
@@ -309,6 +348,9 @@ static const sd_bus_vtable spawner_vtable[] = {
                                 SD_BUS_RESULT("u", pid, "t", start_time), method_exec, 0),
         SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("h", state_dir, "u", pid, "t", start_time), SD_BUS_NO_RESULT,
                                 method_start, 0),
+        SD_BUS_METHOD_WITH_ARGS("RunHooks",
+                                SD_BUS_ARGS("s", kind, "s", id, "s", bundle, "u", pid, "s", status, "a{sv}", spec),
+                                SD_BUS_NO_RESULT, method_run_hooks, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("u", pid, "t", start_time, "i", signal), SD_BUS_NO_RESULT,
                                 method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_ARGS("u", pid), SD_BUS_RESULT("i", status), method_wait, 0),

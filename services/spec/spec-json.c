@@ -999,8 +999,59 @@ static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair
         return r;
 }
 
+static int parse_hooks(Parser *p, JsonNode *n) {
+        JsonObject *o = NULL;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "hooks", &o)) < 0)
+                return r;
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++) {
+                _cleanup_free_ char *base = join("hooks", hook_kind_to_string(k));
+                JsonNode *m = member(o, hook_kind_to_string(k));
+                JsonArray *a;
+
+                if (!m)
+                        continue;
+                if ((r = want_array(p, m, base, &a)) < 0)
+                        return r;
+                p->spec->hooks[k] = calloc(json_array_get_length(a) + 1, sizeof(SpecHook));
+                if (!p->spec->hooks[k])
+                        return -ENOMEM;
+                for (guint i = 0; i < json_array_get_length(a); i++) {
+                        _cleanup_free_ char *path = join_index(base, i), *ppath = join(path, "path"),
+                                            *apath = join(path, "args"), *epath = join(path, "env"),
+                                            *tpath = join(path, "timeout");
+                        SpecHook *h = &p->spec->hooks[k][p->spec->n_hooks[k]++];
+                        JsonObject *ho = NULL;
+                        JsonNode *f;
+                        int64_t t;
+
+                        if ((r = want_object(p, json_array_get_element(a, i), path, &ho)) < 0)
+                                return r;
+                        if (!(f = member(ho, "path")))
+                                return fail(p, ppath, "missing");
+                        if ((r = want_string(p, f, ppath, &h->path)) < 0)
+                                return r;
+                        if (!path_is_absolute(h->path))
+                                return fail(p, ppath, "\"%s\" is not an absolute path", h->path);
+                        if ((f = member(ho, "args")) && (r = want_strv(p, f, apath, &h->args)) < 0)
+                                return r;
+                        if ((f = member(ho, "env")) && (r = want_strv(p, f, epath, &h->env)) < 0)
+                                return r;
+                        if ((f = member(ho, "timeout"))) {
+                                if ((r = want_int(p, f, tpath, 1, 24 * 3600, &t)) < 0)
+                                        return r;
+                                h->timeout = (int) t;
+                        }
+                }
+        }
+        return 0;
+}
+
 static int parse_toplevel(Parser *p, JsonNode *root) {
-        static const char *const unsupported[] = { "hooks", "solaris", "windows", "vm", "zos", NULL };
+        static const char *const unsupported[] = { "solaris", "windows", "vm", "zos", NULL };
         Spec *s = p->spec;
         JsonObject *o = NULL;
         JsonNode *m;
@@ -1019,6 +1070,8 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
         if ((r = refuse_unsupported(p, o, "", unsupported)) < 0)
                 return r;
         if ((r = parse_root(p, member(o, "root"))) < 0)
+                return r;
+        if ((r = parse_hooks(p, member(o, "hooks"))) < 0)
                 return r;
         if ((r = parse_process(p, member(o, "process"))) < 0)
                 return r;
