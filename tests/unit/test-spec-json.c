@@ -100,7 +100,10 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"sideways\"}"), "linux.rootfsPropagation: unknown propagation \"sideways\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"maskedPaths\":[\"proc/kcore\"]}"), "linux.maskedPaths: \"proc/kcore\" is not an absolute path" },
         { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"annotations\":{\"a\":1}"), "annotations.a: expected a string" },
-        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}"), "hooks: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}"), "hooks.poststop[0].path: \"true\" is not an absolute path" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"createRuntime\":[{\"path\":\"/x\",\"timeout\":0}]}"), "hooks.createRuntime[0].timeout: 0 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"netDevices\":{\"eth0\":{}}}"), "linux.netDevices: not supported yet" },
 };
 
 static void check_fields(void) {
