@@ -32,6 +32,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         const Spec *s = ctx->config->spec;
         _cleanup_free_ char *executable = NULL;
         scmp_filter_ctx filter = NULL;
+        int console_socket = ctx->config->console_socket;
         StageError e = {};
         int r;
 
@@ -41,7 +42,10 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         r = setup_stdio(ctx->config->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
-        if (s->terminal && (r = console_setup(ctx->config->console_socket, s, false, &e)) < 0)
+        r = keep_fds((int *const[]) { &ctx->sync_fd, &console_socket }, 2);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
+        if (s->terminal && (r = console_setup(console_socket, s, false, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         r = identity_apply_limits(s, &e);
         if (r < 0)
@@ -58,6 +62,8 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
                 (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
         if (chdir(s->cwd) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
+        if (check_cwd_inside() < 0)
+                stage_fail(ctx->sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
         r = identity_find_executable(s, &executable, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);

@@ -439,6 +439,26 @@ int rootfs_switch(const NsexecConfig *c, StageError *e) {
         return switch_root(c->rootfs, c->no_pivot, e);
 }
 
+/* /dev/null as a mount to put over a file: only if it really is the null device, so that a
+ * rootfs whose /dev/null is a symlink (to a /proc/sys file, say) cannot choose what we mount. */
+static int open_dev_null_tree(int *ret_fd) {
+        _cleanup_close_ int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        int tree;
+
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+                return -ENODEV;
+        tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (tree < 0)
+                return negative_errno();
+        *ret_fd = tree;
+        return 0;
+}
+
 static int mask_path(int root_fd, const char *path, StageError *e) {
         _cleanup_close_ int fd = -EBADF, mnt = -EBADF;
         struct stat st;
@@ -456,7 +476,7 @@ static int mask_path(int root_fd, const char *path, StageError *e) {
                 char bad[64];
                 r = make_fs_mount("tmpfs", "tmpfs", &o, &mnt, bad, sizeof bad);
         } else
-                r = make_bind_mount("/dev/null", &(MountOptions) {}, &mnt);
+                r = open_dev_null_tree(&mnt);
         if (r >= 0)
                 r = move_onto(mnt, fd);
         if (r < 0)

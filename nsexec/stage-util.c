@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "stage-util.h"
 
@@ -36,6 +37,36 @@ int setup_stdio(const int stdio[3]) {
                         return negative_errno();
                 safe_close(lifted[i]);
         }
+        return 0;
+}
+
+int keep_fds(int *const *fds, size_t n) {
+        int lifted[8];
+
+        if (n > ELEMENTSOF(lifted))
+                return -E2BIG;
+        for (size_t i = 0; i < n; i++) {
+                lifted[i] = -1;
+                if (*fds[i] >= 0 && (lifted[i] = fcntl(*fds[i], F_DUPFD_CLOEXEC, 3 + (int) n)) < 0)
+                        return negative_errno();
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (lifted[i] < 0)
+                        continue;
+                if (dup3(lifted[i], 3 + (int) i, O_CLOEXEC) < 0)
+                        return negative_errno();
+                *fds[i] = 3 + (int) i;
+        }
+        if (close_range(3 + (unsigned) n, ~0U, 0) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int check_cwd_inside(void) {
+        char buf[4096];
+        /* glibc refuses the kernel's "(unreachable)/…" answer with ENOENT. */
+        if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+                return -EXDEV;
         return 0;
 }
 

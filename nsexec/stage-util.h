@@ -14,5 +14,12 @@ void reset_signals(void);
 /* The caller's stdio (sent over the bus) becomes 0, 1, 2. */
 int setup_stdio(const int stdio[3]);
 int pidfd_open_checked(pid_t pid);
+/* Renumbers the fds *fds[i] (those >= 0) to 3, 4, … and closes every other fd above stdio. A
+ * process about to enter the container must hold nothing else: close-on-exec is not enough,
+ * since chdir("/proc/self/fd/N") before the exec would lead out (CVE-2024-21626 in runc). */
+int keep_fds(int *const *fds, size_t n);
+/* After chdir(): the cwd must be reachable from our root, not a host directory reached through
+ * a leftover fd. */
+int check_cwd_inside(void);
 /* Waits up to timeout_ms for a process we may not be the parent of to exit. */
 void wait_exit(pid_t pid, int timeout_ms);

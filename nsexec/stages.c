@@ -71,6 +71,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         _cleanup_free_ char *executable = NULL, *state = NULL;
         scmp_filter_ctx filter = NULL;
         pid_t init_pid = 0;
+        int console_socket = c->console_socket;
         char fifo_path[64];
         StageError e = {};
         int fifo, r;
@@ -82,6 +83,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = setup_stdio(c->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
+        r = keep_fds((int *const[]) { &ctx->sync_fd, &ctx->fifo_fd, &console_socket }, 3);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
             (r = loopback_up()) < 0)
                 stage_fail(ctx->sync_fd, r, "bring up lo in the new network namespace");
@@ -118,7 +122,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
-        if (s->terminal && (r = console_setup(c->console_socket, s, true, &e)) < 0)
+        if (s->terminal && (r = console_setup(console_socket, s, true, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "domainname: set \"%s\"", s->domainname);
@@ -146,6 +150,8 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
         if (chdir(s->cwd) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
+        if (check_cwd_inside() < 0)
+                stage_fail(ctx->sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
         r = identity_find_executable(s, &executable, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
