@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -107,6 +108,37 @@ int connect_console_socket(const char *path) {
                 return cli_error(r, "--console-socket: cannot connect to %s: %s", path, strerror(-r));
         }
         return fd;
+}
+
+int add_preserved_fds(const char *count, bool with_listen_fds, CreateOptions *o) {
+        const char *listen = with_listen_fds ? getenv("LISTEN_FDS") : NULL;
+        unsigned long n = 0, l = 0;
+        char *end;
+
+        if (count) {
+                errno = 0;
+                n = strtoul(count, &end, 10);
+                if (errno || *end || count[0] == '-' || n >= PRESERVE_FDS_MAX)
+                        return cli_error(-EINVAL, "--preserve-fds: \"%s\" is not a number below %d", count,
+                                         PRESERVE_FDS_MAX);
+        }
+        if (listen) {
+                l = strtoul(listen, &end, 10);
+                if (*end || l >= PRESERVE_FDS_MAX)
+                        return cli_error(-EINVAL, "LISTEN_FDS: \"%s\" is not a number below %d", listen,
+                                         PRESERVE_FDS_MAX);
+                o->listen_fds = (unsigned) l;
+        }
+        if (l > n)
+                n = l;
+        for (unsigned long i = 0; i < n; i++) {
+                int fd = 3 + (int) i;
+                if (fcntl(fd, F_GETFD) < 0)
+                        return cli_error(-EBADF, "--preserve-fds: fd %d is not open", fd);
+                o->preserve_fds[i] = fd;
+        }
+        o->n_preserve_fds = n;
+        return 0;
 }
 
 void reap_helpers(pid_t keep) {

@@ -18,6 +18,7 @@ typedef struct ExecFlags {
         bool detach;
         bool tty;
         int console_socket;
+        const char *preserve;
         bool no_new_privs;
         bool have_user;
         uint32_t uid, gid;
@@ -129,8 +130,7 @@ static int parse_exec_flags(int argc, char **argv, ExecFlags *f) {
                         f->no_new_privs = true;
                         break;
                 case ARG_PRESERVE_FDS:
-                        if (!streq(optarg, "0"))
-                                return cli_error(-EOPNOTSUPP, "exec: --preserve-fds is not supported yet");
+                        f->preserve = optarg;
                         break;
                 case ARG_LABEL:
                 case ARG_APPARMOR:
@@ -245,6 +245,9 @@ VERB(exec) {
         if (r < 0)
                 goto finish;
         options.console_socket = f.console_socket;
+        r = add_preserved_fds(f.preserve, false, &options);
+        if (r < 0)
+                goto close;
         r = session_new_call(&s, "Exec", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "s", id);

@@ -63,6 +63,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 { "preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS },
                 {},
         };
+        const char *preserve = NULL;
         int c;
 
         o->options = (CreateOptions) CREATE_OPTIONS_INIT;
@@ -91,13 +92,12 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                                 return o->options.console_socket;
                         break;
                 case ARG_PRESERVE_FDS:
-                        if (!streq(optarg, "0"))
-                                return cli_error(-EOPNOTSUPP, "%s: --preserve-fds is not supported yet", verb);
+                        preserve = optarg;
                         break;
                 default:
                         return -EINVAL;
                 }
-        return 0;
+        return add_preserved_fds(preserve, true, &o->options);
 }
 
 typedef struct Bundle {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "macros.h"
+#include "create-options.h"
 #include "services.h"
 
 typedef struct GlobalOptions {
@@ -43,6 +44,10 @@ int cli_error(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* runc's --console-socket: connects to the unix socket at path (with the caller's rights) and
  * returns the connected fd, which travels to init in the create options. */
 int connect_console_socket(const char *path);
+
+/* runc's --preserve-fds N (and, with with_listen_fds, LISTEN_FDS from our environment, as runc):
+ * our fds 3 … become the process's, checked to be open. */
+int add_preserved_fds(const char *count, bool with_listen_fds, CreateOptions *o);
 
 /* runc's --pid-file: written next to its final name and renamed. */
 int write_pid_file(const char *path, pid_t pid);

@@ -9,6 +9,21 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
                 r = sd_bus_message_append(m, "{sv}", "consoleSocket", "h", o->console_socket);
+        if (r >= 0 && o->listen_fds > 0)
+                r = sd_bus_message_append(m, "{sv}", "listenFds", "u", o->listen_fds);
+        if (r >= 0 && o->n_preserve_fds > 0) {
+                r = sd_bus_message_open_container(m, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "preserveFds");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "ah");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "h");
+                for (size_t i = 0; r >= 0 && i < o->n_preserve_fds; i++)
+                        r = sd_bus_message_append(m, "h", o->preserve_fds[i]);
+                for (int k = 0; r >= 0 && k < 3; k++)
+                        r = sd_bus_message_close_container(m);
+        }
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
@@ -30,6 +45,21 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 } else if (streq(key, "consoleSocket"))
                         /* Owned by the message: valid while the caller handles it. */
                         r = sd_bus_message_read(m, "v", "h", &o.console_socket);
+                else if (streq(key, "listenFds"))
+                        r = sd_bus_message_read(m, "v", "u", &o.listen_fds);
+                else if (streq(key, "preserveFds")) {
+                        r = sd_bus_message_enter_container(m, 'v', "ah");
+                        if (r >= 0)
+                                r = sd_bus_message_enter_container(m, 'a', "h");
+                        while (r >= 0 && (r = sd_bus_message_read(m, "h", &o.preserve_fds[o.n_preserve_fds])) > 0)
+                                if (++o.n_preserve_fds >= PRESERVE_FDS_MAX)
+                                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                                 "preserveFds: more than %d", PRESERVE_FDS_MAX - 1);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                }
                 else
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown option \"%s\"", key);
                 if (r < 0)

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* runc's create/run flags that change how a container is set up, as the a{sv} "options"
  * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b, "consoleSocket" h (runc's
- * --console-socket, already connected by the caller with its own rights). New flags are new keys, so the
+ * --console-socket, already connected by the caller with its own rights), "preserveFds" ah
+ * (runc's --preserve-fds and LISTEN_FDS: the process gets them as fds 3, 4, …), "listenFds" u. New flags are new keys, so the
  * signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
 #pragma once
 
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
 
+#define PRESERVE_FDS_MAX 200 /* below SCM_MAX_FD (253), which bounds one message */
+
 typedef struct CreateOptions {
         bool no_pivot;
         int console_socket; /* a connected unix socket for the pty master, or -1 */
+        int preserve_fds[PRESERVE_FDS_MAX]; /* become the process's fds 3, 4, … */
+        size_t n_preserve_fds;
+        unsigned listen_fds; /* LISTEN_FDS for the process (socket activation), 0: none */
 } CreateOptions;
 
 #define CREATE_OPTIONS_INIT { .console_socket = -1 }

@@ -42,7 +42,8 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         r = setup_stdio(ctx->config->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
-        r = keep_fds((int *const[]) { &ctx->sync_fd, &console_socket }, 2);
+        r = keep_fds_preserving(ctx->config->preserve_fds, ctx->config->n_preserve_fds,
+                                (int *const[]) { &ctx->sync_fd, &console_socket }, 2);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         if (s->terminal && (r = console_setup(console_socket, s, false, &e)) < 0)
@@ -70,7 +71,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         r = identity_apply_no_new_privileges(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
-        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        if (close_range(3 + (unsigned) ctx->config->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "close_range");
         if (s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);

@@ -29,6 +29,8 @@ typedef struct NsexecConfig {
         bool clone_parent;
         bool no_pivot;
         int console_socket; /* process.terminal: where the pty master goes; -1 without a terminal */
+        const int *preserve_fds; /* become the process's fds 3, 4, … (--preserve-fds, LISTEN_FDS) */
+        size_t n_preserve_fds;
         /* Called with what init reports as a warning (nsexec itself never logs). */
         void (*warn)(const char *text);
 } NsexecConfig;
@@ -51,6 +53,8 @@ typedef struct NsexecExecConfig {
         int stdio[3];
         bool clone_parent; /* as NsexecConfig */
         int console_socket; /* as NsexecConfig */
+        const int *preserve_fds;
+        size_t n_preserve_fds;
         void (*warn)(const char *text);
 } NsexecExecConfig;
 

@@ -40,26 +40,34 @@ int setup_stdio(const int stdio[3]) {
         return 0;
 }
 
-int keep_fds(int *const *fds, size_t n) {
-        int lifted[8];
+int keep_fds_preserving(const int *preserved, size_t n_preserved, int *const *fds, size_t n) {
+        size_t total = n_preserved + n;
+        int lifted[256];
 
-        if (n > ELEMENTSOF(lifted))
+        if (total > ELEMENTSOF(lifted))
                 return -E2BIG;
-        for (size_t i = 0; i < n; i++) {
+        /* Lift every source above the targets first, so no dup3() overwrites one still needed. */
+        for (size_t i = 0; i < total; i++) {
+                int src = i < n_preserved ? preserved[i] : *fds[i - n_preserved];
                 lifted[i] = -1;
-                if (*fds[i] >= 0 && (lifted[i] = fcntl(*fds[i], F_DUPFD_CLOEXEC, 3 + (int) n)) < 0)
+                if (src >= 0 && (lifted[i] = fcntl(src, F_DUPFD_CLOEXEC, 3 + (int) total)) < 0)
                         return negative_errno();
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < total; i++) {
                 if (lifted[i] < 0)
                         continue;
-                if (dup3(lifted[i], 3 + (int) i, O_CLOEXEC) < 0)
+                if (dup3(lifted[i], 3 + (int) i, i < n_preserved ? 0 : O_CLOEXEC) < 0)
                         return negative_errno();
-                *fds[i] = 3 + (int) i;
+                if (i >= n_preserved)
+                        *fds[i - n_preserved] = 3 + (int) i;
         }
-        if (close_range(3 + (unsigned) n, ~0U, 0) < 0)
+        if (close_range(3 + (unsigned) total, ~0U, 0) < 0)
                 return negative_errno();
         return 0;
+}
+
+int keep_fds(int *const *fds, size_t n) {
+        return keep_fds_preserving(NULL, 0, fds, n);
 }
 
 int check_cwd_inside(void) {

@@ -18,6 +18,9 @@ int pidfd_open_checked(pid_t pid);
  * process about to enter the container must hold nothing else: close-on-exec is not enough,
  * since chdir("/proc/self/fd/N") before the exec would lead out (CVE-2024-21626 in runc). */
 int keep_fds(int *const *fds, size_t n);
+/* As keep_fds(), with the first n_preserved of them (the caller's --preserve-fds) placed first,
+ * at 3, 4, …, and left open across exec. */
+int keep_fds_preserving(const int *preserved, size_t n_preserved, int *const *fds, size_t n);
 /* After chdir(): the cwd must be reachable from our root, not a host directory reached through
  * a leftover fd. */
 int check_cwd_inside(void);

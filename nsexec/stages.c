@@ -83,7 +83,8 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = setup_stdio(c->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
-        r = keep_fds((int *const[]) { &ctx->sync_fd, &ctx->fifo_fd, &console_socket }, 3);
+        r = keep_fds_preserving(c->preserve_fds, c->n_preserve_fds,
+                                (int *const[]) { &ctx->sync_fd, &ctx->fifo_fd, &console_socket }, 3);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
@@ -160,7 +161,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
 
         /* Nothing of the host may reach the container: every fd above stdio closes at exec. */
-        if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        if (close_range(3 + (unsigned) c->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "close_range");
 
         if (sync_send(ctx->sync_fd, SYNC_INIT_READY, 0) < 0)

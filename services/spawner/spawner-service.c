@@ -63,6 +63,24 @@ static int check_terminal(const Spec *spec, const CreateOptions *o, sd_bus_error
         return 0;
 }
 
+/* Socket activation as runc passes it on: the process is PID 1 of its namespace, and its first
+ * LISTEN_FDS preserved fds are the sockets. */
+static int apply_listen_fds(Spec *spec, const CreateOptions *o, sd_bus_error *error) {
+        char buf[32];
+        int r;
+
+        if (o->listen_fds == 0)
+                return 0;
+        if (o->listen_fds > o->n_preserve_fds)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "LISTEN_FDS=%u but only %zu fds passed",
+                                         o->listen_fds, o->n_preserve_fds);
+        snprintf(buf, sizeof buf, "LISTEN_FDS=%u", o->listen_fds);
+        r = spec_env_set(spec, buf);
+        if (r >= 0)
+                r = spec_env_set(spec, "LISTEN_PID=1");
+        return r;
+}
+
 static void log_setup_warning(const char *text) {
         log_warning("%s", text);
 }
@@ -116,9 +134,13 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 .clone_parent = service_is_direct(),
                 .no_pivot = options.no_pivot,
                 .console_socket = options.console_socket,
+                .preserve_fds = options.preserve_fds,
+                .n_preserve_fds = options.n_preserve_fds,
                 .warn = log_setup_warning,
         };
         r = check_terminal(&spec, &options, error);
+        if (r >= 0)
+                r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
         r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
@@ -186,9 +208,13 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 .stdio = { stdio[0], stdio[1], stdio[2] },
                 .clone_parent = service_is_direct(),
                 .console_socket = options.console_socket,
+                .preserve_fds = options.preserve_fds,
+                .n_preserve_fds = options.n_preserve_fds,
                 .warn = log_setup_warning,
         };
         r = check_terminal(&spec, &options, error);
+        if (r >= 0)
+                r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
         r = nsexec_exec(&config, &pid, err, sizeof err);

@@ -58,6 +58,9 @@ out=$(oc exec -p "$WORK/bad.json" x1 </dev/null 2>&1)
 expect_eq "a bad process file exits 255" 255 "$?"
 expect_contains "a bad process file says what" "process.json: process.args: must not be empty" "$out"
 
+echo "exec fd" > "$WORK/efd"
+expect_eq "exec --preserve-fds" "exec fd" "$(oc exec --preserve-fds 1 x1 sh -c 'cat <&3' </dev/null 3<"$WORK/efd" 2>&1)"
+
 # Detached, and ps.
 oc exec -d --pid-file "$WORK/exec.pid" x1 sleep 500 </dev/null >/dev/null 2>&1
 expect_eq "exec --detach" 0 "$?"

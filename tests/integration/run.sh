@@ -54,6 +54,21 @@ expect_eq "direct mode: run forwards SIGTERM and exits with the container's stat
 expect_contains "direct mode: the container's trap ran" got-term "$(cat "$WORK/r8.out")"
 assert_clean r8 "$B"
 
+# --preserve-fds and LISTEN_FDS: the caller's fds 3.. become the process's, nothing else.
+echo "from fd 3" > "$WORK/three"
+set_args "$B" sh -c 'ls /proc/self/fd | sort -n | tr "\n" " "; cat <&3; cat <&4; echo "L=$LISTEN_FDS P=$LISTEN_PID"'
+out=$(oc run --preserve-fds 2 -b "$B" r9 </dev/null 3<"$WORK/three" 4<"$WORK/three" 2>&1)
+expect_contains "preserved fds 3 and 4 (and ls's own 5), no more" "0 1 2 3 4 5 " "$out"
+expect_contains "the preserved fd is the caller's" "from fd 3
+from fd 3" "$out"
+expect_contains "no LISTEN_FDS without socket activation" "L= P=" "$out"
+out=$(LISTEN_FDS=1 oc run -b "$B" r10 </dev/null 3<"$WORK/three" 2>&1)
+expect_contains "LISTEN_FDS is passed on, with LISTEN_PID=1" "L=1 P=1" "$out"
+out=$(oc run --preserve-fds 3 -b "$B" r11 </dev/null 2>&1)
+expect_eq "--preserve-fds with a closed fd fails" 1 "$?"
+expect_contains "and says which" "--preserve-fds: fd 3 is not open" "$out"
+assert_clean r11 "$B"
+
 set_args "$B" true
 oc run -b "$B" r6 </dev/null
 expect_eq "true exits 0" 0 "$?"
