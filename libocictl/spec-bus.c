@@ -133,6 +133,29 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 return r;
         if (s->has_oom_score_adj && (r = APPEND_BASIC(m, "process.oomScoreAdj", "i", s->oom_score_adj)) < 0)
                 return r;
+        if (s->has_personality && (r = APPEND_BASIC(m, "linux.personality", "u", s->personality)) < 0)
+                return r;
+        if ((r = append_string(m, "process.execCPUAffinity.initial", s->cpu_affinity_initial)) < 0 ||
+            (r = append_string(m, "process.execCPUAffinity.final", s->cpu_affinity_final)) < 0)
+                return r;
+        if (s->has_io_priority) {
+                r = open_entry(m, "process.ioPriority", "(uu)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(uu)", s->io_class, s->io_priority);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->has_scheduler) {
+                r = open_entry(m, "process.scheduler", "(uiu)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(uiu)", s->sched_policy, s->sched_nice, s->sched_priority);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         if (s->n_additional_gids > 0) {
                 r = open_entry(m, "process.user.additionalGids", "au");
                 if (r >= 0)
@@ -601,6 +624,19 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         } else if (streq(key, "process.terminal")) {
                 r = sd_bus_message_read(m, "v", "b", &b);
                 s->terminal = b;
+        } else if (streq(key, "linux.personality")) {
+                r = sd_bus_message_read(m, "v", "u", &s->personality);
+                s->has_personality = true;
+        } else if (streq(key, "process.execCPUAffinity.initial"))
+                r = ENTER("s") ?: read_string(m, &s->cpu_affinity_initial) ?: EXIT();
+        else if (streq(key, "process.execCPUAffinity.final"))
+                r = ENTER("s") ?: read_string(m, &s->cpu_affinity_final) ?: EXIT();
+        else if (streq(key, "process.ioPriority")) {
+                r = sd_bus_message_read(m, "v", "(uu)", &s->io_class, &s->io_priority);
+                s->has_io_priority = true;
+        } else if (streq(key, "process.scheduler")) {
+                r = sd_bus_message_read(m, "v", "(uiu)", &s->sched_policy, &s->sched_nice, &s->sched_priority);
+                s->has_scheduler = true;
         } else if (streq(key, "process.consoleSize"))
                 r = sd_bus_message_read(m, "v", "(uu)", &s->console_height, &s->console_width);
         else if (streq(key, "process.user.uid"))

@@ -29,6 +29,8 @@ void spec_done(Spec *s) {
         free(s->cwd);
         free(s->rlimits);
         free(s->hostname);
+        free(s->cpu_affinity_initial);
+        free(s->cpu_affinity_final);
         free(s->domainname);
         string_pairs_free(s->sysctls, s->n_sysctls);
         for (size_t i = 0; i < s->n_mounts; i++) {
@@ -88,6 +90,17 @@ void spec_take_process(Spec *dst, Spec *src) {
         dst->rlimits = TAKE_PTR(src->rlimits);
         dst->n_rlimits = src->n_rlimits;
         dst->no_new_privileges = src->no_new_privileges;
+        dst->has_io_priority = src->has_io_priority;
+        dst->io_class = src->io_class;
+        dst->io_priority = src->io_priority;
+        dst->has_scheduler = src->has_scheduler;
+        dst->sched_policy = src->sched_policy;
+        dst->sched_nice = src->sched_nice;
+        dst->sched_priority = src->sched_priority;
+        free(dst->cpu_affinity_initial);
+        dst->cpu_affinity_initial = TAKE_PTR(src->cpu_affinity_initial);
+        free(dst->cpu_affinity_final);
+        dst->cpu_affinity_final = TAKE_PTR(src->cpu_affinity_final);
         dst->has_oom_score_adj = src->has_oom_score_adj;
         dst->oom_score_adj = src->oom_score_adj;
 }

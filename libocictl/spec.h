@@ -153,6 +153,15 @@ typedef struct Spec {
         bool no_new_privileges;
         bool has_oom_score_adj;
         int oom_score_adj;
+        bool has_io_priority;
+        uint32_t io_class, io_priority; /* IOPRIO_CLASS_* value, 0-7 */
+        bool has_scheduler;
+        uint32_t sched_policy; /* SCHED_* */
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        char *cpu_affinity_initial, *cpu_affinity_final; /* cpu lists, "0-3,7" */
+        bool has_personality;
+        uint32_t personality;
 
         char *hostname;
         char *domainname;

@@ -3,14 +3,59 @@
 #include <grp.h>
 #include <linux/securebits.h>
 #include <stdio.h>
+#include <sched.h>
 #include <sys/capability.h>
+#include <sys/personality.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "identity.h"
 
+int identity_set_affinity(const char *list, const char *field, StageError *e) {
+        cpu_set_t set;
+
+        CPU_ZERO(&set);
+        for (const char *c = list; c && *c;) {
+                char *end;
+                unsigned long a = strtoul(c, &end, 10), b = a;
+                c = end;
+                if (*c == '-') {
+                        b = strtoul(c + 1, &end, 10);
+                        c = end;
+                }
+                for (unsigned long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
+                        CPU_SET(cpu, &set);
+                if (*c == ',')
+                        c++;
+        }
+        if (list && sched_setaffinity(0, sizeof set, &set) < 0)
+                return step_failed(e, negative_errno(), "%s: set CPUs %s", field, list);
+        return 0;
+}
+
 int identity_apply_limits(const Spec *s, StageError *e) {
+        int r;
+
+        if (s->has_io_priority &&
+            syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int) (s->io_class << 13 | s->io_priority)) < 0)
+                return step_failed(e, negative_errno(), "process.ioPriority: set class %u priority %u", s->io_class,
+                                   s->io_priority);
+        if (s->has_scheduler) {
+                struct sched_param sp = { .sched_priority = (int) s->sched_priority };
+                if (sched_setscheduler(0, (int) s->sched_policy, &sp) < 0)
+                        return step_failed(e, negative_errno(), "process.scheduler: set policy %u priority %u",
+                                           s->sched_policy, s->sched_priority);
+                if (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR &&
+                    setpriority(PRIO_PROCESS, 0, s->sched_nice) < 0)
+                        return step_failed(e, negative_errno(), "process.scheduler.nice: set %d", s->sched_nice);
+        }
+        r = identity_set_affinity(s->cpu_affinity_final, "process.execCPUAffinity.final", e);
+        if (r < 0)
+                return r;
+        if (s->has_personality && personality(s->personality) < 0)
+                return step_failed(e, negative_errno(), "linux.personality: set 0x%x", s->personality);
         for (size_t i = 0; i < s->n_rlimits; i++) {
                 const SpecRlimit *rl = &s->rlimits[i];
                 struct rlimit v = {

@@ -6,7 +6,10 @@
 #include "spec.h"
 #include "stage-error.h"
 
+/* rlimits, oomScoreAdj, umask, ioPriority, scheduler, execCPUAffinity.final, personality. */
 int identity_apply_limits(const Spec *s, StageError *e);
+/* Pins us to a CPU list ("0-3,7"); nothing when list is NULL. */
+int identity_set_affinity(const char *list, const char *field, StageError *e);
 /* Changes uid/gid keeping the capabilities the spec asks for, then sets them. Returns 1 with a
  * warning in e when ambient capabilities had to be skipped (not inheritable: the kernel refuses
  * them, and runc only warns). */

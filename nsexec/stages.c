@@ -83,6 +83,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = setup_stdio(c->stdio);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "set up stdio");
+        r = identity_set_affinity(s->cpu_affinity_initial, "process.execCPUAffinity.initial", &e);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "%s", e.what);
         r = keep_fds_preserving(c->preserve_fds, c->n_preserve_fds,
                                 (int *const[]) { &ctx->sync_fd, &ctx->fifo_fd, &console_socket }, 3);
         if (r < 0)

@@ -349,10 +349,150 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_process(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = {
-                "apparmorProfile", "selinuxLabel", "ioPriority", "scheduler", "execCPUAffinity", "commandLine", NULL,
+/* An LSM label the host cannot apply is refused, saying so; an empty label asks for nothing. */
+static int parse_lsm_label(Parser *p, JsonNode *n, const char *path, const char *lsm_dir, const char *lsm) {
+        _cleanup_free_ char *label = NULL;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_string(p, n, path, &label)) < 0)
+                return r;
+        if (!*label)
+                return 0;
+        if (access(lsm_dir, F_OK) < 0)
+                return fail(p, path, "\"%s\": this host has no %s", label, lsm);
+        return fail(p, path, "\"%s\": %s labels are not supported yet", label, lsm);
+}
+
+static int parse_io_priority(Parser *p, JsonNode *n) {
+        static const char *const classes[] = { [1] = "IOPRIO_CLASS_RT", [2] = "IOPRIO_CLASS_BE", [3] = "IOPRIO_CLASS_IDLE" };
+        _cleanup_free_ char *class = NULL;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int64_t v = 0;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "process.ioPriority", &o)) < 0)
+                return r;
+        if (!(m = member(o, "class")))
+                return fail(p, "process.ioPriority.class", "missing");
+        if ((r = want_string(p, m, "process.ioPriority.class", &class)) < 0)
+                return r;
+        for (uint32_t i = 1; i < ELEMENTSOF(classes); i++)
+                if (streq(class, classes[i]))
+                        p->spec->io_class = i;
+        if (p->spec->io_class == 0)
+                return fail(p, "process.ioPriority.class", "unknown class \"%s\"", class);
+        if ((m = member(o, "priority")) && (r = want_int(p, m, "process.ioPriority.priority", 0, 7, &v)) < 0)
+                return r;
+        p->spec->io_priority = (uint32_t) v;
+        p->spec->has_io_priority = true;
+        return 0;
+}
+
+static int parse_scheduler(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = { "flags", "runtime", "deadline", "period", NULL };
+        static const struct {
+                const char *name;
+                uint32_t policy;
+        } policies[] = {
+                { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 }, { "SCHED_RR", 2 }, { "SCHED_BATCH", 3 }, { "SCHED_IDLE", 5 },
         };
+        _cleanup_free_ char *policy = NULL;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        int64_t v;
+        bool found = false;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "process.scheduler", &o)) < 0)
+                return r;
+        if ((r = refuse_unsupported(p, o, "process.scheduler", unsupported)) < 0)
+                return r;
+        if (!(m = member(o, "policy")))
+                return fail(p, "process.scheduler.policy", "missing");
+        if ((r = want_string(p, m, "process.scheduler.policy", &policy)) < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(policies); i++)
+                if (streq(policy, policies[i].name)) {
+                        p->spec->sched_policy = policies[i].policy;
+                        found = true;
+                }
+        if (!found && streq(policy, "SCHED_DEADLINE"))
+                return fail(p, "process.scheduler.policy", "SCHED_DEADLINE is not supported yet");
+        if (!found)
+                return fail(p, "process.scheduler.policy", "unknown policy \"%s\"", policy);
+        if ((m = member(o, "nice"))) {
+                if ((r = want_int(p, m, "process.scheduler.nice", -20, 19, &v)) < 0)
+                        return r;
+                p->spec->sched_nice = (int32_t) v;
+        }
+        if ((m = member(o, "priority"))) {
+                if ((r = want_int(p, m, "process.scheduler.priority", 0, 99, &v)) < 0)
+                        return r;
+                p->spec->sched_priority = (uint32_t) v;
+        }
+        /* The real-time policies need a priority of 1-99; the others 0. */
+        if ((p->spec->sched_policy == 1 || p->spec->sched_policy == 2) != (p->spec->sched_priority > 0))
+                return fail(p, "process.scheduler.priority", "%u does not suit %s", p->spec->sched_priority, policy);
+        p->spec->has_scheduler = true;
+        return 0;
+}
+
+static bool cpu_list_is_valid(const char *s) {
+        /* "0-3,7,9-10" */
+        if (!*s)
+                return false;
+        for (const char *c = s; *c;) {
+                char *end;
+                unsigned long a = strtoul(c, &end, 10), b;
+                if (end == c || a >= 8192)
+                        return false;
+                c = end;
+                if (*c == '-') {
+                        b = strtoul(c + 1, &end, 10);
+                        if (end == c + 1 || b < a || b >= 8192)
+                                return false;
+                        c = end;
+                }
+                if (*c == ',')
+                        c++;
+                else if (*c)
+                        return false;
+        }
+        return true;
+}
+
+static int parse_cpu_affinity(Parser *p, JsonNode *n) {
+        JsonObject *o = NULL;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "process.execCPUAffinity", &o)) < 0)
+                return r;
+        for (int k = 0; k < 2; k++) {
+                const char *name = k == 0 ? "initial" : "final";
+                _cleanup_free_ char *path = join("process.execCPUAffinity", name);
+                char **dst = k == 0 ? &p->spec->cpu_affinity_initial : &p->spec->cpu_affinity_final;
+                JsonNode *m = member(o, name);
+                if (!m)
+                        continue;
+                if ((r = want_string(p, m, path, dst)) < 0)
+                        return r;
+                if (!cpu_list_is_valid(*dst))
+                        return fail(p, path, "\"%s\" is not a CPU list", *dst);
+        }
+        return 0;
+}
+
+static int parse_process(Parser *p, JsonNode *n) {
+        static const char *const unsupported[] = { "commandLine", NULL };
         Spec *s = p->spec;
         JsonObject *o = NULL;
         JsonNode *m;
@@ -415,6 +555,12 @@ static int parse_process(Parser *p, JsonNode *n) {
                 return r;
         if ((m = member(o, "noNewPrivileges")) &&
             (r = want_bool(p, m, "process.noNewPrivileges", &s->no_new_privileges)) < 0)
+                return r;
+        if ((r = parse_lsm_label(p, member(o, "apparmorProfile"), "process.apparmorProfile", "/sys/kernel/security/apparmor",
+                                 "AppArmor")) < 0 ||
+            (r = parse_lsm_label(p, member(o, "selinuxLabel"), "process.selinuxLabel", "/sys/fs/selinux", "SELinux")) < 0 ||
+            (r = parse_io_priority(p, member(o, "ioPriority"))) < 0 || (r = parse_scheduler(p, member(o, "scheduler"))) < 0 ||
+            (r = parse_cpu_affinity(p, member(o, "execCPUAffinity"))) < 0)
                 return r;
         if ((m = member(o, "oomScoreAdj"))) {
                 if ((r = want_int(p, m, "process.oomScoreAdj", -1000, 1000, &v)) < 0)
@@ -877,7 +1023,7 @@ static int parse_resources(Parser *p, JsonNode *n) {
 
 static int parse_linux(Parser *p, JsonNode *n) {
         static const char *const unsupported[] = {
-                "timeOffsets", "devices", "netDevices", "intelRdt", "personality", "mountLabel", "memoryPolicy", NULL,
+                "timeOffsets", "devices", "netDevices", "memoryPolicy", NULL,
         };
         Spec *s = p->spec;
         JsonObject *o = NULL;
@@ -910,6 +1056,34 @@ static int parse_linux(Parser *p, JsonNode *n) {
                 return r;
         if ((m = member(o, "seccomp")) && (r = parse_seccomp(p, m)) < 0)
                 return r;
+        if ((r = parse_lsm_label(p, member(o, "mountLabel"), "linux.mountLabel", "/sys/fs/selinux", "SELinux")) < 0)
+                return r;
+        if ((m = member(o, "intelRdt"))) {
+                if (access("/sys/fs/resctrl/schemata", F_OK) < 0)
+                        return fail(p, "linux.intelRdt", "this host has no resctrl filesystem (Intel RDT)");
+                return fail(p, "linux.intelRdt", "not supported yet");
+        }
+        if ((m = member(o, "personality"))) {
+                static const char *const unsupported_personality[] = { "flags", NULL };
+                _cleanup_free_ char *domain = NULL;
+                JsonObject *po = NULL;
+                JsonNode *d;
+                if ((r = want_object(p, m, "linux.personality", &po)) < 0)
+                        return r;
+                if ((r = refuse_unsupported(p, po, "linux.personality", unsupported_personality)) < 0)
+                        return r;
+                if (!(d = member(po, "domain")))
+                        return fail(p, "linux.personality.domain", "missing");
+                if ((r = want_string(p, d, "linux.personality.domain", &domain)) < 0)
+                        return r;
+                if (streq(domain, "LINUX"))
+                        s->personality = 0x0000;
+                else if (streq(domain, "LINUX32"))
+                        s->personality = 0x0008;
+                else
+                        return fail(p, "linux.personality.domain", "unknown domain \"%s\" (LINUX or LINUX32)", domain);
+                s->has_personality = true;
+        }
         if ((r = parse_string_map(p, member(o, "sysctl"), "linux.sysctl", &s->sysctls, &s->n_sysctls)) < 0)
                 return r;
         if ((m = member(o, "cgroupsPath"))) {

@@ -78,6 +78,18 @@ del_config "$B" process.oomScoreAdj
 set_config "$B" process.user '{"uid":0,"gid":0}'
 set_config "$B" process.cwd '"/"'
 
+# ioPriority, scheduler, execCPUAffinity, personality.
+set_config "$B" process.ioPriority '{"class":"IOPRIO_CLASS_BE","priority":6}'
+set_config "$B" process.scheduler '{"policy":"SCHED_BATCH","nice":5}'
+set_config "$B" process.execCPUAffinity '{"initial":"0","final":"0"}'
+set_config "$B" linux.personality '{"domain":"LINUX32"}'
+out=$(inside 'echo $(ionice) $(awk "/^policy/ { print \$3 }" /proc/self/sched) $(awk "/^prio / { print \$3 }" /proc/self/sched) $(grep Cpus_allowed_list /proc/self/status | cut -f2) $(uname -m)')
+expect_eq "ioPriority, scheduler policy and nice, CPU affinity, personality" "best-effort: prio 6 3 125 0 i686" "$out"
+for f in process.ioPriority process.scheduler process.execCPUAffinity linux.personality; do del_config "$B" "$f"; done
+out=$(set_config "$B" process.apparmorProfile '"docker-default"'; oc run -b "$B" aa </dev/null 2>&1)
+expect_contains "an AppArmor profile on a host without AppArmor" "process.apparmorProfile: \"docker-default\": this host has no AppArmor" "$out"
+del_config "$B" process.apparmorProfile
+
 # Only stdio reaches the container: the fds of ocictl and its services do not.
 exec 7>"$WORK/leak"
 expect_eq "only fds 0-2 (and ls's own) are open" "0 1 2 3" "$(inside 'ls /proc/self/fd | sort -n | tr "\n" " " | sed "s/ $//"')"
