@@ -340,8 +340,9 @@ static int setup_dev(int root_fd, bool userns, StageError *e) {
                 (void) unlinkat(dev, devices[i].name, 0);
                 if (userns) {
                         _cleanup_close_ int target = -EBADF, node = -EBADF;
-                        char host[64];
-                        snprintf(host, sizeof host, "/dev/%s", devices[i].name);
+                        char host[64] = "/dev/";
+                        /* (not snprintf: GCC's sanitizer build misreads the table as NULL) */
+                        strncat(host, devices[i].name, sizeof host - strlen(host) - 1);
                         target = openat(dev, devices[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
                         r = target < 0 ? negative_errno() : make_bind_mount(host, &(MountOptions) {}, &node);
                         if (r >= 0)
