@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "become.h"
 #include "console.h"
 #include "identity.h"
 #include "nsexec.h"
@@ -48,29 +49,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         if (s->terminal && (r = console_setup(console_socket, s, false, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = identity_apply_limits(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = seccomp_filter_build(&s->seccomp, &filter, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        if (!s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = identity_apply_user(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        if (r > 0)
-                (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
-        if (chdir(s->cwd) < 0)
-                stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
-        if (check_cwd_inside() < 0)
-                stage_fail(ctx->sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
-        r = identity_find_executable(s, &executable, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = identity_apply_no_new_privileges(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        stage_become_process(s, ctx->sync_fd, &filter, &executable);
         if (close_range(3 + (unsigned) ctx->config->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "close_range");
         if (s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)

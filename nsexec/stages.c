@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "become.h"
 #include "console.h"
 #include "hooks.h"
 #include "identity.h"
@@ -139,29 +140,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
 
-        r = identity_apply_limits(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = seccomp_filter_build(&s->seccomp, &filter, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        if (!s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = identity_apply_user(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        if (r > 0)
-                (void) sync_send_text(ctx->sync_fd, SYNC_WARNING, e.what);
-        if (chdir(s->cwd) < 0)
-                stage_fail(ctx->sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
-        if (check_cwd_inside() < 0)
-                stage_fail(ctx->sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
-        r = identity_find_executable(s, &executable, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = identity_apply_no_new_privileges(s, &e);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+        stage_become_process(s, ctx->sync_fd, &filter, &executable);
 
         /* Nothing of the host may reach the container: every fd above stdio closes at exec. */
         if (close_range(3 + (unsigned) c->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
