@@ -160,16 +160,7 @@ static int call_cgroups_open(const ContainerState *state, int *fds, size_t *n_fd
         *n_fds = 0;
         if (state->n_cgroups == 0)
                 return 0;
-        r = get_peer(SERVICE_CGROUPS, &p, error);
-        if (r < 0)
-                return r;
-        r = peer_new_call(p, "Open", &m);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "(ss)");
-        for (size_t i = 0; r >= 0 && i < state->n_cgroups; i++)
-                r = sd_bus_message_append(m, "(ss)", state->cgroups[i].key, state->cgroups[i].value);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
+        r = new_cgroups_call(state, "Open", NULL, &p, &m, error);
         if (r >= 0)
                 r = peer_call(p, m, error, &reply);
         if (r >= 0)

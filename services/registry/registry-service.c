@@ -89,6 +89,29 @@ int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, s
         return 0;
 }
 
+int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
+                     sd_bus_message **ret, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = get_peer(SERVICE_CGROUPS, ret_peer, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(*ret_peer, member, &m);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', created ? "(sss)" : "(ss)");
+        for (size_t i = 0; r >= 0 && i < s->n_cgroups; i++)
+                r = created ? sd_bus_message_append(m, "(sss)", s->cgroups[i].key, s->cgroups[i].value,
+                                                    created[i] ?: "")
+                            : sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
 /* Remove, or with created (what Create reported it made) Rollback, which also removes the
  * parents made for this container. */
 static int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error) {
@@ -98,18 +121,7 @@ static int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_e
 
         if (s->n_cgroups == 0)
                 return 0;
-        r = get_peer(SERVICE_CGROUPS, &p, error);
-        if (r < 0)
-                return r;
-        r = peer_new_call(p, created ? "Rollback" : "Remove", &m);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', created ? "(sss)" : "(ss)");
-        for (size_t i = 0; r >= 0 && i < s->n_cgroups; i++)
-                r = created ? sd_bus_message_append(m, "(sss)", s->cgroups[i].key, s->cgroups[i].value,
-                                                    created[i] ?: "")
-                            : sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
+        r = new_cgroups_call(s, created ? "Rollback" : "Remove", created, &p, &m, error);
         if (r < 0)
                 return r;
         return peer_call(p, m, error, NULL);
@@ -458,15 +470,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (all) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
                 const Peer *p;
-                r = get_peer(SERVICE_CGROUPS, &p, error);
-                if (r >= 0)
-                        r = peer_new_call(p, "Kill", &call);
-                if (r >= 0)
-                        r = sd_bus_message_open_container(call, 'a', "(ss)");
-                for (size_t i = 0; r >= 0 && i < state.n_cgroups; i++)
-                        r = sd_bus_message_append(call, "(ss)", state.cgroups[i].key, state.cgroups[i].value);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(call);
+                r = new_cgroups_call(&state, "Kill", NULL, &p, &call, error);
                 if (r >= 0)
                         r = sd_bus_message_append(call, "i", sig);
                 if (r >= 0)
@@ -559,15 +563,7 @@ static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *erro
                 return r;
         if (container_status(dir_fd, &state) == CONTAINER_STOPPED || state.n_cgroups == 0)
                 return sd_bus_reply_method_return(m, "au", 0);
-        r = get_peer(SERVICE_CGROUPS, &p, error);
-        if (r >= 0)
-                r = peer_new_call(p, "GetPids", &call);
-        if (r >= 0)
-                r = sd_bus_message_open_container(call, 'a', "(ss)");
-        for (size_t i = 0; r >= 0 && i < state.n_cgroups; i++)
-                r = sd_bus_message_append(call, "(ss)", state.cgroups[i].key, state.cgroups[i].value);
-        if (r >= 0)
-                r = sd_bus_message_close_container(call);
+        r = new_cgroups_call(&state, "GetPids", NULL, &p, &call, error);
         if (r >= 0)
                 r = peer_call(p, call, error, &reply);
         if (r >= 0)

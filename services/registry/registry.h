@@ -13,6 +13,10 @@ int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error);
 /* Opens a container's folder with the given flock and reads its state; NoSuchContainer in
  * runc's words when there is none. */
 int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error);
+/* A call to Cgroups1.member naming the container's cgroup: its (hierarchy, path) records, or
+ * with created (what Create reported it made, for Rollback) (hierarchy, path, created). */
+int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
+                     sd_bus_message **ret, sd_bus_error *error);
 /* Spec1.Parse of a config.json descriptor. */
 int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
 
