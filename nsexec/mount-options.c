@@ -17,7 +17,24 @@ static const struct {
         { "relatime", false, MOUNT_ATTR_RELATIME }, { "nodiratime", false, MOUNT_ATTR_NODIRATIME },
         { "diratime", true, MOUNT_ATTR_NODIRATIME }, { "atime", true, MOUNT_ATTR_NOATIME },
         { "norelatime", true, MOUNT_ATTR_RELATIME }, { "nostrictatime", true, MOUNT_ATTR_STRICTATIME },
+        { "nosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW }, { "symfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
 };
+
+/* Sets or clears one attribute in a set/clear pair. */
+static void attr_apply(bool clear, uint64_t attr, uint64_t *set, uint64_t *clr) {
+        /* The atime modes are one field: setting one replaces the others. */
+        if (attr & MOUNT_ATTR__ATIME && !clear) {
+                *clr |= MOUNT_ATTR__ATIME;
+                *set &= ~(uint64_t) MOUNT_ATTR__ATIME;
+        }
+        if (clear) {
+                *set &= ~attr;
+                *clr |= attr;
+        } else {
+                *set |= attr;
+                *clr &= ~attr;
+        }
+}
 
 static const struct {
         const char *name;
@@ -50,18 +67,16 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
                         if (!streq(opt, attr_table[j].name))
                                 continue;
                         known = true;
-                        /* The atime modes are one field: setting one replaces the others. */
-                        if (attr_table[j].attr & MOUNT_ATTR__ATIME && !attr_table[j].clear) {
-                                o.attr_clr |= MOUNT_ATTR__ATIME;
-                                o.attr_set &= ~(uint64_t) MOUNT_ATTR__ATIME;
-                        }
-                        if (attr_table[j].clear) {
-                                o.attr_set &= ~attr_table[j].attr;
-                                o.attr_clr |= attr_table[j].attr;
-                        } else {
-                                o.attr_set |= attr_table[j].attr;
-                                o.attr_clr &= ~attr_table[j].attr;
-                        }
+                        attr_apply(attr_table[j].clear, attr_table[j].attr, &o.attr_set, &o.attr_clr);
+                }
+                /* "rro", "rnosuid", …: the same attributes on every mount below as well
+                 * (mount_setattr with AT_RECURSIVE), as runc ≥ 1.1 does. */
+                for (size_t j = 0; j < ELEMENTSOF(attr_table) && !known && opt[0] == 'r'; j++) {
+                        if (!streq(opt + 1, attr_table[j].name))
+                                continue;
+                        known = true;
+                        attr_apply(attr_table[j].clear, attr_table[j].attr, &o.recursive_attr_set,
+                                   &o.recursive_attr_clr);
                 }
                 for (size_t j = 0; j < ELEMENTSOF(propagation_table) && !known; j++)
                         if (streq(opt, propagation_table[j].name)) {

@@ -9,6 +9,7 @@
 
 typedef struct MountOptions {
         uint64_t attr_set, attr_clr;
+        uint64_t recursive_attr_set, recursive_attr_clr; /* "rro", "rnosuid", …: the whole tree */
         bool bind, recursive;
         unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE, or 0 */
         bool propagation_recursive;

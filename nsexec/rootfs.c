@@ -143,6 +143,17 @@ static int make_bind_mount(const char *source, const MountOptions *o, int *ret_f
         return 0;
 }
 
+/* "rro", "rnosuid", …: attributes for every mount of the tree under fd. */
+static int set_recursive_attrs(int fd, const MountOptions *o) {
+        struct mount_attr attr = { .attr_set = o->recursive_attr_set, .attr_clr = o->recursive_attr_clr };
+
+        if (attr.attr_set == 0 && attr.attr_clr == 0)
+                return 0;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+                return negative_errno();
+        return 0;
+}
+
 /* type "cgroup": the container's own view of its cgroups. With a cgroup namespace a fresh
  * mount shows the namespace root; without one, runc bind-mounts the container's own cgroup
  * directories so the host tree stays hidden. On v1 and hybrid hosts a tmpfs holds one mount per
@@ -273,14 +284,21 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
         }
 
         if (!o.bind && streq(m->type, "cgroup")) {
+                _cleanup_close_ int fd = -EBADF;
                 r = mount_cgroups(root_fd, target_fd, m, &o, cgroupns, e);
+                if (r >= 0 && (r = rootfs_open_in_root(root_fd, m->destination, false, true, &fd)) >= 0)
+                        r = set_recursive_attrs(fd, &o);
                 mount_options_done(&o);
+                if (r < 0 && !e->what[0])
+                        return step_failed(e, r, "mounts[%zu]: recursive attributes on %s", index, m->destination);
                 return r;
         }
         if (o.bind)
                 r = make_bind_mount(m->source, &o, &mnt);
         else
                 r = make_fs_mount(m->type, m->source, &o, &mnt, bad, sizeof bad);
+        if (r >= 0)
+                r = set_recursive_attrs(mnt, &o);
         if (r >= 0)
                 r = move_onto(mnt, target_fd);
         if (r >= 0)

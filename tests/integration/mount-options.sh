@@ -1,0 +1,36 @@
+#!/bin/bash
+# Mount options that reach mount_setattr: the recursive attributes ("rro", "rnosuid", …) apply
+# to every mount of a bind tree, the plain ones to its top only.
+. "$(dirname "$0")/lib.sh"
+
+B="$WORK/bundle"
+make_bundle "$B" true || fail "make bundle"
+inside() { set_args "$B" sh -c "$1"; oc run -b "$B" "m$RANDOM" </dev/null 2>&1; }
+
+# A host tree with a submount: $WORK/tree (on /tmp's filesystem) and a tmpfs on tree/sub.
+mkdir -p "$WORK/tree/sub"
+mount -t tmpfs -o mode=755 tmpfs "$WORK/tree/sub"
+mounts() { set_config "$B" mounts "[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},$1]"; }
+probe='for d in /data /data/sub; do touch $d/f 2>/dev/null && echo rw || echo ro; done | tr "\n" " "'
+
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"ro\"]}"
+expect_eq "ro on an rbind makes only its top read-only" "ro rw " "$(inside "$probe")"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"rro\"]}"
+expect_eq "rro makes the whole tree read-only" "ro ro " "$(inside "$probe")"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"rnosuid\",\"rnodev\",\"rnoexec\"]}"
+out=$(inside 'awk "\$5 == \"/data/sub\" { print \$6 }" /proc/self/mountinfo')
+expect_contains "rnosuid, rnodev, rnoexec reach the submount" "nosuid,nodev,noexec" "$out"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"rro\",\"rrw\"]}"
+expect_eq "a later rrw undoes rro" "rw rw " "$(inside "$probe")"
+ln -sf /bin/busybox "$WORK/tree/sub/link"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\"]}"
+expect_eq "without it the symlink is followed" "followed" \
+        "$(inside 'cat /data/sub/link >/dev/null 2>&1 && echo followed || echo ELOOP-or-denied')"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"rnosymfollow\"]}"
+expect_contains "rnosymfollow stops symlinks on the submount" "ELOOP-or-denied" \
+        "$(inside 'cat /data/sub/link >/dev/null 2>&1 && echo followed || echo ELOOP-or-denied')"
+mounts "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"rro\",\"size=1m\"]}"
+expect_eq "rro on a new filesystem" "ro" "$(inside 'touch /t/f 2>/dev/null && echo rw || echo ro')"
+umount "$WORK/tree/sub"
+expect_eq "the host tree is untouched" "" "$(ls "$WORK/tree/sub")"
+finish
