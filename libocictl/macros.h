@@ -3,6 +3,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,20 @@ static inline size_t strv_length(char *const *l) {
         for (; l && l[n]; n++)
                 ;
         return n;
+}
+
+static inline bool strv_contains(char *const *l, const char *s) {
+        for (; l && *l; l++)
+                if (streq(*l, s))
+                        return true;
+        return false;
+}
+
+static inline void *memdup(const void *p, size_t n) {
+        void *q = malloc(n ?: 1);
+        if (q && n > 0)
+                memcpy(q, p, n);
+        return q;
 }
 
 static inline int negative_errno(void) {

@@ -7,8 +7,13 @@
 
 /* linux.seccomp: (defaultAction, defaultErrnoRet, flags, architectures,
  *                 syscalls [(names, action, errnoRet, args [(index, value, valueTwo, op)])]) */
-#define SECCOMP_SIGNATURE_INNER "uuuaua(asuua(uttu))"
+#define SECCOMP_SIGNATURE_INNER "uuuaua(asuua(uttu))ss" /* …, listenerPath, listenerMetadata */
 #define SECCOMP_SIGNATURE "(" SECCOMP_SIGNATURE_INNER ")"
+/* mounts[]: (destination, type, source, options, uidMappings, gidMappings) */
+#define MOUNT_SIGNATURE_INNER "sssasa(uuu)a(uuu)"
+#define MOUNT_SIGNATURE "(" MOUNT_SIGNATURE_INNER ")"
+/* linux.devices[]: (path, type, major, minor, fileMode, uid, gid) */
+#define DEVICE_SIGNATURE "(syxxuuu)"
 
 static int open_entry(sd_bus_message *m, const char *key, const char *sig) {
         int r = sd_bus_message_open_container(m, 'e', "sv");
@@ -58,6 +63,14 @@ static int append_pairs(sd_bus_message *m, const char *key, const StringPair *pa
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         return r < 0 ? r : close_entry(m);
+}
+
+/* The array itself, a(uuu): linux.uidMappings and a mount's idmap alike. */
+static int append_id_mappings(sd_bus_message *m, const SpecIdMapping *l, size_t n) {
+        int r = sd_bus_message_open_container(m, 'a', "(uuu)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "(uuu)", l[i].container_id, l[i].host_id, l[i].size);
+        return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
 #define APPEND_BASIC(m, key, sig, v)                                      \
@@ -148,9 +161,11 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                         return r;
         }
         if (s->has_scheduler) {
-                r = open_entry(m, "process.scheduler", "(uiu)");
+                r = open_entry(m, "process.scheduler", "(uiutttt)");
                 if (r >= 0)
-                        r = sd_bus_message_append(m, "(uiu)", s->sched_policy, s->sched_nice, s->sched_priority);
+                        r = sd_bus_message_append(m, "(uiutttt)", s->sched_policy, s->sched_nice, s->sched_priority,
+                                                  s->sched_flags, s->sched_runtime, s->sched_deadline,
+                                                  s->sched_period);
                 if (r >= 0)
                         r = close_entry(m);
                 if (r < 0)
@@ -191,17 +206,21 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                         return r;
         }
         if (s->n_mounts > 0) {
-                r = open_entry(m, "mounts", "a(sssas)");
+                r = open_entry(m, "mounts", "a" MOUNT_SIGNATURE);
                 if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "(sssas)");
+                        r = sd_bus_message_open_container(m, 'a', MOUNT_SIGNATURE);
                 for (size_t i = 0; r >= 0 && i < s->n_mounts; i++) {
                         const SpecMount *mt = &s->mounts[i];
-                        r = sd_bus_message_open_container(m, 'r', "sssas");
+                        r = sd_bus_message_open_container(m, 'r', MOUNT_SIGNATURE_INNER);
                         if (r >= 0)
                                 r = sd_bus_message_append(m, "sss", mt->destination, mt->type ?: "",
                                                           mt->source ?: "");
                         if (r >= 0)
                                 r = sd_bus_message_append_strv(m, mt->options);
+                        if (r >= 0)
+                                r = append_id_mappings(m, mt->uid_mappings, mt->n_uid_mappings);
+                        if (r >= 0)
+                                r = append_id_mappings(m, mt->gid_mappings, mt->n_gid_mappings);
                         if (r >= 0)
                                 r = sd_bus_message_close_container(m);
                 }
@@ -213,8 +232,44 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                         return r;
         }
         if ((r = append_pairs(m, "annotations", s->annotations, s->n_annotations)) < 0 ||
-            (r = append_pairs(m, "linux.sysctl", s->sysctls, s->n_sysctls)) < 0)
+            (r = append_pairs(m, "linux.sysctl", s->sysctls, s->n_sysctls)) < 0 ||
+            (r = append_pairs(m, "linux.netDevices", s->net_devices, s->n_net_devices)) < 0)
                 return r;
+        if (s->has_time_offsets) {
+                r = open_entry(m, "linux.timeOffsets", "(xuxu)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(xuxu)", s->time_monotonic.secs, s->time_monotonic.nanosecs,
+                                                  s->time_boottime.secs, s->time_boottime.nanosecs);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->has_memory_policy) {
+                r = open_entry(m, "linux.memoryPolicy", "(us)");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "(us)", s->memory_policy_mode, s->memory_policy_nodes ?: "");
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
+        if (s->n_devices > 0) {
+                r = open_entry(m, "linux.devices", "a" DEVICE_SIGNATURE);
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', DEVICE_SIGNATURE);
+                for (size_t i = 0; r >= 0 && i < s->n_devices; i++) {
+                        const SpecLinuxDevice *d = &s->devices[i];
+                        r = sd_bus_message_append(m, DEVICE_SIGNATURE, d->path, (uint8_t) d->type, d->major,
+                                                  d->minor, d->file_mode, d->uid, d->gid);
+                }
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = close_entry(m);
+                if (r < 0)
+                        return r;
+        }
         for (int k = 0; k < 2; k++) {
                 const SpecIdMapping *l = k == 0 ? s->uid_mappings : s->gid_mappings;
                 size_t n = k == 0 ? s->n_uid_mappings : s->n_gid_mappings;
@@ -222,11 +277,7 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                         continue;
                 r = open_entry(m, k == 0 ? "linux.uidMappings" : "linux.gidMappings", "a(uuu)");
                 if (r >= 0)
-                        r = sd_bus_message_open_container(m, 'a', "(uuu)");
-                for (size_t i = 0; r >= 0 && i < n; i++)
-                        r = sd_bus_message_append(m, "(uuu)", l[i].container_id, l[i].host_id, l[i].size);
-                if (r >= 0)
-                        r = sd_bus_message_close_container(m);
+                        r = append_id_mappings(m, l, n);
                 if (r >= 0)
                         r = close_entry(m);
                 if (r < 0)
@@ -263,6 +314,8 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 }
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "ss", sc->listener_path ?: "", sc->listener_metadata ?: "");
                 if (r >= 0)
                         r = sd_bus_message_close_container(m);
                 if (r >= 0)
@@ -337,6 +390,16 @@ static int read_string(sd_bus_message *m, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* "" stands for an unset string. */
+static int read_optional_string(sd_bus_message *m, char **ret) {
+        int r = read_string(m, ret);
+        if (r >= 0 && **ret == 0) {
+                free(*ret);
+                *ret = NULL;
+        }
+        return r;
+}
+
 static int read_strv(sd_bus_message *m, char ***ret) {
         char **l = NULL;
         int r = sd_bus_message_read_strv(m, &l);
@@ -392,6 +455,22 @@ static int read_rlimit(sd_bus_message *m, void *userdata) {
         return sd_bus_message_read(m, "(itt)", &rl->resource, &rl->soft, &rl->hard);
 }
 
+typedef struct IdMappingList {
+        SpecIdMapping **mappings;
+        size_t *n;
+} IdMappingList;
+
+static int read_id_mapping(sd_bus_message *m, void *userdata) {
+        IdMappingList *l = userdata;
+        SpecIdMapping *e;
+        if (*l->n >= SPEC_ID_MAPPINGS_MAX)
+                return -E2BIG;
+        e = GROW(*l->mappings, *l->n);
+        if (!e)
+                return -ENOMEM;
+        return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
+}
+
 static int read_mount(sd_bus_message *m, void *userdata) {
         Spec *s = userdata;
         SpecMount *mt = GROW(s->mounts, s->n_mounts);
@@ -400,7 +479,7 @@ static int read_mount(sd_bus_message *m, void *userdata) {
 
         if (!mt)
                 return -ENOMEM;
-        r = sd_bus_message_enter_container(m, 'r', "sssas");
+        r = sd_bus_message_enter_container(m, 'r', MOUNT_SIGNATURE_INNER);
         if (r >= 0)
                 r = sd_bus_message_read(m, "sss", &d, &t, &src);
         if (r < 0)
@@ -411,9 +490,31 @@ static int read_mount(sd_bus_message *m, void *userdata) {
         if (!mt->destination || (*t && !mt->type) || (*src && !mt->source))
                 return -ENOMEM;
         r = read_strv(m, &mt->options);
+        if (r >= 0)
+                r = read_array(m, "(uuu)", read_id_mapping, &(IdMappingList) { &mt->uid_mappings, &mt->n_uid_mappings });
+        if (r >= 0)
+                r = read_array(m, "(uuu)", read_id_mapping, &(IdMappingList) { &mt->gid_mappings, &mt->n_gid_mappings });
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
+}
+
+static int read_linux_device(sd_bus_message *m, void *userdata) {
+        Spec *s = userdata;
+        SpecLinuxDevice *d = GROW(s->devices, s->n_devices);
+        const char *path;
+        uint8_t type;
+        int r;
+
+        if (!d)
+                return -ENOMEM;
+        r = sd_bus_message_read(m, DEVICE_SIGNATURE, &path, &type, &d->major, &d->minor, &d->file_mode, &d->uid,
+                                &d->gid);
+        if (r < 0)
+                return r;
+        d->type = (char) type;
+        d->path = strdup(path);
+        return d->path ? 0 : -ENOMEM;
 }
 
 typedef struct PairList {
@@ -437,21 +538,6 @@ static int read_pair(sd_bus_message *m, void *userdata) {
         return a->key && a->value ? 0 : -ENOMEM;
 }
 
-static int read_uid_mapping(sd_bus_message *m, void *userdata) {
-        Spec *s = userdata;
-        SpecIdMapping *e = GROW(s->uid_mappings, s->n_uid_mappings);
-        if (!e)
-                return -ENOMEM;
-        return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
-}
-
-static int read_gid_mapping(sd_bus_message *m, void *userdata) {
-        Spec *s = userdata;
-        SpecIdMapping *e = GROW(s->gid_mappings, s->n_gid_mappings);
-        if (!e)
-                return -ENOMEM;
-        return sd_bus_message_read(m, "(uuu)", &e->container_id, &e->host_id, &e->size);
-}
 
 static int read_seccomp_arg(sd_bus_message *m, void *userdata) {
         SpecSeccompRule *rule = userdata;
@@ -500,6 +586,10 @@ static int read_seccomp(sd_bus_message *m, SpecSeccomp *sc) {
         memcpy(sc->architectures, p, size);
         sc->n_architectures = size / sizeof(uint32_t);
         r = read_array(m, "(asuua(uttu))", read_seccomp_rule, sc);
+        if (r >= 0)
+                r = read_optional_string(m, &sc->listener_path);
+        if (r >= 0)
+                r = read_optional_string(m, &sc->listener_metadata);
         if (r < 0)
                 return r;
         sc->enabled = true;
@@ -635,7 +725,8 @@ static int read_entry(sd_bus_message *m, void *userdata) {
                 r = sd_bus_message_read(m, "v", "(uu)", &s->io_class, &s->io_priority);
                 s->has_io_priority = true;
         } else if (streq(key, "process.scheduler")) {
-                r = sd_bus_message_read(m, "v", "(uiu)", &s->sched_policy, &s->sched_nice, &s->sched_priority);
+                r = sd_bus_message_read(m, "v", "(uiutttt)", &s->sched_policy, &s->sched_nice, &s->sched_priority,
+                                        &s->sched_flags, &s->sched_runtime, &s->sched_deadline, &s->sched_period);
                 s->has_scheduler = true;
         } else if (streq(key, "process.consoleSize"))
                 r = sd_bus_message_read(m, "v", "(uu)", &s->console_height, &s->console_width);
@@ -684,7 +775,7 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         } else if (streq(key, "hostname"))
                 r = ENTER("s") ?: read_string(m, &s->hostname) ?: EXIT();
         else if (streq(key, "mounts"))
-                r = ENTER("a(sssas)") ?: read_array(m, "(sssas)", read_mount, s) ?: EXIT();
+                r = ENTER("a" MOUNT_SIGNATURE) ?: read_array(m, MOUNT_SIGNATURE, read_mount, s) ?: EXIT();
         else if (streq(key, "annotations"))
                 r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_pair, &(PairList) { &s->annotations, &s->n_annotations }) ?: EXIT();
         else if (streq(key, "linux.sysctl"))
@@ -694,9 +785,29 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         else if (streq(key, "linux.namespaces"))
                 r = ENTER("a(ss)") ?: read_array(m, "(ss)", read_namespace, s) ?: EXIT();
         else if (streq(key, "linux.uidMappings"))
-                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_uid_mapping, s) ?: EXIT();
+                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_id_mapping, &(IdMappingList) { &s->uid_mappings, &s->n_uid_mappings }) ?: EXIT();
         else if (streq(key, "linux.gidMappings"))
-                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_gid_mapping, s) ?: EXIT();
+                r = ENTER("a(uuu)") ?: read_array(m, "(uuu)", read_id_mapping, &(IdMappingList) { &s->gid_mappings, &s->n_gid_mappings }) ?: EXIT();
+        else if (streq(key, "linux.netDevices"))
+                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_pair, &(PairList) { &s->net_devices, &s->n_net_devices }) ?: EXIT();
+        else if (streq(key, "linux.devices"))
+                r = ENTER("a" DEVICE_SIGNATURE) ?: read_array(m, DEVICE_SIGNATURE, read_linux_device, s) ?: EXIT();
+        else if (streq(key, "linux.timeOffsets")) {
+                r = sd_bus_message_read(m, "v", "(xuxu)", &s->time_monotonic.secs, &s->time_monotonic.nanosecs,
+                                        &s->time_boottime.secs, &s->time_boottime.nanosecs);
+                s->has_time_offsets = true;
+        } else if (streq(key, "linux.memoryPolicy")) {
+                r = ENTER("(us)") ?: sd_bus_message_enter_container(m, 'r', "us");
+                if (r >= 0)
+                        r = sd_bus_message_read(m, "u", &s->memory_policy_mode);
+                if (r >= 0)
+                        r = read_optional_string(m, &s->memory_policy_nodes);
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(m);
+                if (r >= 0)
+                        r = EXIT();
+                s->has_memory_policy = true;
+        }
         else if (streq(key, "linux.seccomp"))
                 r = ENTER(SECCOMP_SIGNATURE) ?: read_seccomp(m, &s->seccomp) ?: EXIT();
         else if (strneq(key, "hooks.", 6)) {

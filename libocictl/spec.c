@@ -38,6 +38,8 @@ void spec_done(Spec *s) {
                 free(s->mounts[i].type);
                 free(s->mounts[i].source);
                 strv_free(s->mounts[i].options);
+                free(s->mounts[i].uid_mappings);
+                free(s->mounts[i].gid_mappings);
         }
         free(s->mounts);
         string_pairs_free(s->annotations, s->n_annotations);
@@ -45,6 +47,13 @@ void spec_done(Spec *s) {
                 free(s->namespaces[i].path);
         free(s->uid_mappings);
         free(s->gid_mappings);
+        for (size_t i = 0; i < s->n_devices; i++)
+                free(s->devices[i].path);
+        free(s->devices);
+        string_pairs_free(s->net_devices, s->n_net_devices);
+        free(s->memory_policy_nodes);
+        free(s->seccomp.listener_path);
+        free(s->seccomp.listener_metadata);
         strv_free(s->masked_paths);
         strv_free(s->readonly_paths);
         free(s->cgroups_path);
@@ -97,6 +106,10 @@ void spec_take_process(Spec *dst, Spec *src) {
         dst->sched_policy = src->sched_policy;
         dst->sched_nice = src->sched_nice;
         dst->sched_priority = src->sched_priority;
+        dst->sched_flags = src->sched_flags;
+        dst->sched_runtime = src->sched_runtime;
+        dst->sched_deadline = src->sched_deadline;
+        dst->sched_period = src->sched_period;
         free(dst->cpu_affinity_initial);
         dst->cpu_affinity_initial = TAKE_PTR(src->cpu_affinity_initial);
         free(dst->cpu_affinity_final);

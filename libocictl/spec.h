@@ -31,16 +31,34 @@ typedef struct SpecNamespace {
         char *path; /* join this one instead of creating a new one */
 } SpecNamespace;
 
+typedef struct SpecIdMapping {
+        uint32_t container_id, host_id, size;
+} SpecIdMapping;
+
 typedef struct SpecMount {
         char *destination;
         char *type;
         char *source;
         char **options;
+        /* An idmapped bind mount: on-disk ids seen through these maps. */
+        SpecIdMapping *uid_mappings, *gid_mappings;
+        size_t n_uid_mappings, n_gid_mappings;
 } SpecMount;
 
-typedef struct SpecIdMapping {
-        uint32_t container_id, host_id, size;
-} SpecIdMapping;
+/* linux.devices: a node made in the container's /dev (mknod, or a bind mount of the host's
+ * node inside a user namespace). */
+typedef struct SpecLinuxDevice {
+        char *path;
+        char type; /* 'c', 'b', 'p' ('u' is read as 'c') */
+        int64_t major, minor;
+        uint32_t file_mode; /* permission bits */
+        uint32_t uid, gid;
+} SpecLinuxDevice;
+
+typedef struct SpecTimeOffset {
+        int64_t secs;
+        uint32_t nanosecs;
+} SpecTimeOffset;
 
 /* The kernel takes at most 340 lines in uid_map/gid_map. */
 #define SPEC_ID_MAPPINGS_MAX 340
@@ -90,6 +108,8 @@ typedef struct SpecSeccomp {
         uint32_t flags; /* SPEC_SECCOMP_FLAG_* */
         SpecSeccompRule *rules;
         size_t n_rules;
+        char *listener_path;     /* SCMP_ACT_NOTIFY: where the notify fd goes */
+        char *listener_metadata; /* passed to the listener as is */
 } SpecSeccomp;
 
 #define SPEC_SECCOMP_FLAG_TSYNC (1u << 0)
@@ -159,6 +179,8 @@ typedef struct Spec {
         uint32_t sched_policy; /* SCHED_* */
         int32_t sched_nice;
         uint32_t sched_priority;
+        uint64_t sched_flags; /* SCHED_FLAG_* */
+        uint64_t sched_runtime, sched_deadline, sched_period; /* ns, SCHED_DEADLINE */
         char *cpu_affinity_initial, *cpu_affinity_final; /* cpu lists, "0-3,7" */
         bool has_personality;
         uint32_t personality;
@@ -173,6 +195,15 @@ typedef struct Spec {
         size_t n_annotations;
 
         SpecNamespace namespaces[_NAMESPACE_MAX];
+        bool has_time_offsets;
+        SpecTimeOffset time_monotonic, time_boottime;
+        SpecLinuxDevice *devices;
+        size_t n_devices;
+        StringPair *net_devices; /* host interface name → name in the container */
+        size_t n_net_devices;
+        bool has_memory_policy;
+        uint32_t memory_policy_mode;  /* MPOL_*, with the MPOL_F_* flags or'ed in */
+        char *memory_policy_nodes;    /* "0-3,7"; NULL: none */
         SpecIdMapping *uid_mappings, *gid_mappings;
         size_t n_uid_mappings, n_gid_mappings;
         char **masked_paths;

@@ -35,6 +35,70 @@ int identity_set_affinity(const char *list, const char *field, StageError *e) {
         return 0;
 }
 
+/* "0-3,7" → bits of a mask of nbits. */
+static int parse_list_into_mask(const char *list, unsigned long *mask, size_t nbits) {
+        for (const char *c = list; c && *c;) {
+                char *end;
+                unsigned long a = strtoul(c, &end, 10), b = a;
+                c = end;
+                if (*c == '-') {
+                        b = strtoul(c + 1, &end, 10);
+                        c = end;
+                }
+                if (b >= nbits)
+                        return -ERANGE;
+                for (unsigned long i = a; i <= b; i++)
+                        mask[i / (8 * sizeof(unsigned long))] |= 1UL << (i % (8 * sizeof(unsigned long)));
+                if (*c == ',')
+                        c++;
+        }
+        return 0;
+}
+
+/* linux.memoryPolicy: inherited across fork and exec, so the whole container gets it. */
+static int apply_memory_policy(const Spec *s, StageError *e) {
+        unsigned long mask[1024 / (8 * sizeof(unsigned long))] = {};
+        int r;
+
+        if (!s->has_memory_policy)
+                return 0;
+        r = parse_list_into_mask(s->memory_policy_nodes, mask, 1024);
+        if (r < 0)
+                return step_failed(e, r, "linux.memoryPolicy.nodes: %s", s->memory_policy_nodes);
+        if (syscall(SYS_set_mempolicy, (int) s->memory_policy_mode, s->memory_policy_nodes ? mask : NULL,
+                    s->memory_policy_nodes ? 1024 + 1 : 0) < 0)
+                return step_failed(e, negative_errno(), "linux.memoryPolicy: set_mempolicy(0x%x, %s)",
+                                   s->memory_policy_mode, strna(s->memory_policy_nodes));
+        return 0;
+}
+
+/* process.scheduler through sched_setattr(2), the one call that knows every policy and flag. */
+static int apply_scheduler(const Spec *s, StageError *e) {
+        struct {
+                uint32_t size, sched_policy;
+                uint64_t sched_flags;
+                int32_t sched_nice;
+                uint32_t sched_priority;
+                uint64_t sched_runtime, sched_deadline, sched_period;
+        } attr = {
+                .size = sizeof attr,
+                .sched_policy = s->sched_policy,
+                .sched_flags = s->sched_flags,
+                .sched_nice = s->sched_nice,
+                .sched_priority = s->sched_priority,
+                .sched_runtime = s->sched_runtime,
+                .sched_deadline = s->sched_deadline,
+                .sched_period = s->sched_period,
+        };
+
+        if (!s->has_scheduler)
+                return 0;
+        if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+                return step_failed(e, negative_errno(), "process.scheduler: set policy %u priority %u nice %d",
+                                   s->sched_policy, s->sched_priority, s->sched_nice);
+        return 0;
+}
+
 int identity_apply_limits(const Spec *s, StageError *e) {
         int r;
 
@@ -42,17 +106,11 @@ int identity_apply_limits(const Spec *s, StageError *e) {
             syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int) (s->io_class << 13 | s->io_priority)) < 0)
                 return step_failed(e, negative_errno(), "process.ioPriority: set class %u priority %u", s->io_class,
                                    s->io_priority);
-        if (s->has_scheduler) {
-                struct sched_param sp = { .sched_priority = (int) s->sched_priority };
-                if (sched_setscheduler(0, (int) s->sched_policy, &sp) < 0)
-                        return step_failed(e, negative_errno(), "process.scheduler: set policy %u priority %u",
-                                           s->sched_policy, s->sched_priority);
-                if (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR &&
-                    setpriority(PRIO_PROCESS, 0, s->sched_nice) < 0)
-                        return step_failed(e, negative_errno(), "process.scheduler.nice: set %d", s->sched_nice);
-        }
+        /* The affinity first: SCHED_DEADLINE refuses a task whose affinity changes later. */
         r = identity_set_affinity(s->cpu_affinity_final, "process.execCPUAffinity.final", e);
         if (r < 0)
+                return r;
+        if ((r = apply_scheduler(s, e)) < 0 || (r = apply_memory_policy(s, e)) < 0)
                 return r;
         if (s->has_personality && personality(s->personality) < 0)
                 return step_failed(e, negative_errno(), "linux.personality: set 0x%x", s->personality);

@@ -3,6 +3,7 @@
  * the new pid namespace; sets up the rootfs and the process, then waits on exec.fifo). Why two
  * clones: see README.md. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -240,6 +241,17 @@ static _noreturn_ void stage_child(StageContext *ctx) {
                 }
         if (unshare_flags && unshare(unshare_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: unshare");
+        /* A new time namespace takes its offsets only before a process enters it: init is the
+         * first, at the next clone. */
+        if (s->has_time_offsets) {
+                char text[128];
+                int n = snprintf(text, sizeof text, "monotonic %" PRId64 " %" PRIu32 "\nboottime %" PRId64 " %" PRIu32 "\n",
+                                 s->time_monotonic.secs, s->time_monotonic.nanosecs, s->time_boottime.secs,
+                                 s->time_boottime.nanosecs);
+                _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, text, (size_t) n) != n)
+                        stage_fail(ctx->sync_fd, negative_errno(), "linux.timeOffsets: write timens_offsets");
+        }
 
         /* A new pid namespace applies to our children only: init is the second clone. */
         init = clone_stage(CLONE_PARENT);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
+#include <net/if.h>
+#include <sys/un.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +188,7 @@ static bool path_is_absolute(const char *s) {
 /* ---- sections ---- */
 
 static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair **ret, size_t *ret_n);
+static int parse_id_mappings(Parser *p, JsonNode *n, const char *base, SpecIdMapping **ret, size_t *ret_n);
 static NamespaceType sysctl_namespace(const char *key);
 
 static int parse_root(Parser *p, JsonNode *n) {
@@ -394,14 +398,25 @@ static int parse_io_priority(Parser *p, JsonNode *n) {
 }
 
 static int parse_scheduler(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = { "flags", "runtime", "deadline", "period", NULL };
+        static const struct {
+                const char *name;
+                uint64_t flag;
+        } flags[] = {
+                { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
+                { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+                { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+                { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+        };
         static const struct {
                 const char *name;
                 uint32_t policy;
         } policies[] = {
                 { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 }, { "SCHED_RR", 2 }, { "SCHED_BATCH", 3 }, { "SCHED_IDLE", 5 },
+                { "SCHED_DEADLINE", 6 },
         };
         _cleanup_free_ char *policy = NULL;
+        _cleanup_strv_free_ char **flag_names = NULL;
+        Spec *s = p->spec;
         JsonObject *o = NULL;
         JsonNode *m;
         int64_t v;
@@ -412,8 +427,6 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
                 return 0;
         if ((r = want_object(p, n, "process.scheduler", &o)) < 0)
                 return r;
-        if ((r = refuse_unsupported(p, o, "process.scheduler", unsupported)) < 0)
-                return r;
         if (!(m = member(o, "policy")))
                 return fail(p, "process.scheduler.policy", "missing");
         if ((r = want_string(p, m, "process.scheduler.policy", &policy)) < 0)
@@ -423,8 +436,6 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
                         p->spec->sched_policy = policies[i].policy;
                         found = true;
                 }
-        if (!found && streq(policy, "SCHED_DEADLINE"))
-                return fail(p, "process.scheduler.policy", "SCHED_DEADLINE is not supported yet");
         if (!found)
                 return fail(p, "process.scheduler.policy", "unknown policy \"%s\"", policy);
         if ((m = member(o, "nice"))) {
@@ -436,6 +447,45 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
                 if ((r = want_int(p, m, "process.scheduler.priority", 0, 99, &v)) < 0)
                         return r;
                 p->spec->sched_priority = (uint32_t) v;
+        }
+        if ((m = member(o, "flags"))) {
+                if ((r = want_strv(p, m, "process.scheduler.flags", &flag_names)) < 0)
+                        return r;
+                for (size_t i = 0; flag_names[i]; i++) {
+                        uint64_t f = 0;
+                        for (size_t k = 0; k < ELEMENTSOF(flags); k++)
+                                if (streq(flag_names[i], flags[k].name))
+                                        f = flags[k].flag;
+                        if (f == 0) {
+                                _cleanup_free_ char *ipath = join_index("process.scheduler.flags", i);
+                                return fail(p, ipath, "unknown flag \"%s\"", flag_names[i]);
+                        }
+                        s->sched_flags |= f;
+                }
+        }
+        {
+                static const char *const names[] = { "runtime", "deadline", "period" };
+                uint64_t *fields[] = { &s->sched_runtime, &s->sched_deadline, &s->sched_period };
+                for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                        _cleanup_free_ char *fpath = join("process.scheduler", names[i]);
+                        if ((m = member(o, names[i])) && (r = want_uint64(p, m, fpath, fields[i])) < 0)
+                                return r;
+                        if (m && s->sched_policy != 6)
+                                return fail(p, fpath, "only SCHED_DEADLINE takes a %s", names[i]);
+                }
+        }
+        /* The kernel's own rules for SCHED_DEADLINE (sched_setattr(2)), checked here so that the
+         * error names the field: runtime ≤ deadline ≤ period, runtime at least 1024 ns. */
+        if (s->sched_policy == 6) {
+                uint64_t period = s->sched_period ?: s->sched_deadline;
+                if (s->sched_runtime < 1024)
+                        return fail(p, "process.scheduler.runtime", "SCHED_DEADLINE needs a runtime of at least 1024 ns");
+                if (s->sched_deadline < s->sched_runtime)
+                        return fail(p, "process.scheduler.deadline", "%" PRIu64 " is below the runtime (%" PRIu64 ")",
+                                    s->sched_deadline, s->sched_runtime);
+                if (period < s->sched_deadline)
+                        return fail(p, "process.scheduler.period", "%" PRIu64 " is below the deadline (%" PRIu64 ")",
+                                    period, s->sched_deadline);
         }
         /* The real-time policies need a priority of 1-99; the others 0. */
         if ((p->spec->sched_policy == 1 || p->spec->sched_policy == 2) != (p->spec->sched_priority > 0))
@@ -572,7 +622,6 @@ static int parse_process(Parser *p, JsonNode *n) {
 }
 
 static int parse_mounts(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = { "uidMappings", "gidMappings", NULL };
         JsonArray *a;
         guint len;
         int r;
@@ -594,8 +643,6 @@ static int parse_mounts(Parser *p, JsonNode *n) {
 
                 r = want_object(p, json_array_get_element(a, i), path, &o);
                 if (r < 0)
-                        return r;
-                if ((r = refuse_unsupported(p, o, path, unsupported)) < 0)
                         return r;
                 dpath = join(path, "destination");
                 if (!(m = member(o, "destination")))
@@ -621,6 +668,58 @@ static int parse_mounts(Parser *p, JsonNode *n) {
                 }
                 if (!mt->type && !mt->options)
                         return fail(p, path, "needs a type or bind options");
+                if ((m = member(o, "uidMappings"))) {
+                        _cleanup_free_ char *upath = join(path, "uidMappings");
+                        if ((r = parse_id_mappings(p, m, upath, &mt->uid_mappings, &mt->n_uid_mappings)) < 0)
+                                return r;
+                }
+                if ((m = member(o, "gidMappings"))) {
+                        _cleanup_free_ char *gpath = join(path, "gidMappings");
+                        if ((r = parse_id_mappings(p, m, gpath, &mt->gid_mappings, &mt->n_gid_mappings)) < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static bool mount_is_bind(const SpecMount *mt) {
+        if (mt->type && streq(mt->type, "bind"))
+                return true;
+        for (char **o = mt->options; o && *o; o++)
+                if (streq(*o, "bind") || streq(*o, "rbind"))
+                        return true;
+        return false;
+}
+
+/* Idmapped mounts, checked once linux.uidMappings are known: "idmap"/"ridmap" without maps of
+ * its own take the container's user namespace maps, as runc does. */
+static int check_idmapped_mounts(Parser *p) {
+        Spec *s = p->spec;
+
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                SpecMount *mt = &s->mounts[i];
+                _cleanup_free_ char *path = join_index("mounts", i);
+                bool option = strv_contains(mt->options, "idmap") || strv_contains(mt->options, "ridmap");
+                bool maps = mt->n_uid_mappings > 0 || mt->n_gid_mappings > 0;
+
+                if (!option && !maps)
+                        continue;
+                if (!mount_is_bind(mt))
+                        return fail(p, path, "idmapped mounts must be bind mounts");
+                if (!maps) {
+                        if (s->n_uid_mappings == 0)
+                                return fail(p, path, "\"idmap\" without uidMappings needs the container's own user namespace");
+                        mt->uid_mappings = memdup(s->uid_mappings, s->n_uid_mappings * sizeof(SpecIdMapping));
+                        mt->gid_mappings = memdup(s->gid_mappings, s->n_gid_mappings * sizeof(SpecIdMapping));
+                        if (!mt->uid_mappings || !mt->gid_mappings)
+                                return -ENOMEM;
+                        mt->n_uid_mappings = s->n_uid_mappings;
+                        mt->n_gid_mappings = s->n_gid_mappings;
+                }
+                if (mt->n_uid_mappings == 0 || mt->n_gid_mappings == 0) {
+                        _cleanup_free_ char *mpath = join(path, mt->n_uid_mappings == 0 ? "uidMappings" : "gidMappings");
+                        return fail(p, mpath, "an idmapped mount needs both uidMappings and gidMappings");
+                }
         }
         return 0;
 }
@@ -653,8 +752,8 @@ static int parse_namespaces(Parser *p, JsonNode *n) {
                         return fail(p, tpath, "unknown namespace \"%s\"", type);
                 if (p->spec->namespaces[t].enabled)
                         return fail(p, tpath, "namespace \"%s\" is given twice", type);
-                if (t == NAMESPACE_TIME)
-                        return fail(p, tpath, "namespace \"%s\" is not supported yet", type);
+                if (t == NAMESPACE_TIME && access("/proc/self/ns/time", F_OK) < 0)
+                        return fail(p, tpath, "this kernel has no time namespaces");
                 p->spec->namespaces[t].enabled = true;
                 if ((m = member(o, "path"))) {
                         _cleanup_free_ char *ppath = join(path, "path");
@@ -720,6 +819,7 @@ static const struct {
         { "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0) },
         { "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
         { "SCMP_ACT_LOG", SCMP_ACT_LOG },
+        { "SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY },
 };
 
 static const struct {
@@ -752,8 +852,6 @@ static int parse_seccomp_action(Parser *p, JsonObject *o, const char *path, cons
                 return fail(p, apath, "missing");
         if ((r = want_string(p, m, apath, &name)) < 0)
                 return r;
-        if (streq(name, "SCMP_ACT_NOTIFY"))
-                return fail(p, apath, "SCMP_ACT_NOTIFY is not supported yet");
         *ret_action = UINT32_MAX;
         for (size_t i = 0; i < ELEMENTSOF(seccomp_actions); i++)
                 if (streq(name, seccomp_actions[i].name))
@@ -831,8 +929,8 @@ static int parse_seccomp_rule(Parser *p, JsonObject *o, const char *path, SpecSe
 }
 
 static int parse_seccomp(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = { "listenerPath", "listenerMetadata", NULL };
         SpecSeccomp *sc = &p->spec->seccomp;
+        bool notify = false;
         _cleanup_strv_free_ char **list = NULL;
         JsonObject *o = NULL;
         JsonArray *a;
@@ -841,11 +939,23 @@ static int parse_seccomp(Parser *p, JsonNode *n) {
 
         if ((r = want_object(p, n, "linux.seccomp", &o)) < 0)
                 return r;
-        if ((r = refuse_unsupported(p, o, "linux.seccomp", unsupported)) < 0)
-                return r;
         r = parse_seccomp_action(p, o, "linux.seccomp", "defaultAction", "defaultErrnoRet", &sc->default_action,
                                  &sc->default_errno_ret);
         if (r < 0)
+                return r;
+        /* Every syscall would wait for the listener, those of our own init too (as runc refuses). */
+        if (sc->default_action == SCMP_ACT_NOTIFY)
+                return fail(p, "linux.seccomp.defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
+        if ((m = member(o, "listenerPath"))) {
+                if ((r = want_string(p, m, "linux.seccomp.listenerPath", &sc->listener_path)) < 0)
+                        return r;
+                if (!path_is_absolute(sc->listener_path))
+                        return fail(p, "linux.seccomp.listenerPath", "\"%s\" is not an absolute path", sc->listener_path);
+                if (strlen(sc->listener_path) >= sizeof(((struct sockaddr_un *) NULL)->sun_path))
+                        return fail(p, "linux.seccomp.listenerPath", "too long for a unix socket address");
+        }
+        if ((m = member(o, "listenerMetadata")) &&
+            (r = want_string(p, m, "linux.seccomp.listenerMetadata", &sc->listener_metadata)) < 0)
                 return r;
         if ((m = member(o, "architectures"))) {
                 if ((r = want_strv(p, m, "linux.seccomp.architectures", &list)) < 0)
@@ -901,8 +1011,20 @@ static int parse_seccomp(Parser *p, JsonNode *n) {
                                 return r;
                         if ((r = parse_seccomp_rule(p, ro, path, &sc->rules[sc->n_rules++])) < 0)
                                 return r;
+                        if (sc->rules[sc->n_rules - 1].action != SCMP_ACT_NOTIFY)
+                                continue;
+                        notify = true;
+                        /* Init hands the notify fd to the runtime with sendmsg() after the filter
+                         * is loaded: a notified sendmsg would wait for that very fd. */
+                        for (char **name = sc->rules[sc->n_rules - 1].names; *name; name++)
+                                if (streq(*name, "sendmsg")) {
+                                        _cleanup_free_ char *npath = join(path, "names");
+                                        return fail(p, npath, "SCMP_ACT_NOTIFY cannot be used for sendmsg");
+                                }
                 }
         }
+        if (notify && !sc->listener_path)
+                return fail(p, "linux.seccomp.listenerPath", "SCMP_ACT_NOTIFY needs a listenerPath");
         sc->enabled = true;
         return 0;
 }
@@ -1021,10 +1143,248 @@ static int parse_resources(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_linux(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = {
-                "timeOffsets", "devices", "netDevices", "memoryPolicy", NULL,
+static int parse_time_offsets(Parser *p, JsonNode *n) {
+        static const char *const clocks[] = { "monotonic", "boottime" };
+        Spec *s = p->spec;
+        SpecTimeOffset *offsets[] = { &s->time_monotonic, &s->time_boottime };
+        JsonObject *o = NULL;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "linux.timeOffsets", &o)) < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(clocks); i++) {
+                _cleanup_free_ char *cpath = join("linux.timeOffsets", clocks[i]);
+                JsonObject *co = NULL;
+                JsonNode *m, *v;
+                int64_t x;
+
+                if (!(m = member(o, clocks[i])))
+                        continue;
+                if ((r = want_object(p, m, cpath, &co)) < 0)
+                        return r;
+                if ((v = member(co, "secs"))) {
+                        _cleanup_free_ char *fpath = join(cpath, "secs");
+                        if ((r = want_int(p, v, fpath, INT64_MIN, INT64_MAX, &offsets[i]->secs)) < 0)
+                                return r;
+                }
+                if ((v = member(co, "nanosecs"))) {
+                        _cleanup_free_ char *fpath = join(cpath, "nanosecs");
+                        if ((r = want_int(p, v, fpath, 0, 999999999, &x)) < 0)
+                                return r;
+                        offsets[i]->nanosecs = (uint32_t) x;
+                }
+        }
+        GList *names = json_object_get_members(o);
+        for (GList *l = names; l; l = l->next)
+                if (!streq(l->data, "monotonic") && !streq(l->data, "boottime")) {
+                        _cleanup_free_ char *cpath = join("linux.timeOffsets", l->data);
+                        g_list_free(names);
+                        return fail(p, cpath, "unknown clock (monotonic or boottime)");
+                }
+        g_list_free(names);
+        s->has_time_offsets = true;
+        return 0;
+}
+
+/* linux.devices: nodes to create in /dev. Each also gets a device-cgroup rule allowing it, as
+ * runc adds. */
+static int parse_linux_devices(Parser *p, JsonNode *n) {
+        Spec *s = p->spec;
+        JsonArray *a;
+        guint len;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_array(p, n, "linux.devices", &a)) < 0)
+                return r;
+        len = json_array_get_length(a);
+        s->devices = calloc(len ?: 1, sizeof(SpecLinuxDevice));
+        if (!s->devices)
+                return -ENOMEM;
+        for (guint i = 0; i < len; i++) {
+                _cleanup_free_ char *path = join_index("linux.devices", i), *type = NULL;
+                SpecLinuxDevice *d = &s->devices[s->n_devices++];
+                JsonObject *o = NULL;
+                JsonNode *m;
+                int64_t v;
+
+                if ((r = want_object(p, json_array_get_element(a, i), path, &o)) < 0)
+                        return r;
+                {
+                        _cleanup_free_ char *fpath = join(path, "path");
+                        if (!(m = member(o, "path")))
+                                return fail(p, fpath, "missing");
+                        if ((r = want_string(p, m, fpath, &d->path)) < 0)
+                                return r;
+                        /* runc allows device nodes under /dev only. */
+                        if (!g_str_has_prefix(d->path, "/dev/") || strstr(d->path, "/../") || g_str_has_suffix(d->path, "/.."))
+                                return fail(p, fpath, "\"%s\" is not a path under /dev", d->path);
+                }
+                {
+                        _cleanup_free_ char *fpath = join(path, "type");
+                        if (!(m = member(o, "type")))
+                                return fail(p, fpath, "missing");
+                        if ((r = want_string(p, m, fpath, &type)) < 0)
+                                return r;
+                        if (!streq(type, "c") && !streq(type, "u") && !streq(type, "b") && !streq(type, "p"))
+                                return fail(p, fpath, "unknown device type \"%s\" (c, u, b or p)", type);
+                        d->type = type[0] == 'u' ? 'c' : type[0];
+                }
+                static const char *const numbers[] = { "major", "minor" };
+                int64_t *fields[] = { &d->major, &d->minor };
+                for (size_t k = 0; k < 2; k++) {
+                        _cleanup_free_ char *fpath = join(path, numbers[k]);
+                        if (!(m = member(o, numbers[k]))) {
+                                if (d->type != 'p')
+                                        return fail(p, fpath, "missing");
+                                continue;
+                        }
+                        if ((r = want_int(p, m, fpath, 0, numbers[k][1] == 'a' ? 4095 : 1048575, fields[k])) < 0)
+                                return r;
+                }
+                d->file_mode = 0666; /* runc's default */
+                if ((m = member(o, "fileMode"))) {
+                        _cleanup_free_ char *fpath = join(path, "fileMode");
+                        if ((r = want_int(p, m, fpath, 0, 07777, &v)) < 0)
+                                return r;
+                        d->file_mode = (uint32_t) v;
+                }
+                if ((m = member(o, "uid"))) {
+                        _cleanup_free_ char *fpath = join(path, "uid");
+                        if ((r = want_int(p, m, fpath, 0, UINT32_MAX - 1, &v)) < 0)
+                                return r;
+                        d->uid = (uint32_t) v;
+                }
+                if ((m = member(o, "gid"))) {
+                        _cleanup_free_ char *fpath = join(path, "gid");
+                        if ((r = want_int(p, m, fpath, 0, UINT32_MAX - 1, &v)) < 0)
+                                return r;
+                        d->gid = (uint32_t) v;
+                }
+        }
+        return 0;
+}
+
+/* linux.netDevices: {"host name": {"name": "name inside"}}. */
+static int parse_net_devices(Parser *p, JsonNode *n) {
+        Spec *s = p->spec;
+        JsonObject *o = NULL;
+        GList *names;
+        int r = 0;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "linux.netDevices", &o)) < 0)
+                return r;
+        names = json_object_get_members(o);
+        s->net_devices = calloc(g_list_length(names) + 1, sizeof(StringPair));
+        if (!s->net_devices) {
+                g_list_free(names);
+                return -ENOMEM;
+        }
+        for (GList *l = names; l && r >= 0; l = l->next) {
+                _cleanup_free_ char *path = join("linux.netDevices", l->data), *npath = join(path, "name");
+                StringPair *pair = &s->net_devices[s->n_net_devices++];
+                JsonObject *d = NULL;
+                JsonNode *m;
+
+                pair->key = strdup(l->data);
+                if (!pair->key) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (strlen(pair->key) == 0 || strlen(pair->key) >= IFNAMSIZ || strpbrk(pair->key, "/: \t\n")) {
+                        r = fail(p, path, "\"%s\" is not an interface name", pair->key);
+                        break;
+                }
+                if ((r = want_object(p, json_object_get_member(o, l->data), path, &d)) < 0)
+                        break;
+                if ((m = member(d, "name")) && (r = want_string(p, m, npath, &pair->value)) < 0)
+                        break;
+                if (!pair->value && !(pair->value = strdup(pair->key))) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (strlen(pair->value) == 0 || strlen(pair->value) >= IFNAMSIZ || strpbrk(pair->value, "/: \t\n") ||
+                    streq(pair->value, ".") || streq(pair->value, ".."))
+                        r = fail(p, npath, "\"%s\" is not an interface name", pair->value);
+        }
+        g_list_free(names);
+        return r;
+}
+
+/* linux.memoryPolicy: set_mempolicy(2) for the container's processes. */
+static int parse_memory_policy(Parser *p, JsonNode *n) {
+        static const struct {
+                const char *name;
+                uint32_t value;
+        } modes[] = {
+                { "MPOL_DEFAULT", 0 },        { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 },
+                { "MPOL_INTERLEAVE", 3 },     { "MPOL_LOCAL", 4 },     { "MPOL_PREFERRED_MANY", 5 },
+                { "MPOL_WEIGHTED_INTERLEAVE", 6 },
+        }, flags[] = {
+                { "MPOL_F_NUMA_BALANCING", 1u << 13 }, { "MPOL_F_RELATIVE_NODES", 1u << 14 },
+                { "MPOL_F_STATIC_NODES", 1u << 15 },
         };
+        Spec *s = p->spec;
+        _cleanup_free_ char *mode = NULL;
+        _cleanup_strv_free_ char **flag_names = NULL;
+        JsonObject *o = NULL;
+        JsonNode *m;
+        bool found = false;
+        int r;
+
+        if (!n)
+                return 0;
+        if ((r = want_object(p, n, "linux.memoryPolicy", &o)) < 0)
+                return r;
+        if (!(m = member(o, "mode")))
+                return fail(p, "linux.memoryPolicy.mode", "missing");
+        if ((r = want_string(p, m, "linux.memoryPolicy.mode", &mode)) < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(modes); i++)
+                if (streq(mode, modes[i].name)) {
+                        s->memory_policy_mode = modes[i].value;
+                        found = true;
+                }
+        if (!found)
+                return fail(p, "linux.memoryPolicy.mode", "unknown mode \"%s\"", mode);
+        if ((m = member(o, "nodes"))) {
+                if ((r = want_string(p, m, "linux.memoryPolicy.nodes", &s->memory_policy_nodes)) < 0)
+                        return r;
+                if (*s->memory_policy_nodes && !cpu_list_is_valid(s->memory_policy_nodes))
+                        return fail(p, "linux.memoryPolicy.nodes", "\"%s\" is not a node list like \"0-3,7\"",
+                                    s->memory_policy_nodes);
+        }
+        /* What set_mempolicy(2) demands of each mode. */
+        bool has_nodes = s->memory_policy_nodes && *s->memory_policy_nodes;
+        if ((s->memory_policy_mode == 0 || s->memory_policy_mode == 4) && has_nodes)
+                return fail(p, "linux.memoryPolicy.nodes", "%s takes no nodes", mode);
+        if (s->memory_policy_mode != 0 && s->memory_policy_mode != 4 && !has_nodes)
+                return fail(p, "linux.memoryPolicy.nodes", "%s needs nodes", mode);
+        if ((m = member(o, "flags"))) {
+                if ((r = want_strv(p, m, "linux.memoryPolicy.flags", &flag_names)) < 0)
+                        return r;
+                for (size_t i = 0; flag_names[i]; i++) {
+                        uint32_t f = 0;
+                        for (size_t k = 0; k < ELEMENTSOF(flags); k++)
+                                if (streq(flag_names[i], flags[k].name))
+                                        f = flags[k].value;
+                        if (f == 0) {
+                                _cleanup_free_ char *ipath = join_index("linux.memoryPolicy.flags", i);
+                                return fail(p, ipath, "unknown flag \"%s\"", flag_names[i]);
+                        }
+                        s->memory_policy_mode |= f;
+                }
+        }
+        s->has_memory_policy = true;
+        return 0;
+}
+
+static int parse_linux(Parser *p, JsonNode *n) {
         Spec *s = p->spec;
         JsonObject *o = NULL;
         JsonNode *m;
@@ -1035,9 +1395,12 @@ static int parse_linux(Parser *p, JsonNode *n) {
         r = want_object(p, n, "linux", &o);
         if (r < 0)
                 return r;
-        if ((r = refuse_unsupported(p, o, "linux", unsupported)) < 0)
-                return r;
         if ((r = parse_namespaces(p, member(o, "namespaces"))) < 0)
+                return r;
+        if ((r = parse_time_offsets(p, member(o, "timeOffsets"))) < 0 ||
+            (r = parse_linux_devices(p, member(o, "devices"))) < 0 ||
+            (r = parse_net_devices(p, member(o, "netDevices"))) < 0 ||
+            (r = parse_memory_policy(p, member(o, "memoryPolicy"))) < 0)
                 return r;
         if ((m = member(o, "uidMappings")) &&
             (r = parse_id_mappings(p, m, "linux.uidMappings", &s->uid_mappings, &s->n_uid_mappings)) < 0)
@@ -1279,7 +1642,11 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 if (!s->namespaces[t].enabled || s->namespaces[t].path)
                         return fail(p, path, "needs a new %s namespace (linux.namespaces)", namespace_type_to_string(t));
         }
-        return 0;
+        if (s->has_time_offsets && (!s->namespaces[NAMESPACE_TIME].enabled || s->namespaces[NAMESPACE_TIME].path))
+                return fail(p, "linux.timeOffsets", "needs a new time namespace (linux.namespaces)");
+        if (s->n_net_devices > 0 && (!s->namespaces[NAMESPACE_NETWORK].enabled || s->namespaces[NAMESPACE_NETWORK].path))
+                return fail(p, "linux.netDevices", "needs a new network namespace (linux.namespaces)");
+        return check_idmapped_mounts(p);
 }
 
 /* Loads JSON text and hands the root node to parse(); reports JSON syntax errors with their

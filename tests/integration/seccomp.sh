@@ -55,6 +55,6 @@ bad_profile "unknown action" '{"defaultAction":"SCMP_ACT_MAYBE"}' 'linux.seccomp
 bad_profile "unknown architecture" '{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_PDP11"]}' 'linux.seccomp.architectures[0]: unknown architecture'
 bad_profile "unknown operator" '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_ABOUT"}]}]}' 'linux.seccomp.syscalls[0].args[0].op: unknown operator'
 bad_profile "argument index" '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]}' 'linux.seccomp.syscalls[0].args[0].index: 6 is out of range'
-bad_profile "notify" '{"defaultAction":"SCMP_ACT_NOTIFY"}' 'SCMP_ACT_NOTIFY is not supported yet'
+bad_profile "notify as default" '{"defaultAction":"SCMP_ACT_NOTIFY","listenerPath":"/x"}' 'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action'
 bad_profile "unknown flag" '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_MAGIC"]}' 'linux.seccomp.flags[0]: unknown flag'
 finish
