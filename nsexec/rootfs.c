@@ -327,15 +327,50 @@ static bool dev_is_bind_mounted(const Spec *s) {
         return false;
 }
 
-/* runc's default devices and /dev symlinks. In a user namespace mknod is not allowed: the host's
- * nodes are bind-mounted onto empty files instead, as runc does. */
-static int setup_dev(int root_fd, bool userns, StageError *e) {
-        static const struct {
-                const char *name;
-                unsigned major, minor;
-        } devices[] = {
-                { "null", 1, 3 }, { "zero", 1, 5 },    { "full", 1, 7 },
-                { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+/* One node of /dev: mknod, or, in a user namespace where mknod of a device is refused, the
+ * host's node bind-mounted onto an empty file, as runc does. */
+static int make_device_node(int root_fd, const SpecLinuxDevice *d, bool userns, StageError *e) {
+        _cleanup_free_ char *parent = strdup(d->path);
+        _cleanup_close_ int parent_fd = -EBADF;
+        const char *name;
+        char *slash;
+        mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+        int r;
+
+        if (!parent)
+                return -ENOMEM;
+        slash = strrchr(parent, '/');
+        if (!slash || slash == parent || !slash[1])
+                return step_failed(e, -EINVAL, "device %s: not a file path", d->path);
+        *slash = 0;
+        name = slash + 1;
+        r = rootfs_open_in_root(root_fd, parent, true, true, &parent_fd);
+        if (r < 0)
+                return step_failed(e, r, "device %s: open %s in the rootfs", d->path, parent);
+        (void) unlinkat(parent_fd, name, 0);
+        if (userns && type != S_IFIFO) {
+                _cleanup_close_ int target = -EBADF, node = -EBADF;
+                target = openat(parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+                r = target < 0 ? negative_errno() : make_bind_mount(d->path, &(MountOptions) {}, &node);
+                if (r >= 0)
+                        r = move_onto(node, target);
+                if (r < 0)
+                        return step_failed(e, r, "device %s: bind mount the host's node", d->path);
+                return 0;
+        }
+        if (mknodat(parent_fd, name, type | (d->file_mode & 07777), makedev(d->major, d->minor)) < 0)
+                return step_failed(e, negative_errno(), "device %s: mknod", d->path);
+        if ((d->uid != 0 || d->gid != 0) && fchownat(parent_fd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                return step_failed(e, negative_errno(), "device %s: chown to %u:%u", d->path, d->uid, d->gid);
+        return 0;
+}
+
+/* runc's default devices and /dev symlinks, then linux.devices (which may replace a default). */
+static int setup_dev(int root_fd, const Spec *s, StageError *e) {
+        static const SpecLinuxDevice defaults[] = {
+                { (char *) "/dev/null", 'c', 1, 3, 0666, 0, 0 },   { (char *) "/dev/zero", 'c', 1, 5, 0666, 0, 0 },
+                { (char *) "/dev/full", 'c', 1, 7, 0666, 0, 0 },   { (char *) "/dev/random", 'c', 1, 8, 0666, 0, 0 },
+                { (char *) "/dev/urandom", 'c', 1, 9, 0666, 0, 0 }, { (char *) "/dev/tty", 'c', 5, 0, 0666, 0, 0 },
         };
         static const struct {
                 const char *target, *name;
@@ -344,45 +379,21 @@ static int setup_dev(int root_fd, bool userns, StageError *e) {
                 { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
                 { "pts/ptmx", "ptmx" },          { "/proc/kcore", "core" },
         };
+        bool userns = s->namespaces[NAMESPACE_USER].enabled;
         _cleanup_close_ int dev = -EBADF;
         mode_t old = umask(0);
-        int r;
+        int r = 0;
 
-        r = rootfs_open_in_root(root_fd, "/dev", true, true, &dev);
-        if (r < 0) {
-                umask(old);
-                return step_failed(e, r, "open /dev in the rootfs");
-        }
-        for (size_t i = 0; i < ELEMENTSOF(devices); i++) {
-                dev_t d = makedev(devices[i].major, devices[i].minor);
-                (void) unlinkat(dev, devices[i].name, 0);
-                if (userns) {
-                        _cleanup_close_ int target = -EBADF, node = -EBADF;
-                        char host[64] = "/dev/";
-                        /* (not snprintf: GCC's sanitizer build misreads the table as NULL) */
-                        strncat(host, devices[i].name, sizeof host - strlen(host) - 1);
-                        target = openat(dev, devices[i].name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-                        r = target < 0 ? negative_errno() : make_bind_mount(host, &(MountOptions) {}, &node);
-                        if (r >= 0)
-                                r = move_onto(node, target);
-                        if (r < 0) {
-                                umask(old);
-                                return step_failed(e, r, "bind mount %s", host);
-                        }
-                } else if (mknodat(dev, devices[i].name, S_IFCHR | 0666, d) < 0) {
-                        r = negative_errno();
-                        umask(old);
-                        return step_failed(e, r, "mknod /dev/%s", devices[i].name);
-                }
-        }
-        for (size_t i = 0; i < ELEMENTSOF(links); i++)
-                if (symlinkat(links[i].target, dev, links[i].name) < 0 && errno != EEXIST) {
-                        r = negative_errno();
-                        umask(old);
-                        return step_failed(e, r, "symlink /dev/%s", links[i].name);
-                }
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(defaults) + s->n_devices; i++)
+                r = make_device_node(root_fd, i < ELEMENTSOF(defaults) ? &defaults[i] : &s->devices[i - ELEMENTSOF(defaults)],
+                                     userns, e);
+        if (r >= 0 && (r = rootfs_open_in_root(root_fd, "/dev", true, true, &dev)) < 0)
+                step_failed(e, r, "open /dev in the rootfs");
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(links); i++)
+                if (symlinkat(links[i].target, dev, links[i].name) < 0 && errno != EEXIST)
+                        r = step_failed(e, negative_errno(), "symlink /dev/%s", links[i].name);
         umask(old);
-        return 0;
+        return r;
 }
 
 static unsigned long propagation_flags(const char *s) {
@@ -447,7 +458,7 @@ int rootfs_prepare(const NsexecConfig *c, StageError *e) {
                         return r;
         }
         if (!dev_is_bind_mounted(s)) {
-                r = setup_dev(root_fd, s->namespaces[NAMESPACE_USER].enabled, e);
+                r = setup_dev(root_fd, s, e);
                 if (r < 0)
                         return r;
         }

@@ -1268,6 +1268,29 @@ static int parse_linux_devices(Parser *p, JsonNode *n) {
         return 0;
 }
 
+/* Every node of linux.devices may be used: a device-cgroup rule after the spec's own, as runc
+ * adds one. */
+static int allow_linux_devices(Spec *s) {
+        SpecResources *res = &s->resources;
+        SpecDevice *l;
+
+        if (s->n_devices == 0)
+                return 0;
+        l = realloc(res->devices, (res->n_devices + s->n_devices) * sizeof(SpecDevice));
+        if (!l)
+                return -ENOMEM;
+        res->devices = l;
+        for (size_t i = 0; i < s->n_devices; i++) {
+                const SpecLinuxDevice *d = &s->devices[i];
+                if (d->type == 'p')
+                        continue; /* a fifo is no device */
+                res->devices[res->n_devices++] = (SpecDevice) {
+                        .allow = true, .type = d->type, .major = d->major, .minor = d->minor, .access = "rwm",
+                };
+        }
+        return 0;
+}
+
 /* linux.netDevices: {"host name": {"name": "name inside"}}. */
 static int parse_net_devices(Parser *p, JsonNode *n) {
         Spec *s = p->spec;
@@ -1646,6 +1669,8 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return fail(p, "linux.timeOffsets", "needs a new time namespace (linux.namespaces)");
         if (s->n_net_devices > 0 && (!s->namespaces[NAMESPACE_NETWORK].enabled || s->namespaces[NAMESPACE_NETWORK].path))
                 return fail(p, "linux.netDevices", "needs a new network namespace (linux.namespaces)");
+        if ((r = allow_linux_devices(s)) < 0)
+                return r;
         return check_idmapped_mounts(p);
 }
 
