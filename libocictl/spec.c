@@ -20,6 +20,22 @@ void string_pairs_free(StringPair *pairs, size_t n) {
         free(pairs);
 }
 
+int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret) {
+        StringPair *c = calloc(n + 1, sizeof(StringPair));
+        if (!c)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                c[i].key = strdup(pairs[i].key);
+                c[i].value = strdup(pairs[i].value);
+                if (!c[i].key || !c[i].value) {
+                        string_pairs_free(c, i + 1);
+                        return -ENOMEM;
+                }
+        }
+        *ret = c;
+        return 0;
+}
+
 void spec_done(Spec *s) {
         free(s->oci_version);
         free(s->root_path);

@@ -149,6 +149,7 @@ typedef struct StringPair {
 } StringPair;
 
 void string_pairs_free(StringPair *pairs, size_t n);
+int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret);
 
 typedef struct Spec {
         char *oci_version;

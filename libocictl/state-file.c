@@ -15,6 +15,7 @@ void container_state_done(ContainerState *s) {
         free(s->created);
         string_pairs_free(s->cgroups, s->n_cgroups);
         string_pairs_free(s->annotations, s->n_annotations);
+        string_pairs_free(s->net_devices, s->n_net_devices);
         *s = (ContainerState) {};
 }
 
@@ -130,6 +131,8 @@ int state_file_write(int dir_fd, const ContainerState *s) {
         if (r >= 0)
                 r = write_pairs(f, "annotation", s->annotations, s->n_annotations);
         if (r >= 0)
+                r = write_pairs(f, "netdevice", s->net_devices, s->n_net_devices);
+        if (r >= 0)
                 r = write_pairs(f, "cgroup", s->cgroups, s->n_cgroups);
         if (r >= 0 && fflush(f) != 0)
                 r = negative_errno();
@@ -222,6 +225,8 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                         s.hooks = (unsigned) strtoul(value, NULL, 10);
                 else if (streq(line, "annotation"))
                         r = read_pair(value, &s.annotations, &s.n_annotations);
+                else if (streq(line, "netdevice"))
+                        r = read_pair(value, &s.net_devices, &s.n_net_devices);
                 else if (streq(line, "cgroup"))
                         r = read_pair(value, &s.cgroups, &s.n_cgroups);
                 /* Unknown keys come from a newer ocictl: keep going, they are not ours to judge. */

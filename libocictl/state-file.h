@@ -26,6 +26,8 @@ typedef struct ContainerState {
         unsigned hooks; /* bit k: the spec has hooks of HookKind k (start and delete then read it) */
         StringPair *annotations;
         size_t n_annotations;
+        StringPair *net_devices; /* linux.netDevices: host name → name inside, returned on delete */
+        size_t n_net_devices;
 } ContainerState;
 
 void container_state_done(ContainerState *s);

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "identity.h"
+#include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
 #include "rootfs.h"
@@ -308,7 +309,7 @@ static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, siz
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
         _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF;
         pid_t stage1 = 0, init = 0;
-        bool hooks_requested = false;
+        bool hooks_requested = false, devices_moved = false;
         SyncMessage msg;
         int pair[2], r;
 
@@ -373,8 +374,15 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                         }
                 } else if (msg.type == SYNC_HOOKS_PLS)
                         hooks_requested = true;
-                else if (msg.type == SYNC_INIT_PID)
+                else if (msg.type == SYNC_INIT_PID) {
                         init = msg.value;
+                        /* Before init reports ready, so before anything runs in the container. */
+                        r = net_devices_move_into(init, c->spec->net_devices, c->spec->n_net_devices, error,
+                                                  error_size);
+                        if (r < 0)
+                                goto fail;
+                        devices_moved = true;
+                }
                 else if (msg.type == SYNC_INIT_READY && init > 0)
                         break;
                 else if (msg.type == SYNC_WARNING && c->warn)
@@ -408,6 +416,9 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
         return 0;
 
 fail:
+        /* Killing init ends its network namespace: a virtual interface would die with it. */
+        if (devices_moved)
+                (void) net_devices_return(init, c->spec->net_devices, c->spec->n_net_devices);
         if (init > 0)
                 (void) kill(init, SIGKILL);
         if (stage1 > 0) {

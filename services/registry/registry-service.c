@@ -18,6 +18,7 @@
 #include "log.h"
 #include "process-util.h"
 #include "registry-container.h"
+#include "net-device.h"
 #include "registry.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -369,9 +370,14 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         for (HookKind k = 0; k < _HOOK_KIND_MAX; k++)
                 if (spec.n_hooks[k] > 0)
                         state.hooks |= 1u << k;
-        state.annotations = TAKE_PTR(spec.annotations);
+        /* Copies: the spawner needs both too (the hooks' state, the interfaces to move). */
+        if (string_pairs_copy(spec.annotations, spec.n_annotations, &state.annotations) < 0 ||
+            string_pairs_copy(spec.net_devices, spec.n_net_devices, &state.net_devices) < 0) {
+                r = -ENOMEM;
+                goto fail;
+        }
         state.n_annotations = spec.n_annotations;
-        spec.n_annotations = 0;
+        state.n_net_devices = spec.n_net_devices;
 
         r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
@@ -523,6 +529,11 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
                                                  "cannot delete container %s that is not stopped: running", id);
                 _fallthrough_;
         case CONTAINER_CREATED:
+                /* Back to the host before the namespace dies with init (runtime spec: delete
+                 * returns linux.netDevices under their original names). */
+                r = net_devices_return(state.pid, state.net_devices, state.n_net_devices);
+                if (r < 0)
+                        log_warning("%s: cannot return network devices to the host: %s", id, strerror(-r));
                 r = call_kill(&state, SIGKILL, error);
                 if (r < 0 && !sd_bus_error_has_name(error, OCICTL_ERROR_INVALID_STATE))
                         return r;
