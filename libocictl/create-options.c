@@ -9,6 +9,10 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
                 r = sd_bus_message_append(m, "{sv}", "consoleSocket", "h", o->console_socket);
+        if (r >= 0 && o->container_id)
+                r = sd_bus_message_append(m, "{sv}", "containerId", "s", o->container_id);
+        if (r >= 0 && o->bundle)
+                r = sd_bus_message_append(m, "{sv}", "bundle", "s", o->bundle);
         if (r >= 0 && o->listen_fds > 0)
                 r = sd_bus_message_append(m, "{sv}", "listenFds", "u", o->listen_fds);
         if (r >= 0 && o->n_preserve_fds > 0) {
@@ -45,6 +49,10 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 } else if (streq(key, "consoleSocket"))
                         /* Owned by the message: valid while the caller handles it. */
                         r = sd_bus_message_read(m, "v", "h", &o.console_socket);
+                else if (streq(key, "containerId"))
+                        r = sd_bus_message_read(m, "v", "s", &o.container_id);
+                else if (streq(key, "bundle"))
+                        r = sd_bus_message_read(m, "v", "s", &o.bundle);
                 else if (streq(key, "listenFds"))
                         r = sd_bus_message_read(m, "v", "u", &o.listen_fds);
                 else if (streq(key, "preserveFds")) {

@@ -17,6 +17,9 @@ typedef struct CreateOptions {
         int preserve_fds[PRESERVE_FDS_MAX]; /* become the process's fds 3, 4, … */
         size_t n_preserve_fds;
         unsigned listen_fds; /* LISTEN_FDS for the process (socket activation), 0: none */
+        /* Exec only, set by the registry from the container's state (never from its caller):
+         * "containerId" s, "bundle" s, for the state a seccomp listener receives. */
+        const char *container_id, *bundle;
 } CreateOptions;
 
 #define CREATE_OPTIONS_INIT { .console_socket = -1 }

@@ -123,6 +123,10 @@ static void scalar(JsonWriter *w, const char *text) {
         appends(w, text);
 }
 
+void json_raw(JsonWriter *w, const char *json) {
+        scalar(w, json);
+}
+
 void json_string(JsonWriter *w, const char *s) {
         value_prefix(w);
         string_literal(w, s ?: "");

@@ -28,6 +28,8 @@ void json_int(JsonWriter *w, int64_t v);
 void json_uint(JsonWriter *w, uint64_t v);
 void json_bool(JsonWriter *w, bool b);
 void json_null(JsonWriter *w);
+/* A value that already is JSON text (built by another writer). */
+void json_raw(JsonWriter *w, const char *json);
 
 void json_key_string(JsonWriter *w, const char *key, const char *s);
 void json_key_int(JsonWriter *w, const char *key, int64_t v);

@@ -2,6 +2,7 @@
 #include "become.h"
 #include "identity.h"
 #include "seccomp-filter.h"
+#include "seccomp-notify.h"
 #include "stage-util.h"
 #include "sync.h"
 
@@ -15,9 +16,18 @@ void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filte
         r = seccomp_filter_build(&s->seccomp, ret_filter, &e);
         if (r < 0)
                 stage_fail(sync_fd, r, "%s", e.what);
-        /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: now, before the uid change. */
-        if (!s->no_new_privileges && (r = seccomp_filter_load(*ret_filter, &e)) < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+        /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: now, before the uid change.
+         * A filter with a listener loads now as well, so that its fd reaches the listener while
+         * stage 0 still waits for us (as runc sends it during create). */
+        if ((!s->no_new_privileges || s->seccomp.listener_path) && *ret_filter) {
+                r = seccomp_filter_load(*ret_filter, &e);
+                if (r < 0)
+                        stage_fail(sync_fd, r, "%s", e.what);
+                if (s->seccomp.listener_path && (r = seccomp_notify_pass_up(*ret_filter, sync_fd)) < 0)
+                        _exit(1); /* stage 0 reports why */
+                seccomp_release(*ret_filter);
+                *ret_filter = NULL; /* loaded: the callers' late load has nothing left to do */
+        }
         r = identity_apply_user(s, &e);
         if (r < 0)
                 stage_fail(sync_fd, r, "%s", e.what);

@@ -19,6 +19,7 @@
 #include "nsexec.h"
 #include "process-util.h"
 #include "seccomp-filter.h"
+#include "seccomp-notify.h"
 #include "stage-util.h"
 #include "sync.h"
 
@@ -142,8 +143,9 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t e
         safe_close(pair[1]);
 
         for (;;) {
+                _cleanup_close_ int notify_fd = -EBADF;
                 SyncMessage msg;
-                r = sync_recv(parent_end, &msg);
+                r = sync_recv_fd(parent_end, &msg, &notify_fd);
                 if (r == -EPIPE && child > 0)
                         break; /* every end closed: stage 1 exited, the process exec'd */
                 if (r == -EPIPE) {
@@ -158,6 +160,17 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t e
                         child = msg.value;
                 else if (msg.type == SYNC_WARNING && c->warn)
                         c->warn(msg.text);
+                else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && child > 0) {
+                        r = seccomp_notify_send(notify_fd, c->spec, c->id, "running", child, c->init_pid, c->bundle,
+                                                error, error_size);
+                        if (r < 0)
+                                goto fail;
+                        if (sync_send(parent_end, SYNC_SECCOMP_ACK, 0) < 0) {
+                                r = -EPIPE;
+                                snprintf(error, error_size, "exec set-up ended without a report");
+                                goto fail;
+                        }
+                }
                 else if (msg.type == SYNC_ERROR) {
                         snprintf(error, error_size, "%s", msg.text);
                         r = msg.value > 0 ? -msg.value : -EIO;

@@ -46,6 +46,7 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
 
 typedef struct NsexecExecConfig {
         const Spec *spec; /* the process: args, env, cwd, user, capabilities, rlimits, noNewPrivileges */
+        const char *id, *bundle; /* for the state a seccomp listener receives */
         pid_t init_pid;   /* the container, whose namespaces and root are joined */
         uint64_t init_start_time;
         const int *cgroup_procs_fds;

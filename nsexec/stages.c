@@ -24,6 +24,7 @@
 #include "process-util.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
+#include "seccomp-notify.h"
 #include "stage-util.h"
 #include "sync.h"
 
@@ -307,7 +308,7 @@ static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, siz
 }
 
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
-        _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF;
+        _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF;
         pid_t stage1 = 0, init = 0;
         bool hooks_requested = false, devices_moved = false;
         SyncMessage msg;
@@ -354,7 +355,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
         safe_close(pair[1]); /* so that we see EOF once every child is gone */
 
         for (;;) {
-                r = sync_recv(parent_end, &msg);
+                notify_fd = safe_close(notify_fd);
+                r = sync_recv_fd(parent_end, &msg, &notify_fd);
                 if (r == -EPIPE) {
                         snprintf(error, error_size, "container setup ended without a report");
                         goto fail;
@@ -387,7 +389,18 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                         break;
                 else if (msg.type == SYNC_WARNING && c->warn)
                         c->warn(msg.text);
-                else if (msg.type == SYNC_ERROR) {
+                else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && init > 0) {
+                        /* init loads its filter long after stage 1 reported its pid. */
+                        r = seccomp_notify_send(notify_fd, c->spec, c->id, "creating", init, init, c->bundle, error,
+                                                error_size);
+                        if (r < 0)
+                                goto fail;
+                        if (sync_send(parent_end, SYNC_SECCOMP_ACK, 0) < 0) {
+                                r = -EPIPE;
+                                snprintf(error, error_size, "container setup ended without a report");
+                                goto fail;
+                        }
+                } else if (msg.type == SYNC_ERROR) {
                         snprintf(error, error_size, "%s", msg.text);
                         r = msg.value > 0 ? -msg.value : -EIO;
                         goto fail;

@@ -18,12 +18,45 @@ int sync_send_text(int fd, SyncType type, const char *text) {
         return send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
 }
 
+int sync_send_fd(int fd, SyncType type, int passed_fd) {
+        SyncMessage m = { .type = type };
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        struct iovec iov = { .iov_base = &m, .iov_len = offsetof(SyncMessage, text) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passed_fd, sizeof(int));
+        return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
+}
+
 int sync_recv(int fd, SyncMessage *ret) {
+        int passed = -EBADF, r = sync_recv_fd(fd, ret, &passed);
+        safe_close(passed); /* not expected here */
+        return r;
+}
+
+int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control;
+        struct iovec iov = { .iov_base = ret, .iov_len = sizeof *ret };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
         ssize_t n;
 
+        *ret_fd = -EBADF;
         do
-                n = recv(fd, ret, sizeof *ret, 0);
+                n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
         while (n < 0 && errno == EINTR);
+        for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
         if (n < 0)
                 return negative_errno();
         if (n == 0)

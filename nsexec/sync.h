@@ -16,6 +16,8 @@ typedef enum SyncType {
         SYNC_INIT_PID = 0x40,   /* stage 1 → 0: value is init's pid in our pid namespace */
         SYNC_INIT_READY = 0x41, /* init → 0: set up, now blocking on exec.fifo */
         SYNC_WARNING = 0x42,    /* init → 0: text for the log; setup goes on */
+        SYNC_SECCOMP_FD = 0x50,  /* init or exec → 0: the seccomp notify fd comes along (SCM_RIGHTS) */
+        SYNC_SECCOMP_ACK = 0x51, /* 0 → init or exec: the listener has it */
         SYNC_ERROR = 0xFF,      /* any → 0: value is errno, text says what failed */
 } SyncType;
 
@@ -29,6 +31,10 @@ typedef struct SyncMessage {
 int sync_send(int fd, SyncType type, int32_t value);
 int sync_send_text(int fd, SyncType type, const char *text);
 int sync_recv(int fd, SyncMessage *ret);
+/* With an fd alongside (SCM_RIGHTS). */
+int sync_send_fd(int fd, SyncType type, int passed_fd);
+/* *ret_fd: the fd that came with the message, or -EBADF. */
+int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd);
 
 /* Sends SYNC_ERROR with "what: strerror(error)" and exits the stage: the one _exit() at a child's
  * edge for everything that goes wrong. */

@@ -256,6 +256,9 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = call_cgroups_open(&state, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 return r;
+        /* Ours to say, whatever the caller sent. */
+        options.container_id = state.id;
+        options.bundle = state.bundle;
 
         r = get_peer(SERVICE_SPAWNER, &p, error);
         if (r >= 0)

@@ -201,6 +201,8 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
         const NsexecExecConfig config = {
                 .spec = &spec,
+                .id = options.container_id,
+                .bundle = options.bundle,
                 .init_pid = (pid_t) init_pid,
                 .init_start_time = init_start_time,
                 .cgroup_procs_fds = cgroup_fds,

@@ -43,6 +43,35 @@ expect_eq "without noNewPrivileges, for a non-root user" "0 Function not impleme
         "$(inside 'echo $(grep ^NoNewPrivs: /proc/self/status | cut -f2) $(mkdir /tmp/z 2>&1 | sed "s/.*: //")')"
 set_config "$B" process.user '{"uid":0,"gid":0}'
 
+# SCMP_ACT_NOTIFY: the listener gets the notify fd with the container process state during
+# create, and its answer (ENAMETOOLONG) is what mkdir sees. Exec'd processes send theirs too.
+set_config "$B" process.noNewPrivileges true
+python3 "$(dirname "$0")/seccomp-listener.py" "$WORK/listener.sock" "$WORK/listener.out" >"$WORK/listener.log" 2>&1 &
+LISTENER=$!
+for _ in $(seq 50); do [ -S "$WORK/listener.sock" ] && break; sleep 0.1; done
+set_config "$B" linux.seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$WORK/listener.sock\",\"listenerMetadata\":\"hello listener\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+set_args "$B" sh -c 'mkdir /tmp/n 2>&1; sleep 1000'
+oc create -b "$B" sn </dev/null >"$WORK/sn.out" 2>&1 || cat "$WORK/sn.out"
+state=$(head -1 "$WORK/listener.out" 2>/dev/null)
+read_state() { python3 -c 'import json,sys; s=json.loads(sys.argv[1]); v=eval(sys.argv[2]); print(*v) if isinstance(v, tuple) else print(v)' "$state" "$1" 2>&1; }
+pid=$(oc state sn | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+expect_eq "the listener got the fd during create" 1 "$(read_state 's["received_fds"]')"
+expect_eq "with fds, pid and metadata" "['seccompFd'] $pid hello listener" "$(read_state 's["fds"], s["pid"], s["metadata"]')"
+expect_eq "and the container's state" "sn creating $pid $B" "$(read_state 's["state"]["id"], s["state"]["status"], s["state"]["pid"], s["state"]["bundle"]')"
+oc start sn
+sleep 0.5
+expect_contains "the listener's answer reaches the container" "File name too long" "$(cat "$WORK/sn.out")"
+expect_contains "the container runs on after it (its sleep)" "sleep 1000" "$(ps -o args= --ppid "$pid")"
+expect_contains "an exec'd process sends its own fd, and is answered" "File name too long" "$(oc exec sn mkdir /tmp/e </dev/null 2>&1)"
+state=$(sed -n 2p "$WORK/listener.out" 2>/dev/null)
+expect_eq "its state says running, with the container's pid" "running $pid" "$(read_state 's["state"]["status"], s["state"]["pid"]')"
+oc delete --force sn >/dev/null 2>&1
+assert_clean sn "$B"
+kill $LISTENER 2>/dev/null
+out=$(oc run -b "$B" sn2 </dev/null 2>&1)
+expect_contains "no listener: create fails, naming listenerPath" "linux.seccomp.listenerPath: connect to $WORK/listener.sock" "$out"
+assert_clean sn2 "$B"
+
 # Bad profiles: refused by field, nothing left.
 bad_profile() {
         set_config "$B" linux.seccomp "$2"

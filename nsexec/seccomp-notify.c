@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <seccomp.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "hook-state.h"
+#include "json-writer.h"
+#include "macros.h"
+#include "seccomp-notify.h"
+#include "sync.h"
+
+int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char *status, pid_t pid, pid_t state_pid,
+                        const char *bundle, char *error, size_t error_size) {
+        _cleanup_free_ char *state = hook_state_json(id, status, state_pid, bundle, s), *text = NULL;
+        _cleanup_close_ int sock = -EBADF;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        JsonWriter w = {};
+        int r;
+
+        if (!state)
+                return -ENOMEM;
+        json_begin_object(&w);
+        json_key_string(&w, "ociVersion", s->oci_version ?: "1.3.0");
+        json_key_strv(&w, "fds", (char *[]) { (char *) "seccompFd", NULL });
+        json_key_int(&w, "pid", pid);
+        json_key_string(&w, "metadata", s->seccomp.listener_metadata ?: "");
+        json_key(&w, "state");
+        json_raw(&w, state);
+        json_end_object(&w);
+        text = json_writer_steal(&w);
+        if (!text)
+                return -ENOMEM;
+
+        snprintf(sa.sun_path, sizeof sa.sun_path, "%s", s->seccomp.listener_path);
+        sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (sock < 0 || connect(sock, (struct sockaddr *) &sa, sizeof sa) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "linux.seccomp.listenerPath: connect to %s: %s", s->seccomp.listener_path,
+                         strerror(-r));
+                return r;
+        }
+        struct iovec iov = { .iov_base = text, .iov_len = strlen(text) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
+        if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "linux.seccomp.listenerPath: send to %s: %s", s->seccomp.listener_path,
+                         strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+int seccomp_notify_pass_up(void *filter, int sync_fd) {
+        SyncMessage ack;
+        int fd = seccomp_notify_fd(filter), r;
+
+        if (fd < 0)
+                return fd;
+        r = sync_send_fd(sync_fd, SYNC_SECCOMP_FD, fd);
+        safe_close(fd);
+        if (r < 0)
+                return r;
+        r = sync_recv(sync_fd, &ack);
+        if (r < 0)
+                return r;
+        return ack.type == SYNC_SECCOMP_ACK ? 0 : -EPROTO;
+}
