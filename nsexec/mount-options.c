@@ -58,6 +58,8 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
                 const char *opt = options[i];
                 bool known = false;
 
+                if (streq(opt, "idmap") || streq(opt, "ridmap"))
+                        continue; /* stage 0 made the idmapped tree (idmap-mounts.c) */
                 if (streq(opt, "bind") || streq(opt, "rbind")) {
                         o.bind = true;
                         o.recursive = o.recursive || streq(opt, "rbind");

@@ -253,7 +253,7 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
         return 0;
 }
 
-static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, StageError *e) {
+static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, StageError *e) {
         _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
         MountOptions o = {};
         struct stat st = {};
@@ -293,7 +293,15 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                         return step_failed(e, r, "mounts[%zu]: recursive attributes on %s", index, m->destination);
                 return r;
         }
-        if (o.bind)
+        if (idmapped_fd >= 0) {
+                /* Stage 0 made the tree (idmap-mounts.c): only the attributes are left to set. */
+                struct mount_attr attr = { .attr_set = o.attr_set, .attr_clr = o.attr_clr };
+                mnt = fcntl(idmapped_fd, F_DUPFD_CLOEXEC, 3);
+                r = mnt < 0 ? negative_errno() : 0;
+                if (r >= 0 && (attr.attr_set || attr.attr_clr) &&
+                    mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        r = negative_errno();
+        } else if (o.bind)
                 r = make_bind_mount(m->source, &o, &mnt);
         else
                 r = make_fs_mount(m->type, m->source, &o, &mnt, bad, sizeof bad);
@@ -433,7 +441,7 @@ static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
         return 0;
 }
 
-int rootfs_prepare(const NsexecConfig *c, StageError *e) {
+int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e) {
         const Spec *s = c->spec;
         _cleanup_close_ int root_fd = -EBADF;
         unsigned long prop = propagation_flags(s->rootfs_propagation);
@@ -453,7 +461,8 @@ int rootfs_prepare(const NsexecConfig *c, StageError *e) {
                 return step_failed(e, negative_errno(), "open rootfs %s", c->rootfs);
 
         for (size_t i = 0; i < s->n_mounts; i++) {
-                r = mount_one(root_fd, &s->mounts[i], i, s->namespaces[NAMESPACE_CGROUP].enabled, e);
+                r = mount_one(root_fd, &s->mounts[i], i, s->namespaces[NAMESPACE_CGROUP].enabled,
+                              idmapped_fds ? idmapped_fds[i] : -EBADF, e);
                 if (r < 0)
                         return r;
         }

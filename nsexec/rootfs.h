@@ -8,7 +8,8 @@
 #include "stage-error.h"
 
 /* Everything up to pivot_root: propagation, the rootfs bind, the spec's mounts, /dev. */
-int rootfs_prepare(const NsexecConfig *c, StageError *e);
+/* idmapped_fds: per mount, a detached tree stage 0 made (idmap-mounts.h) or -EBADF; may be NULL. */
+int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e);
 /* pivot_root (or MS_MOVE + chroot with no_pivot): createContainer hooks run before it. */
 int rootfs_switch(const NsexecConfig *c, StageError *e);
 /* After the switch: maskedPaths, readonlyPaths, then root.readonly. */

@@ -2,10 +2,36 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stage-util.h"
+
+int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
+                  const char *field, char *error, size_t error_size) {
+        for (int k = 0; k < 2; k++) {
+                const SpecIdMapping *l = k == 0 ? uids : gids;
+                size_t n = k == 0 ? n_uids : n_gids;
+                const char *name = k == 0 ? "uid_map" : "gid_map";
+                char path[64], text[SPEC_ID_MAPPINGS_MAX * 36];
+                _cleanup_close_ int fd = -EBADF;
+                size_t len = 0;
+
+                for (size_t i = 0; i < n && len < sizeof text; i++)
+                        len += (size_t) snprintf(text + len, sizeof text - len, "%u %u %u\n", l[i].container_id,
+                                                 l[i].host_id, l[i].size);
+                snprintf(path, sizeof path, "/proc/%d/%s", (int) pid, name);
+                fd = open(path, O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, text, len) != (ssize_t) len) {
+                        int r = negative_errno();
+                        snprintf(error, error_size, "%s.%s: write %s: %s", field, k == 0 ? "uidMappings" : "gidMappings",
+                                 name, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
 
 pid_t clone_stage(unsigned long flags) {
         /* fork() semantics (no new stack) with clone's flags: the child continues here. */

@@ -5,9 +5,14 @@
 #include <sys/types.h>
 
 #include "macros.h"
+#include "spec.h"
 
 /* fork() semantics with clone()'s flags (CLONE_PARENT, …): the child continues in the caller. */
 pid_t clone_stage(unsigned long flags);
+/* Writes /proc/PID/{uid,gid}_map, as only a process outside a new user namespace may (for more
+ * than its own id). field names the spec section in the error ("linux", "mounts[2]"). */
+int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
+                  const char *field, char *error, size_t error_size);
 /* No signal blocked, every handler at its default: the spawner's sd-event state must not leak
  * into the container. */
 void reset_signals(void);

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "identity.h"
+#include "idmap-mounts.h"
 #include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -32,6 +33,7 @@ typedef struct StageContext {
         const NsexecConfig *config;
         int sync_fd;
         int fifo_fd; /* O_PATH of exec.fifo, reopened for writing by init */
+        int *idmapped_fds; /* per mount: a detached idmapped tree from stage 0, or -EBADF */
 } StageContext;
 
 /* A new network namespace starts with "lo" down; runc brings it up. */
@@ -90,19 +92,30 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = identity_set_affinity(s->cpu_affinity_initial, "process.execCPUAffinity.initial", &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
-        r = keep_fds_preserving(c->preserve_fds, c->n_preserve_fds,
-                                (int *const[]) { &ctx->sync_fd, &ctx->fifo_fd, &console_socket }, 3);
-        if (r < 0)
-                stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
+        {
+                /* Ours, plus the idmapped trees until they are mounted. */
+                int *keep[3 + s->n_mounts];
+                size_t n_keep = 0;
+                keep[n_keep++] = &ctx->sync_fd;
+                keep[n_keep++] = &ctx->fifo_fd;
+                keep[n_keep++] = &console_socket;
+                for (size_t i = 0; i < s->n_mounts; i++)
+                        if (ctx->idmapped_fds[i] >= 0)
+                                keep[n_keep++] = &ctx->idmapped_fds[i];
+                r = keep_fds_preserving(c->preserve_fds, c->n_preserve_fds, keep, n_keep);
+                if (r < 0)
+                        stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
+        }
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
             (r = loopback_up()) < 0)
                 stage_fail(ctx->sync_fd, r, "bring up lo in the new network namespace");
 
         if (c->bundle && chdir(c->bundle) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "chdir to bundle %s", c->bundle);
-        r = rootfs_prepare(c, &e);
+        r = rootfs_prepare(c, ctx->idmapped_fds, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
+        idmap_mounts_close(ctx->idmapped_fds, s->n_mounts);
         /* prestart and createRuntime run in the runtime's namespaces (stage 0) now that ours
          * exist; createContainer in ours, before pivot_root, as the runtime spec orders them. */
         if (s->n_hooks[HOOK_PRESTART] + s->n_hooks[HOOK_CREATE_RUNTIME] + s->n_hooks[HOOK_CREATE_CONTAINER] > 0) {
@@ -265,31 +278,6 @@ static _noreturn_ void stage_child(StageContext *ctx) {
         _exit(0);
 }
 
-/* Writes /proc/PID/{uid,gid}_map from the spec, as stage 0 must: only a process outside the
- * new user namespace may map more than its own id into it. */
-static int write_id_maps(pid_t pid, const Spec *s, char *error, size_t error_size) {
-        for (int k = 0; k < 2; k++) {
-                const SpecIdMapping *l = k == 0 ? s->uid_mappings : s->gid_mappings;
-                size_t n = k == 0 ? s->n_uid_mappings : s->n_gid_mappings;
-                const char *name = k == 0 ? "uid_map" : "gid_map";
-                char path[64], text[SPEC_ID_MAPPINGS_MAX * 36];
-                _cleanup_close_ int fd = -EBADF;
-                size_t len = 0;
-
-                for (size_t i = 0; i < n && len < sizeof text; i++)
-                        len += (size_t) snprintf(text + len, sizeof text - len, "%u %u %u\n", l[i].container_id,
-                                                 l[i].host_id, l[i].size);
-                snprintf(path, sizeof path, "/proc/%d/%s", (int) pid, name);
-                fd = open(path, O_WRONLY | O_CLOEXEC);
-                if (fd < 0 || write(fd, text, len) != (ssize_t) len) {
-                        int r = negative_errno();
-                        snprintf(error, error_size, "linux.%s: write %s: %s", k == 0 ? "uidMappings" : "gidMappings",
-                                 name, strerror(-r));
-                        return r;
-                }
-        }
-        return 0;
-}
 
 /* prestart (deprecated, same moment) and createRuntime, in the runtime's namespaces. */
 static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, size_t error_size) {
@@ -309,6 +297,7 @@ static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, siz
 
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
         _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF;
+        _cleanup_free_ int *idmapped_fds = NULL;
         pid_t stage1 = 0, init = 0;
         bool hooks_requested = false, devices_moved = false;
         SyncMessage msg;
@@ -338,6 +327,18 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                 goto fail;
         }
         parent_end = pair[0];
+        idmapped_fds = calloc(c->spec->n_mounts + 1, sizeof(int));
+        if (!idmapped_fds) {
+                r = -ENOMEM;
+                safe_close(pair[1]);
+                snprintf(error, error_size, "out of memory");
+                goto fail;
+        }
+        r = idmap_mounts_prepare(c, idmapped_fds, error, error_size);
+        if (r < 0) {
+                safe_close(pair[1]);
+                goto fail;
+        }
 
         stage1 = clone_stage(c->clone_parent ? CLONE_PARENT : 0);
         if (stage1 < 0) {
@@ -348,11 +349,12 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                 goto fail;
         }
         if (stage1 == 0) {
-                StageContext ctx = { .config = c, .sync_fd = pair[1], .fifo_fd = fifo_fd };
+                StageContext ctx = { .config = c, .sync_fd = pair[1], .fifo_fd = fifo_fd, .idmapped_fds = idmapped_fds };
                 safe_close(pair[0]);
                 stage_child(&ctx);
         }
         safe_close(pair[1]); /* so that we see EOF once every child is gone */
+        idmap_mounts_close(idmapped_fds, c->spec->n_mounts); /* init has its copies */
 
         for (;;) {
                 notify_fd = safe_close(notify_fd);
@@ -366,7 +368,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                         goto fail;
                 }
                 if (msg.type == SYNC_USERMAP_PLS) {
-                        r = write_id_maps(stage1, c->spec, error, error_size);
+                        r = write_id_maps(stage1, c->spec->uid_mappings, c->spec->n_uid_mappings,
+                                          c->spec->gid_mappings, c->spec->n_gid_mappings, "linux", error, error_size);
                         if (r < 0)
                                 goto fail;
                         if (sync_send(parent_end, SYNC_USERMAP_ACK, 0) < 0) {
@@ -429,6 +432,7 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
         return 0;
 
 fail:
+        idmap_mounts_close(idmapped_fds, c->spec->n_mounts);
         /* Killing init ends its network namespace: a virtual interface would die with it. */
         if (devices_moved)
                 (void) net_devices_return(init, c->spec->net_devices, c->spec->n_net_devices);

@@ -31,6 +31,22 @@ expect_contains "rnosymfollow stops symlinks on the submount" "ELOOP-or-denied" 
         "$(inside 'cat /data/sub/link >/dev/null 2>&1 && echo followed || echo ELOOP-or-denied')"
 mounts "{\"destination\":\"/t\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"rro\",\"size=1m\"]}"
 expect_eq "rro on a new filesystem" "ro" "$(inside 'touch /t/f 2>/dev/null && echo rw || echo ro')"
+# Idmapped bind mounts: on-disk ids seen through the mount's own maps (root's file shows as
+# 1234), with or without a user namespace for the container; the host sees no change.
+mkdir -p "$WORK/idm"
+touch "$WORK/idm/root-file" "$WORK/idm/user-file"
+chown 1000:1000 "$WORK/idm/user-file"
+idmount() { mounts "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"$WORK/idm\",\"options\":[\"rbind\",$1],\"uidMappings\":[{\"containerID\":0,\"hostID\":1234,\"size\":1},{\"containerID\":1000,\"hostID\":0,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1234,\"size\":1},{\"containerID\":1000,\"hostID\":0,\"size\":1}]}"; }
+idmount '"idmap"'
+expect_eq "an idmapped mount shows the mapped owners" "1234:1234 0:0" "$(inside 'echo $(stat -c %u:%g /idm/root-file) $(stat -c %u:%g /idm/user-file)')"
+expect_eq "through the map root may write the file that shows as its own" "ok" "$(inside 'echo x > /idm/user-file && echo ok')"
+expect_eq "on the host the file is still 1000's" "1000:1000 x" "$(stat -c %u:%g "$WORK/idm/user-file") $(cat "$WORK/idm/user-file")"
+idmount '"ridmap","ro"'
+expect_eq "ridmap, with other options" "1234 ro" "$(inside 'echo $(stat -c %u /idm/root-file) $(touch /idm/x 2>/dev/null && echo rw || echo ro)')"
+out=$(mounts "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"$WORK/nosuch\",\"options\":[\"rbind\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}"; oc run -b "$B" idbad </dev/null 2>&1)
+expect_contains "a missing source is named" "mounts[1]: bind source $WORK/nosuch: No such file or directory" "$out"
+assert_clean idbad "$B"
+
 umount "$WORK/tree/sub"
 expect_eq "the host tree is untouched" "" "$(ls "$WORK/tree/sub")"
 finish

@@ -47,6 +47,20 @@ assert_clean u2 "$J"
 oc delete --force u1
 assert_clean u1 "$B"
 
+# "idmap" without maps of its own takes the container's: host root's files are root's inside.
+mkdir -p "$WORK/shared" "$B/rootfs/shared"
+touch "$WORK/shared/root-file"
+python3 - "$B/config.json" "$WORK/shared" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["mounts"].append({"destination": "/shared", "type": "bind", "source": sys.argv[2], "options": ["bind", "idmap"]})
+c["process"]["args"] = ["sh", "-c", "stat -c %u:%g /shared/root-file /bin/busybox | tr '\\n' ' '"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+expect_eq "idmap with the container's maps: root's file is root's inside (the rest is not)" "0:0 65534:65534 " \
+        "$(oc run -b "$B" u4 </dev/null 2>&1)"
+assert_clean u4 "$B"
+
 # A map without 0: nobody can be root inside.
 set_config "$B" linux.uidMappings '[{"containerID":1,"hostID":200000,"size":10}]'
 out=$(oc run -b "$B" u3 </dev/null 2>&1)
