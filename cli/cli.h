@@ -74,3 +74,4 @@ VERB(exec);
 VERB(ps);
 VERB(state);
 VERB(list);
+VERB(features);

@@ -22,6 +22,7 @@ static const struct {
         { "ps", verb_ps, "list a container's processes" },
         { "kill", verb_kill, "send a signal to a container's init (or all its processes)" },
         { "delete", verb_delete, "delete a container and everything it holds" },
+        { "features", verb_features, "print what this runtime supports (runc's JSON)" },
 };
 
 static void help(void) {

@@ -555,6 +555,25 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Open to every caller: what the runtime supports (runc features), as the parser says. */
+static int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
+        const char *json;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_SPEC, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "Features", &call);
+        if (r >= 0)
+                r = peer_call(p, call, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "s", &json);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, "s", json);
+}
+
 /* Open to every caller, like GetState: the pids of the container's processes (runc ps). */
 static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL, *answer = NULL;
@@ -674,6 +693,8 @@ static const sd_bus_vtable registry_vtable[] = {
                                 SD_BUS_RESULT("u", pid, "t", start_time), method_exec, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", id, "i", signal, "b", all), SD_BUS_NO_RESULT, method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Delete", SD_BUS_ARGS("s", id, "b", force), SD_BUS_NO_RESULT, method_delete, 0),
+        SD_BUS_METHOD_WITH_ARGS("Features", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", features), method_features,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("GetState", SD_BUS_ARGS("s", id),
                                 SD_BUS_RESULT("s", status, "u", pid, "u", owner, "s", bundle, "s", rootfs, "s", created,
                                               "s", id, "a{ss}", annotations),

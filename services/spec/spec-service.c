@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.ocictl.Spec1: the only process that reads config.json. It runs sandboxed (sandbox.c)
  * and answers with the validated spec as typed D-Bus data. */
+#include <seccomp.h>
 #include <sys/stat.h>
 
 #include "bus-errors.h"
 #include "log.h"
+#include "runtime-features.h"
 #include "sandbox.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -80,17 +82,29 @@ static int method_parse_process(sd_bus_message *m, void *userdata, sd_bus_error 
         return parse_fd(m, "process.json", spec_process_from_json, error);
 }
 
+static int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_free_ char *json = features_json();
+        if (!json)
+                return -ENOMEM;
+        return sd_bus_reply_method_return(m, "s", json);
+}
+
 static const sd_bus_vtable spec_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Parse", SD_BUS_ARGS("h", config), SD_BUS_RESULT("a{sv}", spec), method_parse,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ParseProcess", SD_BUS_ARGS("h", process), SD_BUS_RESULT("a{sv}", spec),
                                 method_parse_process, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Features", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", features), method_features,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
 };
 
 static int setup(sd_bus *bus, sd_event *event, void *userdata) {
-        int r = sandbox_enter();
+        int r;
+        /* libseccomp probes the kernel once; our own filter below would change its answer. */
+        (void) seccomp_api_get();
+        r = sandbox_enter();
         if (r < 0)
                 return log_error_errno(r, "Failed to enter the sandbox: %m");
         return 0;

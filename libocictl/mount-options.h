@@ -18,3 +18,5 @@ typedef struct MountOptions {
 
 int mount_options_parse(char *const *options, MountOptions *ret);
 void mount_options_done(MountOptions *o);
+/* Every option name the runtime itself knows (not the filesystems' own), for `features`. */
+char **mount_options_known(void);

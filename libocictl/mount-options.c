@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
 #include <sys/mount.h>
 
 #include "macros.h"
@@ -91,6 +92,32 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
         }
         *ret = o;
         return 0;
+}
+
+char **mount_options_known(void) {
+        static const char *const others[] = { "bind", "rbind", "idmap", "ridmap" };
+        size_t n = 0, size = ELEMENTSOF(others) + 2 * ELEMENTSOF(attr_table) + ELEMENTSOF(propagation_table) + 1;
+        char **l = calloc(size, sizeof(char *));
+
+        if (!l)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(others); i++)
+                l[n++] = strdup(others[i]);
+        for (size_t i = 0; i < ELEMENTSOF(attr_table); i++) {
+                l[n++] = strdup(attr_table[i].name);
+                if (asprintf(&l[n++], "r%s", attr_table[i].name) < 0)
+                        l[n - 1] = NULL;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(propagation_table); i++)
+                l[n++] = strdup(propagation_table[i].name);
+        for (size_t i = 0; i < n; i++)
+                if (!l[i]) {
+                        for (size_t k = 0; k < n; k++)
+                                free(l[k]);
+                        free(l);
+                        return NULL;
+                }
+        return l;
 }
 
 void mount_options_done(MountOptions *o) {
