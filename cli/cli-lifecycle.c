@@ -152,13 +152,20 @@ static int create_container(Session *s, const char *id, const Bundle *b, const C
 /* What create and run share: options, id, bundle, services, Create. *ret_opened says whether the
  * session is open (and must be closed) whatever the result. */
 static int open_and_create(int argc, char **argv, const char *verb, bool allow_detach, CreateFlags *o, Session *s,
-                           bool *ret_opened, const char **ret_id, pid_t *ret_pid) {
+                           bool *ret_opened, const char **ret_id, pid_t *ret_pid, int *ret_console) {
         Bundle b = { .config_fd = -EBADF };
+        _cleanup_close_ int theirs = -EBADF;
         int r;
 
         r = parse_create_options(argc, argv, verb, allow_detach, o);
         if (r >= 0)
                 r = want_id(argc, argv, verb, ret_id);
+        /* `run` in the foreground relays a terminal itself if the process asks for one, as runc. */
+        if (r >= 0 && ret_console && !o->detach && o->options.console_socket < 0 &&
+            (r = terminal_socket_pair(ret_console, &theirs)) >= 0) {
+                o->options.console_socket = theirs;
+                o->options.console_if_terminal = true;
+        }
         if (r >= 0)
                 r = open_bundle(o, &b);
         if (r >= 0)
@@ -205,7 +212,7 @@ VERB(create) {
 
         bool opened;
 
-        r = open_and_create(argc, argv, "create", false, &o, &s, &opened, &id, &pid);
+        r = open_and_create(argc, argv, "create", false, &o, &s, &opened, &id, &pid, NULL);
         if (!opened)
                 return r;
         if (r < 0 && o.pid_file)
@@ -234,14 +241,16 @@ VERB(run) {
         CreateFlags o = {};
         Session s;
         const char *id;
-        pid_t pid;
+        pid_t pid, relay_pid = 0;
         int r, status;
-
+        _cleanup_close_ int console_ours = -EBADF, master = -EBADF;
         bool opened;
 
-        r = open_and_create(argc, argv, "run", true, &o, &s, &opened, &id, &pid);
+        r = open_and_create(argc, argv, "run", true, &o, &s, &opened, &id, &pid, &console_ours);
         if (!opened)
                 return r;
+        if (r >= 0 && console_ours >= 0 && (r = terminal_receive_master(console_ours, &master)) < 0)
+                cli_error(r, "run: receive the pty master: %s", strerror(-r));
         if (!o.detach)
                 block_forwarded_signals(s.direct);
         if (r >= 0)
@@ -257,7 +266,12 @@ VERB(run) {
                 reap_helpers(pid);
                 return 0;
         }
+        if (master >= 0) {
+                relay_pid = terminal_start_relay(master);
+                master = safe_close(master); /* the relay has it; EOF must come once the container ends */
+        }
         status = wait_for_process(&s, id, pid, 0);
+        terminal_finish_relay(relay_pid);
         r = call_simple(&s, "Delete", "sb", id, false);
         session_close(&s);
         reap_helpers(0);

@@ -49,6 +49,14 @@ int connect_console_socket(const char *path);
  * our fds 3 … become the process's, checked to be open. */
 int add_preserved_fds(const char *count, bool with_listen_fds, CreateOptions *o);
 
+/* `run` in the foreground without --console-socket (cli-terminal.c): a socket pair whose other
+ * end goes along as "consoleIfTerminal"; after Create, the pty master if init sent one (else
+ * -EBADF); a child process relaying our stdio to it, waited for once the container ended. */
+int terminal_socket_pair(int *ret_ours, int *ret_theirs);
+int terminal_receive_master(int sock, int *ret_master);
+pid_t terminal_start_relay(int master);
+void terminal_finish_relay(pid_t relay_pid);
+
 /* runc's --pid-file: written next to its final name and renamed. */
 int write_pid_file(const char *path, pid_t pid);
 

@@ -9,6 +9,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
                 r = sd_bus_message_append(m, "{sv}", "consoleSocket", "h", o->console_socket);
+        if (r >= 0 && o->console_if_terminal)
+                r = sd_bus_message_append(m, "{sv}", "consoleIfTerminal", "b", 1);
         if (r >= 0 && o->container_id)
                 r = sd_bus_message_append(m, "{sv}", "containerId", "s", o->container_id);
         if (r >= 0 && o->bundle)
@@ -46,6 +48,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 if (streq(key, "noPivot")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_pivot = b;
+                } else if (streq(key, "consoleIfTerminal")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.console_if_terminal = b;
                 } else if (streq(key, "consoleSocket"))
                         /* Owned by the message: valid while the caller handles it. */
                         r = sd_bus_message_read(m, "v", "h", &o.console_socket);

@@ -14,6 +14,9 @@
 typedef struct CreateOptions {
         bool no_pivot;
         int console_socket; /* a connected unix socket for the pty master, or -1 */
+        /* "consoleIfTerminal" b: console_socket is `run`'s own, used only when process.terminal
+         * is true (the CLI cannot know: it never reads config.json). */
+        bool console_if_terminal;
         int preserve_fds[PRESERVE_FDS_MAX]; /* become the process's fds 3, 4, … */
         size_t n_preserve_fds;
         unsigned listen_fds; /* LISTEN_FDS for the process (socket activation), 0: none */

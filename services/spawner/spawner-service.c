@@ -53,7 +53,10 @@ static int read_fd_array(sd_bus_message *m, int *fds, size_t max, size_t *ret_n)
 }
 
 /* As runc: a terminal needs somewhere to send the pty, and a console socket needs a terminal. */
-static int check_terminal(const Spec *spec, const CreateOptions *o, sd_bus_error *error) {
+static int check_terminal(const Spec *spec, CreateOptions *o, sd_bus_error *error) {
+        /* `run` in the foreground offers its own socket in case the process wants a terminal. */
+        if (!spec->terminal && o->console_if_terminal)
+                o->console_socket = -1;
         if (spec->terminal && o->console_socket < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
                                          "process.terminal is true: --console-socket is required");

@@ -62,4 +62,27 @@ assert_clean t4 "$B"
 out=$(oc create --console-socket "$WORK/nowhere.sock" -b "$B" t5 </dev/null 2>&1)
 expect_contains "an unreachable console socket" "--console-socket: cannot connect to $WORK/nowhere.sock" "$out"
 assert_clean t5 "$B"
+
+# `run` in the foreground without --console-socket relays the terminal itself, as runc: the
+# process has a pty of the runtime's size, reads our input, and its exit status comes back.
+set_config "$B" process.terminal true
+set_args "$B" sh -c 'tty; stty size; read x; echo got-$x; exit 3'
+if command -v script >/dev/null; then
+        out=$(script -qec "stty cols 91 rows 33; echo hi | $OCICTL --root $ROOT run -b $B t6" /dev/null </dev/null 2>&1)
+        expect_eq "run relays its terminal: exit status" 3 "$?"
+        expect_contains "the process has a pty" "/dev/pts/0" "$out"
+        expect_contains "of our window's size" "33 91" "$out"
+        expect_contains "and reads our input" "got-hi" "$out"
+        assert_clean t6 "$B"
+fi
+out=$(echo piped | oc run -b "$B" t7 2>&1)
+expect_eq "without a tty of our own too: exit status" 3 "$?"
+expect_contains "input through the pty" "got-piped" "$out"
+assert_clean t7 "$B"
+set_config "$B" process.terminal false
+set_args "$B" sh -c 'test -t 0 && echo tty || echo no-tty'
+expect_eq "a process without terminal gets none" "no-tty" "$(oc run -b "$B" t8 </dev/null 2>&1)"
+out=$(set_config "$B" process.terminal true; oc run -d -b "$B" t9 </dev/null 2>&1)
+expect_contains "detached, a terminal still needs a console socket (as runc)" "process.terminal is true: --console-socket is required" "$out"
+assert_clean t9 "$B"
 finish

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* `run` in the foreground with process.terminal and no --console-socket: as runc, ocictl takes
+ * the pty master itself and relays between its own stdio and the container's terminal. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int terminal_socket_pair(int *ret_ours, int *ret_theirs) {
+        int pair[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+                return cli_error(-errno, "run: console socket pair: %m");
+        *ret_ours = pair[0];
+        *ret_theirs = pair[1];
+        return 0;
+}
+
+int terminal_receive_master(int sock, int *ret_master) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control;
+        char byte[256];
+        struct iovec iov = { .iov_base = byte, .iov_len = sizeof byte };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+        ssize_t n;
+
+        *ret_master = -EBADF;
+        /* Init sent it before create returned, or never will (no terminal): do not wait. */
+        n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0)
+                return errno == EAGAIN ? 0 : -errno;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                        memcpy(ret_master, CMSG_DATA(c), sizeof(int));
+        return 0;
+}
+
+/* Copies until the container side closes (EIO on the master once every slave is gone). */
+static _noreturn_ void relay(int master) {
+        struct termios saved, raw;
+        bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+        struct winsize ws;
+        struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = master, .events = POLLIN } };
+        char buf[4096];
+
+        (void) signal(SIGINT, SIG_IGN); /* keystrokes go to the container's terminal */
+        (void) signal(SIGTERM, SIG_IGN);
+        if (tty) {
+                raw = saved;
+                cfmakeraw(&raw);
+                (void) tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+        }
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+                (void) ioctl(master, TIOCSWINSZ, &ws);
+        for (;;) {
+                if (poll(p, 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        break;
+                }
+                if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+                        ssize_t n = read(master, buf, sizeof buf);
+                        if (n <= 0)
+                                break;
+                        if (write(STDOUT_FILENO, buf, (size_t) n) != n)
+                                break;
+                }
+                if (p[0].revents & (POLLIN | POLLHUP)) {
+                        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+                        if (n <= 0)
+                                p[0].fd = -1; /* our input ended; the container's may go on */
+                        else if (write(master, buf, (size_t) n) != n)
+                                break;
+                }
+        }
+        if (tty)
+                (void) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        _exit(0);
+}
+
+pid_t terminal_start_relay(int master) {
+        pid_t pid = fork();
+        if (pid == 0)
+                relay(master);
+        if (pid < 0)
+                return cli_error(-errno, "run: terminal relay: %m");
+        return pid;
+}
+
+void terminal_finish_relay(pid_t relay_pid) {
+        if (relay_pid > 0)
+                (void) waitpid(relay_pid, NULL, 0);
+}
