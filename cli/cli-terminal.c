@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fd-passing.h"
 
 int terminal_socket_pair(int *ret_ours, int *ret_theirs) {
         int pair[2];
@@ -23,24 +24,10 @@ int terminal_socket_pair(int *ret_ours, int *ret_theirs) {
 }
 
 int terminal_receive_master(int sock, int *ret_master) {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control;
-        char byte[256];
-        struct iovec iov = { .iov_base = byte, .iov_len = sizeof byte };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-        ssize_t n;
-
-        *ret_master = -EBADF;
+        char name[256];
         /* Init sent it before create returned, or never will (no terminal): do not wait. */
-        n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (n < 0)
-                return errno == EAGAIN ? 0 : -errno;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-                        memcpy(ret_master, CMSG_DATA(c), sizeof(int));
-        return 0;
+        ssize_t n = fd_recv(sock, name, sizeof name, MSG_DONTWAIT, ret_master);
+        return n == -EAGAIN ? 0 : n < 0 ? (int) n : 0;
 }
 
 /* Copies until the container side closes (EIO on the master once every slave is gone). */

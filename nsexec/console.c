@@ -7,24 +7,7 @@
 #include <termios.h>
 
 #include "console.h"
-
-static int send_fd(int sock, int fd, const char *name) {
-        char control[CMSG_SPACE(sizeof(int))] = {};
-        struct iovec iov = { .iov_base = (void *) name, .iov_len = strlen(name) };
-        struct msghdr msg = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control,
-                .msg_controllen = sizeof control,
-        };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
-}
+#include "fd-passing.h"
 
 /* /dev/console becomes the pty slave: an empty file with the slave bind-mounted on it. */
 static int bind_dev_console(int slave) {
@@ -67,7 +50,7 @@ int console_setup(int console_socket, const Spec *s, bool dev_console, StageErro
         if (dev_console && (r = bind_dev_console(slave)) < 0)
                 return step_failed(e, r, "process.terminal: bind the pty on /dev/console");
         snprintf(name, sizeof name, "/dev/pts/%d", n);
-        r = send_fd(console_socket, master, name);
+        r = fd_send(console_socket, name, strlen(name), master);
         if (r < 0)
                 return step_failed(e, r, "--console-socket: send the pty master");
         for (int i = 0; i < 3; i++)

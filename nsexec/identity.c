@@ -13,28 +13,6 @@
 
 #include "identity.h"
 
-int identity_set_affinity(const char *list, const char *field, StageError *e) {
-        cpu_set_t set;
-
-        CPU_ZERO(&set);
-        for (const char *c = list; c && *c;) {
-                char *end;
-                unsigned long a = strtoul(c, &end, 10), b = a;
-                c = end;
-                if (*c == '-') {
-                        b = strtoul(c + 1, &end, 10);
-                        c = end;
-                }
-                for (unsigned long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
-                        CPU_SET(cpu, &set);
-                if (*c == ',')
-                        c++;
-        }
-        if (list && sched_setaffinity(0, sizeof set, &set) < 0)
-                return step_failed(e, negative_errno(), "%s: set CPUs %s", field, list);
-        return 0;
-}
-
 /* "0-3,7" → bits of a mask of nbits. */
 static int parse_list_into_mask(const char *list, unsigned long *mask, size_t nbits) {
         for (const char *c = list; c && *c;) {
@@ -52,6 +30,20 @@ static int parse_list_into_mask(const char *list, unsigned long *mask, size_t nb
                 if (*c == ',')
                         c++;
         }
+        return 0;
+}
+
+int identity_set_affinity(const char *list, const char *field, StageError *e) {
+        cpu_set_t set;
+
+        if (!list)
+                return 0;
+        CPU_ZERO(&set);
+        /* cpu_set_t is a bit mask of unsigned longs, as parse_list_into_mask() fills. */
+        if (parse_list_into_mask(list, (unsigned long *) &set, CPU_SETSIZE) < 0)
+                return step_failed(e, -ERANGE, "%s: CPUs %s", field, list);
+        if (sched_setaffinity(0, sizeof set, &set) < 0)
+                return step_failed(e, negative_errno(), "%s: set CPUs %s", field, list);
         return 0;
 }
 

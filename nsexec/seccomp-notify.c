@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "fd-passing.h"
 #include "hook-state.h"
 #include "json-writer.h"
 #include "macros.h"
@@ -15,10 +16,6 @@ int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char
         _cleanup_free_ char *state = hook_state_json(id, status, state_pid, bundle, s), *text = NULL;
         _cleanup_close_ int sock = -EBADF;
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
         JsonWriter w = {};
         int r;
 
@@ -44,15 +41,8 @@ int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char
                          strerror(-r));
                 return r;
         }
-        struct iovec iov = { .iov_base = text, .iov_len = strlen(text) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
-        if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0) {
-                r = negative_errno();
+        r = fd_send(sock, text, strlen(text), notify_fd);
+        if (r < 0) {
                 snprintf(error, error_size, "linux.seccomp.listenerPath: send to %s: %s", s->seccomp.listener_path,
                          strerror(-r));
                 return r;

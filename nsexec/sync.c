@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "fd-passing.h"
 #include "sync.h"
 
 int sync_send(int fd, SyncType type, int32_t value) {
@@ -20,19 +21,7 @@ int sync_send_text(int fd, SyncType type, const char *text) {
 
 int sync_send_fd(int fd, SyncType type, int passed_fd) {
         SyncMessage m = { .type = type };
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control = {};
-        struct iovec iov = { .iov_base = &m, .iov_len = offsetof(SyncMessage, text) };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &passed_fd, sizeof(int));
-        return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
+        return fd_send(fd, &m, offsetof(SyncMessage, text), passed_fd);
 }
 
 int sync_recv(int fd, SyncMessage *ret) {
@@ -42,23 +31,10 @@ int sync_recv(int fd, SyncMessage *ret) {
 }
 
 int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd) {
-        union {
-                struct cmsghdr h;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control;
-        struct iovec iov = { .iov_base = ret, .iov_len = sizeof *ret };
-        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
-        ssize_t n;
+        ssize_t n = fd_recv(fd, ret, sizeof *ret, 0, ret_fd);
 
-        *ret_fd = -EBADF;
-        do
-                n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
-        for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
         if (n < 0)
-                return negative_errno();
+                return (int) n;
         if (n == 0)
                 return -EPIPE; /* every child is gone without a word */
         if ((size_t) n < offsetof(SyncMessage, text) || ret->length >= sizeof ret->text)
