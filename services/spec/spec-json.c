@@ -163,6 +163,52 @@ static int want_strv(Parser *p, JsonNode *n, const char *path, char ***ret) {
         return 0;
 }
 
+typedef struct NamedValue {
+        const char *name;
+        uint64_t value;
+} NamedValue;
+
+/* A member that names one entry of a table (a policy, a mode): its value, or an error that
+ * names the field and what kind of name it wanted. */
+static int want_named(Parser *p, JsonObject *o, const char *key, const char *path, const char *kind,
+                      const NamedValue *table, size_t n_table, uint64_t *ret) {
+        _cleanup_free_ char *name = NULL;
+        JsonNode *m = member(o, key);
+        int r;
+
+        if (!m)
+                return fail(p, path, "missing");
+        if ((r = want_string(p, m, path, &name)) < 0)
+                return r;
+        for (size_t i = 0; i < n_table; i++)
+                if (streq(name, table[i].name)) {
+                        *ret = table[i].value;
+                        return 0;
+                }
+        return fail(p, path, "unknown %s \"%s\"", kind, name);
+}
+
+/* A list of flag names, or'ed into *ret. */
+static int want_flags(Parser *p, JsonNode *n, const char *path, const NamedValue *table, size_t n_table,
+                      uint64_t *ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        if ((r = want_strv(p, n, path, &names)) < 0)
+                return r;
+        for (size_t i = 0; names[i]; i++) {
+                size_t k = 0;
+                while (k < n_table && !streq(names[i], table[k].name))
+                        k++;
+                if (k == n_table) {
+                        _cleanup_free_ char *ipath = join_index(path, i);
+                        return fail(p, ipath, "unknown flag \"%s\"", names[i]);
+                }
+                *ret |= table[k].value;
+        }
+        return 0;
+}
+
 static int refuse_unsupported(Parser *p, JsonObject *o, const char *path, const char *const *names) {
         for (; *names; names++) {
                 JsonNode *n = member(o, *names);
@@ -398,46 +444,31 @@ static int parse_io_priority(Parser *p, JsonNode *n) {
 }
 
 static int parse_scheduler(Parser *p, JsonNode *n) {
-        static const struct {
-                const char *name;
-                uint64_t flag;
-        } flags[] = {
+        static const NamedValue flags[] = {
                 { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
                 { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
                 { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
                 { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
         };
-        static const struct {
-                const char *name;
-                uint32_t policy;
-        } policies[] = {
+        static const NamedValue policies[] = {
                 { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 }, { "SCHED_RR", 2 }, { "SCHED_BATCH", 3 }, { "SCHED_IDLE", 5 },
                 { "SCHED_DEADLINE", 6 },
         };
-        _cleanup_free_ char *policy = NULL;
-        _cleanup_strv_free_ char **flag_names = NULL;
         Spec *s = p->spec;
         JsonObject *o = NULL;
         JsonNode *m;
+        uint64_t policy;
         int64_t v;
-        bool found = false;
         int r;
 
         if (!n)
                 return 0;
         if ((r = want_object(p, n, "process.scheduler", &o)) < 0)
                 return r;
-        if (!(m = member(o, "policy")))
-                return fail(p, "process.scheduler.policy", "missing");
-        if ((r = want_string(p, m, "process.scheduler.policy", &policy)) < 0)
+        r = want_named(p, o, "policy", "process.scheduler.policy", "policy", policies, ELEMENTSOF(policies), &policy);
+        if (r < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(policies); i++)
-                if (streq(policy, policies[i].name)) {
-                        p->spec->sched_policy = policies[i].policy;
-                        found = true;
-                }
-        if (!found)
-                return fail(p, "process.scheduler.policy", "unknown policy \"%s\"", policy);
+        s->sched_policy = (uint32_t) policy;
         if ((m = member(o, "nice"))) {
                 if ((r = want_int(p, m, "process.scheduler.nice", -20, 19, &v)) < 0)
                         return r;
@@ -448,21 +479,9 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
                         return r;
                 p->spec->sched_priority = (uint32_t) v;
         }
-        if ((m = member(o, "flags"))) {
-                if ((r = want_strv(p, m, "process.scheduler.flags", &flag_names)) < 0)
-                        return r;
-                for (size_t i = 0; flag_names[i]; i++) {
-                        uint64_t f = 0;
-                        for (size_t k = 0; k < ELEMENTSOF(flags); k++)
-                                if (streq(flag_names[i], flags[k].name))
-                                        f = flags[k].flag;
-                        if (f == 0) {
-                                _cleanup_free_ char *ipath = join_index("process.scheduler.flags", i);
-                                return fail(p, ipath, "unknown flag \"%s\"", flag_names[i]);
-                        }
-                        s->sched_flags |= f;
-                }
-        }
+        if ((m = member(o, "flags")) &&
+            (r = want_flags(p, m, "process.scheduler.flags", flags, ELEMENTSOF(flags), &s->sched_flags)) < 0)
+                return r;
         {
                 static const char *const names[] = { "runtime", "deadline", "period" };
                 uint64_t *fields[] = { &s->sched_runtime, &s->sched_deadline, &s->sched_period };
@@ -489,7 +508,8 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
         }
         /* The real-time policies need a priority of 1-99; the others 0. */
         if ((p->spec->sched_policy == 1 || p->spec->sched_policy == 2) != (p->spec->sched_priority > 0))
-                return fail(p, "process.scheduler.priority", "%u does not suit %s", p->spec->sched_priority, policy);
+                return fail(p, "process.scheduler.priority", "%u does not suit %s", p->spec->sched_priority,
+                            p->spec->sched_policy == 1 ? "SCHED_FIFO" : p->spec->sched_policy == 2 ? "SCHED_RR" : "this policy");
         p->spec->has_scheduler = true;
         return 0;
 }
@@ -831,10 +851,7 @@ static const struct {
         { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
-static const struct {
-        const char *name;
-        uint32_t flag;
-} seccomp_flags[] = {
+static const NamedValue seccomp_flags[] = {
         { "SECCOMP_FILTER_FLAG_TSYNC", SPEC_SECCOMP_FLAG_TSYNC },
         { "SECCOMP_FILTER_FLAG_LOG", SPEC_SECCOMP_FLAG_LOG },
         { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SPEC_SECCOMP_FLAG_SPEC_ALLOW },
@@ -984,19 +1001,10 @@ static int parse_seccomp(Parser *p, JsonNode *n) {
                 list = NULL;
         }
         if ((m = member(o, "flags"))) {
-                if ((r = want_strv(p, m, "linux.seccomp.flags", &list)) < 0)
+                uint64_t flags = 0;
+                if ((r = want_flags(p, m, "linux.seccomp.flags", seccomp_flags, ELEMENTSOF(seccomp_flags), &flags)) < 0)
                         return r;
-                for (size_t i = 0; list[i]; i++) {
-                        uint32_t flag = 0;
-                        for (size_t k = 0; k < ELEMENTSOF(seccomp_flags); k++)
-                                if (streq(list[i], seccomp_flags[k].name))
-                                        flag = seccomp_flags[k].flag;
-                        if (flag == 0) {
-                                _cleanup_free_ char *ipath = join_index("linux.seccomp.flags", i);
-                                return fail(p, ipath, "unknown flag \"%s\"", list[i]);
-                        }
-                        sc->flags |= flag;
-                }
+                sc->flags = (uint32_t) flags;
         }
         if ((m = member(o, "syscalls"))) {
                 if ((r = want_array(p, m, "linux.seccomp.syscalls", &a)) < 0)
@@ -1341,10 +1349,8 @@ static int parse_net_devices(Parser *p, JsonNode *n) {
 
 /* linux.memoryPolicy: set_mempolicy(2) for the container's processes. */
 static int parse_memory_policy(Parser *p, JsonNode *n) {
-        static const struct {
-                const char *name;
-                uint32_t value;
-        } modes[] = {
+        /* In the order of their values: modes[mode].name names a mode. */
+        static const NamedValue modes[] = {
                 { "MPOL_DEFAULT", 0 },        { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 },
                 { "MPOL_INTERLEAVE", 3 },     { "MPOL_LOCAL", 4 },     { "MPOL_PREFERRED_MANY", 5 },
                 { "MPOL_WEIGHTED_INTERLEAVE", 6 },
@@ -1353,28 +1359,19 @@ static int parse_memory_policy(Parser *p, JsonNode *n) {
                 { "MPOL_F_STATIC_NODES", 1u << 15 },
         };
         Spec *s = p->spec;
-        _cleanup_free_ char *mode = NULL;
-        _cleanup_strv_free_ char **flag_names = NULL;
         JsonObject *o = NULL;
         JsonNode *m;
-        bool found = false;
+        uint64_t mode, mode_flags = 0;
         int r;
 
         if (!n)
                 return 0;
         if ((r = want_object(p, n, "linux.memoryPolicy", &o)) < 0)
                 return r;
-        if (!(m = member(o, "mode")))
-                return fail(p, "linux.memoryPolicy.mode", "missing");
-        if ((r = want_string(p, m, "linux.memoryPolicy.mode", &mode)) < 0)
+        r = want_named(p, o, "mode", "linux.memoryPolicy.mode", "mode", modes, ELEMENTSOF(modes), &mode);
+        if (r < 0)
                 return r;
-        for (size_t i = 0; i < ELEMENTSOF(modes); i++)
-                if (streq(mode, modes[i].name)) {
-                        s->memory_policy_mode = modes[i].value;
-                        found = true;
-                }
-        if (!found)
-                return fail(p, "linux.memoryPolicy.mode", "unknown mode \"%s\"", mode);
+        s->memory_policy_mode = (uint32_t) mode;
         if ((m = member(o, "nodes"))) {
                 if ((r = want_string(p, m, "linux.memoryPolicy.nodes", &s->memory_policy_nodes)) < 0)
                         return r;
@@ -1384,25 +1381,14 @@ static int parse_memory_policy(Parser *p, JsonNode *n) {
         }
         /* What set_mempolicy(2) demands of each mode. */
         bool has_nodes = s->memory_policy_nodes && *s->memory_policy_nodes;
-        if ((s->memory_policy_mode == 0 || s->memory_policy_mode == 4) && has_nodes)
-                return fail(p, "linux.memoryPolicy.nodes", "%s takes no nodes", mode);
-        if (s->memory_policy_mode != 0 && s->memory_policy_mode != 4 && !has_nodes)
-                return fail(p, "linux.memoryPolicy.nodes", "%s needs nodes", mode);
-        if ((m = member(o, "flags"))) {
-                if ((r = want_strv(p, m, "linux.memoryPolicy.flags", &flag_names)) < 0)
-                        return r;
-                for (size_t i = 0; flag_names[i]; i++) {
-                        uint32_t f = 0;
-                        for (size_t k = 0; k < ELEMENTSOF(flags); k++)
-                                if (streq(flag_names[i], flags[k].name))
-                                        f = flags[k].value;
-                        if (f == 0) {
-                                _cleanup_free_ char *ipath = join_index("linux.memoryPolicy.flags", i);
-                                return fail(p, ipath, "unknown flag \"%s\"", flag_names[i]);
-                        }
-                        s->memory_policy_mode |= f;
-                }
-        }
+        if ((mode == 0 || mode == 4) && has_nodes)
+                return fail(p, "linux.memoryPolicy.nodes", "%s takes no nodes", modes[mode].name);
+        if (mode != 0 && mode != 4 && !has_nodes)
+                return fail(p, "linux.memoryPolicy.nodes", "%s needs nodes", modes[mode].name);
+        if ((m = member(o, "flags")) &&
+            (r = want_flags(p, m, "linux.memoryPolicy.flags", flags, ELEMENTSOF(flags), &mode_flags)) < 0)
+                return r;
+        s->memory_policy_mode |= (uint32_t) mode_flags;
         s->has_memory_policy = true;
         return 0;
 }
