@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "macros.h"
@@ -73,13 +74,17 @@ static int append_id_mappings(sd_bus_message *m, const SpecIdMapping *l, size_t 
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
-#define APPEND_BASIC(m, key, sig, v)                                      \
-        ({                                                                \
-                int _r = open_entry((m), (key), (sig));                   \
-                if (_r >= 0)                                              \
-                        _r = sd_bus_message_append((m), (sig), (v));      \
-                _r < 0 ? _r : close_entry(m);                             \
-        })
+/* One entry whose value is a basic type or a struct of them: key, signature, the values. */
+static int append_entry(sd_bus_message *m, const char *key, const char *sig, ...) {
+        va_list ap;
+        int r = open_entry(m, key, sig);
+        if (r < 0)
+                return r;
+        va_start(ap, sig);
+        r = sd_bus_message_appendv(m, sig, ap);
+        va_end(ap);
+        return r < 0 ? r : close_entry(m);
+}
 
 int spec_bus_append_resources(sd_bus_message *m, const SpecResources *res) {
         int r;
@@ -87,9 +92,9 @@ int spec_bus_append_resources(sd_bus_message *m, const SpecResources *res) {
         r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r < 0)
                 return r;
-        if (res->memory_limit >= 0 && (r = APPEND_BASIC(m, "memory.limit", "x", res->memory_limit)) < 0)
+        if (res->memory_limit >= 0 && (r = append_entry(m, "memory.limit", "x", res->memory_limit)) < 0)
                 return r;
-        if (res->pids_limit != 0 && (r = APPEND_BASIC(m, "pids.limit", "x", res->pids_limit)) < 0)
+        if (res->pids_limit != 0 && (r = append_entry(m, "pids.limit", "x", res->pids_limit)) < 0)
                 return r;
         if (res->n_devices > 0) {
                 r = open_entry(m, "devices", "a(bsxxs)");
@@ -118,14 +123,14 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 return r;
         if ((r = append_string(m, "ociVersion", s->oci_version)) < 0 ||
             (r = append_string(m, "root.path", s->root_path)) < 0 ||
-            (r = APPEND_BASIC(m, "root.readonly", "b", s->root_readonly)) < 0 ||
-            (r = APPEND_BASIC(m, "process.terminal", "b", s->terminal)) < 0 ||
-            (r = APPEND_BASIC(m, "process.user.uid", "u", s->uid)) < 0 ||
-            (r = APPEND_BASIC(m, "process.user.gid", "u", s->gid)) < 0 ||
+            (r = append_entry(m, "root.readonly", "b", s->root_readonly)) < 0 ||
+            (r = append_entry(m, "process.terminal", "b", s->terminal)) < 0 ||
+            (r = append_entry(m, "process.user.uid", "u", s->uid)) < 0 ||
+            (r = append_entry(m, "process.user.gid", "u", s->gid)) < 0 ||
             (r = append_strv(m, "process.args", s->args)) < 0 ||
             (r = append_strv(m, "process.env", s->env)) < 0 ||
             (r = append_string(m, "process.cwd", s->cwd)) < 0 ||
-            (r = APPEND_BASIC(m, "process.noNewPrivileges", "b", s->no_new_privileges)) < 0 ||
+            (r = append_entry(m, "process.noNewPrivileges", "b", s->no_new_privileges)) < 0 ||
             (r = append_string(m, "hostname", s->hostname)) < 0 ||
             (r = append_string(m, "domainname", s->domainname)) < 0 ||
             (r = append_strv(m, "linux.maskedPaths", s->masked_paths)) < 0 ||
@@ -133,44 +138,25 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
             (r = append_string(m, "linux.cgroupsPath", s->cgroups_path)) < 0 ||
             (r = append_string(m, "linux.rootfsPropagation", s->rootfs_propagation)) < 0)
                 return r;
-        if (s->console_width > 0 || s->console_height > 0) {
-                r = open_entry(m, "process.consoleSize", "(uu)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(uu)", s->console_height, s->console_width);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
-        if (s->has_umask && (r = APPEND_BASIC(m, "process.user.umask", "u", (uint32_t) s->umask)) < 0)
+        if ((s->console_width > 0 || s->console_height > 0) &&
+            (r = append_entry(m, "process.consoleSize", "(uu)", s->console_height, s->console_width)) < 0)
                 return r;
-        if (s->has_oom_score_adj && (r = APPEND_BASIC(m, "process.oomScoreAdj", "i", s->oom_score_adj)) < 0)
+        if (s->has_umask && (r = append_entry(m, "process.user.umask", "u", (uint32_t) s->umask)) < 0)
                 return r;
-        if (s->has_personality && (r = APPEND_BASIC(m, "linux.personality", "u", s->personality)) < 0)
+        if (s->has_oom_score_adj && (r = append_entry(m, "process.oomScoreAdj", "i", s->oom_score_adj)) < 0)
+                return r;
+        if (s->has_personality && (r = append_entry(m, "linux.personality", "u", s->personality)) < 0)
                 return r;
         if ((r = append_string(m, "process.execCPUAffinity.initial", s->cpu_affinity_initial)) < 0 ||
             (r = append_string(m, "process.execCPUAffinity.final", s->cpu_affinity_final)) < 0)
                 return r;
-        if (s->has_io_priority) {
-                r = open_entry(m, "process.ioPriority", "(uu)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(uu)", s->io_class, s->io_priority);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
-        if (s->has_scheduler) {
-                r = open_entry(m, "process.scheduler", "(uiutttt)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(uiutttt)", s->sched_policy, s->sched_nice, s->sched_priority,
-                                                  s->sched_flags, s->sched_runtime, s->sched_deadline,
-                                                  s->sched_period);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
+        if (s->has_io_priority &&
+            (r = append_entry(m, "process.ioPriority", "(uu)", s->io_class, s->io_priority)) < 0)
+                return r;
+        if (s->has_scheduler &&
+            (r = append_entry(m, "process.scheduler", "(uiutttt)", s->sched_policy, s->sched_nice, s->sched_priority,
+                              s->sched_flags, s->sched_runtime, s->sched_deadline, s->sched_period)) < 0)
+                return r;
         if (s->n_additional_gids > 0) {
                 r = open_entry(m, "process.user.additionalGids", "au");
                 if (r >= 0)
@@ -181,16 +167,10 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
                 if (r < 0)
                         return r;
         }
-        if (s->has_capabilities) {
-                r = open_entry(m, "process.capabilities", "(ttttt)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(ttttt)", s->capabilities[0], s->capabilities[1],
-                                                  s->capabilities[2], s->capabilities[3], s->capabilities[4]);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
+        if (s->has_capabilities &&
+            (r = append_entry(m, "process.capabilities", "(ttttt)", s->capabilities[0], s->capabilities[1],
+                              s->capabilities[2], s->capabilities[3], s->capabilities[4])) < 0)
+                return r;
         if (s->n_rlimits > 0) {
                 r = open_entry(m, "process.rlimits", "a(itt)");
                 if (r >= 0)
@@ -235,25 +215,13 @@ int spec_bus_append(sd_bus_message *m, const Spec *s) {
             (r = append_pairs(m, "linux.sysctl", s->sysctls, s->n_sysctls)) < 0 ||
             (r = append_pairs(m, "linux.netDevices", s->net_devices, s->n_net_devices)) < 0)
                 return r;
-        if (s->has_time_offsets) {
-                r = open_entry(m, "linux.timeOffsets", "(xuxu)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(xuxu)", s->time_monotonic.secs, s->time_monotonic.nanosecs,
-                                                  s->time_boottime.secs, s->time_boottime.nanosecs);
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
-        if (s->has_memory_policy) {
-                r = open_entry(m, "linux.memoryPolicy", "(us)");
-                if (r >= 0)
-                        r = sd_bus_message_append(m, "(us)", s->memory_policy_mode, s->memory_policy_nodes ?: "");
-                if (r >= 0)
-                        r = close_entry(m);
-                if (r < 0)
-                        return r;
-        }
+        if (s->has_time_offsets &&
+            (r = append_entry(m, "linux.timeOffsets", "(xuxu)", s->time_monotonic.secs, s->time_monotonic.nanosecs,
+                              s->time_boottime.secs, s->time_boottime.nanosecs)) < 0)
+                return r;
+        if (s->has_memory_policy &&
+            (r = append_entry(m, "linux.memoryPolicy", "(us)", s->memory_policy_mode, s->memory_policy_nodes ?: "")) < 0)
+                return r;
         if (s->n_devices > 0) {
                 r = open_entry(m, "linux.devices", "a" DEVICE_SIGNATURE);
                 if (r >= 0)
