@@ -86,15 +86,44 @@ static int append_entry(sd_bus_message *m, const char *key, const char *sig, ...
         return r < 0 ? r : close_entry(m);
 }
 
+/* A resource list as a(sxxxx): name ("" for block devices), major, minor, two values. */
+static int append_resource_list(sd_bus_message *m, const char *key, const ResourceEntry *l, size_t n) {
+        int r;
+        if (n == 0)
+                return 0;
+        r = open_entry(m, key, "a(sxxxx)");
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sxxxx)");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "(sxxxx)", l[i].name ?: "", l[i].major, l[i].minor, l[i].value[0],
+                                          l[i].value[1]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r < 0 ? r : close_entry(m);
+}
+
 int spec_bus_append_resources(sd_bus_message *m, const SpecResources *res) {
         int r;
 
         r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r < 0)
                 return r;
-        if (res->memory_limit >= 0 && (r = append_entry(m, "memory.limit", "x", res->memory_limit)) < 0)
+        for (ResourceField f = 0; f < _RES_FIELD_MAX; f++) {
+                if (!resources_has(res, f))
+                        continue;
+                if (resource_fields[f].boolean)
+                        r = append_entry(m, resource_fields[f].path, "b", (int) res->value[f]);
+                else
+                        r = append_entry(m, resource_fields[f].path, "x", res->value[f]);
+                if (r < 0)
+                        return r;
+        }
+        if ((r = append_string(m, "cpu.cpus", res->cpus)) < 0 || (r = append_string(m, "cpu.mems", res->mems)) < 0)
                 return r;
-        if (res->pids_limit != 0 && (r = append_entry(m, "pids.limit", "x", res->pids_limit)) < 0)
+        for (ResourceList l = 0; l < _RES_LIST_MAX; l++)
+                if ((r = append_resource_list(m, resource_lists[l].path, res->lists[l], res->n_lists[l])) < 0)
+                        return r;
+        if ((r = append_pairs(m, "unified", res->unified, res->n_unified)) < 0)
                 return r;
         if (res->n_devices > 0) {
                 r = open_entry(m, "devices", "a(bsxxs)");
@@ -631,6 +660,32 @@ static int read_device(sd_bus_message *m, void *userdata) {
         return 0;
 }
 
+/* Inside a variant: enter it (0 on success, for chaining with ?:) and leave it. */
+#define ENTER(sig) ((r = sd_bus_message_enter_container(m, 'v', sig)) < 0 ? r : 0)
+#define EXIT() sd_bus_message_exit_container(m)
+
+typedef struct ResourceListTarget {
+        SpecResources *res;
+        ResourceList list;
+} ResourceListTarget;
+
+static int read_resource_list_entry(sd_bus_message *m, void *userdata) {
+        ResourceListTarget *t = userdata;
+        int64_t major, minor, v0, v1;
+        const char *name;
+        ResourceEntry *e;
+        int r;
+
+        r = sd_bus_message_read(m, "(sxxxx)", &name, &major, &minor, &v0, &v1);
+        if (r < 0)
+                return r;
+        e = resources_add_entry(t->res, t->list, *name ? name : NULL);
+        if (!e)
+                return -ENOMEM;
+        *e = (ResourceEntry) { e->name, major, minor, { v0, v1 } };
+        return 0;
+}
+
 static int read_resource_entry(sd_bus_message *m, void *userdata) {
         SpecResources *res = userdata;
         const char *key;
@@ -641,18 +696,32 @@ static int read_resource_entry(sd_bus_message *m, void *userdata) {
                 r = sd_bus_message_read(m, "s", &key);
         if (r < 0)
                 return r;
-        if (streq(key, "memory.limit"))
-                r = sd_bus_message_read(m, "v", "x", &res->memory_limit);
-        else if (streq(key, "pids.limit"))
-                r = sd_bus_message_read(m, "v", "x", &res->pids_limit);
-        else if (streq(key, "devices")) {
-                r = sd_bus_message_enter_container(m, 'v', "a(bsxxs)");
-                if (r >= 0)
-                        r = read_array(m, "(bsxxs)", read_device, res);
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(m);
-        } else
-                r = -EBADMSG;
+        r = -EBADMSG;
+        for (ResourceField f = 0; f < _RES_FIELD_MAX; f++) {
+                if (!streq(key, resource_fields[f].path))
+                        continue;
+                if (resource_fields[f].boolean) {
+                        int b;
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        resources_set(res, f, b);
+                } else {
+                        int64_t v;
+                        r = sd_bus_message_read(m, "v", "x", &v);
+                        resources_set(res, f, v);
+                }
+        }
+        for (ResourceList l = 0; l < _RES_LIST_MAX; l++)
+                if (streq(key, resource_lists[l].path))
+                        r = ENTER("a(sxxxx)") ?: read_array(m, "(sxxxx)", read_resource_list_entry,
+                                                            &(ResourceListTarget) { res, l }) ?: EXIT();
+        if (streq(key, "cpu.cpus"))
+                r = ENTER("s") ?: read_string(m, &res->cpus) ?: EXIT();
+        else if (streq(key, "cpu.mems"))
+                r = ENTER("s") ?: read_string(m, &res->mems) ?: EXIT();
+        else if (streq(key, "unified"))
+                r = ENTER("a{ss}") ?: read_array(m, "{ss}", read_pair, &(PairList) { &res->unified, &res->n_unified }) ?: EXIT();
+        else if (streq(key, "devices"))
+                r = ENTER("a(bsxxs)") ?: read_array(m, "(bsxxs)", read_device, res) ?: EXIT();
         if (r < 0)
                 return r;
         return sd_bus_message_exit_container(m);
@@ -670,8 +739,6 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         if (r < 0)
                 return r;
 
-#define ENTER(sig) ((r = sd_bus_message_enter_container(m, 'v', sig)) < 0 ? r : 0)
-#define EXIT() sd_bus_message_exit_container(m)
         if (streq(key, "ociVersion"))
                 r = ENTER("s") ?: read_string(m, &s->oci_version) ?: EXIT();
         else if (streq(key, "root.path"))

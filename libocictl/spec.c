@@ -7,33 +7,7 @@
 #include "spec.h"
 
 void spec_init(Spec *s) {
-        *s = (Spec) {
-                .resources.memory_limit = -1,
-        };
-}
-
-void string_pairs_free(StringPair *pairs, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(pairs[i].key);
-                free(pairs[i].value);
-        }
-        free(pairs);
-}
-
-int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret) {
-        StringPair *c = calloc(n + 1, sizeof(StringPair));
-        if (!c)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                c[i].key = strdup(pairs[i].key);
-                c[i].value = strdup(pairs[i].value);
-                if (!c[i].key || !c[i].value) {
-                        string_pairs_free(c, i + 1);
-                        return -ENOMEM;
-                }
-        }
-        *ret = c;
-        return 0;
+        *s = (Spec) {};
 }
 
 void spec_done(Spec *s) {
@@ -74,7 +48,7 @@ void spec_done(Spec *s) {
         strv_free(s->readonly_paths);
         free(s->cgroups_path);
         free(s->rootfs_propagation);
-        free(s->resources.devices);
+        resources_done(&s->resources);
         free(s->seccomp.architectures);
         for (size_t i = 0; i < s->seccomp.n_rules; i++) {
                 strv_free(s->seccomp.rules[i].names);

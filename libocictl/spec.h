@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "macros.h"
+#include "resources.h"
 
 #define SPEC_MAX_STRINGS 4096      /* args, env, paths, options: more is refused */
 #define SPEC_MAX_STRING_LENGTH 65536
@@ -77,14 +78,6 @@ typedef enum CapabilitySet {
         _CAP_SET_MAX,
 } CapabilitySet;
 
-typedef struct SpecDevice {
-        bool allow;
-        char type;         /* 'a', 'c', 'b' */
-        int64_t major;     /* -1: any */
-        int64_t minor;     /* -1: any */
-        char access[4];    /* subset of "rwm" */
-} SpecDevice;
-
 typedef struct SpecSeccompArg {
         uint32_t index;
         uint64_t value, value_two;
@@ -136,20 +129,6 @@ typedef struct SpecHook {
 } SpecHook;
 
 const char *hook_kind_to_string(HookKind k);
-
-typedef struct SpecResources {
-        int64_t memory_limit; /* -1: unset */
-        int64_t pids_limit;   /* 0: unset; -1: unlimited */
-        SpecDevice *devices;
-        size_t n_devices;
-} SpecResources;
-
-typedef struct StringPair {
-        char *key, *value;
-} StringPair;
-
-void string_pairs_free(StringPair *pairs, size_t n);
-int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret);
 
 typedef struct Spec {
         char *oci_version;

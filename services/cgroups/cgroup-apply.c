@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroup-apply.h"
+#include "cgroup-plan.h"
 #include "macros.h"
 
 /* runc's default device rules, appended after the spec's own (runc specconv: AllowedDevices). */
@@ -220,29 +222,8 @@ void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
         snprintf(buf, size, "%c %s:%s %s", d->type, major, minor, d->access);
 }
 
-static int apply_limit(const CgroupLayout *l, const CgroupSet *s, const char *controller, const char *field,
-                       const char *v1_file, const char *v2_file, int64_t value, CgroupError *err) {
-        const CgroupHierarchy *h = cgroup_layout_find(l, controller);
-        const CgroupEntry *e = find_entry(s, h);
-        char buf[32];
-        int r;
-
-        if (!e)
-                return fail(err, -EOPNOTSUPP, "%s: the host has no %s cgroup controller", field, controller);
-        if (e->v2 && (r = v2_enable_controller(h, e, controller)) < 0)
-                return fail(err, r, "%s: cannot enable the %s controller: %s", field, controller, strerror(-r));
-        if (e->v2 || value >= 0)
-                cgroup_format_limit(value, buf, sizeof buf);
-        else
-                snprintf(buf, sizeof buf, "%s", streq(controller, "pids") ? "max" : "-1");
-        r = write_file(e->dir, e->v2 ? v2_file : v1_file, buf);
-        if (r < 0)
-                return fail(err, r, "%s: cannot write %s to %s/%s: %s", field, buf, e->dir,
-                            e->v2 ? v2_file : v1_file, strerror(-r));
-        return 0;
-}
-
-static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err) {
+static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
+                         CgroupError *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, "devices");
         const CgroupEntry *e = find_entry(s, h);
         char rule[96];
@@ -251,8 +232,8 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
         if (!e) {
                 /* v2 has no devices controller file: it needs an eBPF program (not built yet). */
                 return fail(err, -EOPNOTSUPP,
-                            "linux.resources.devices: not supported yet on this host (no v1 devices controller; "
-                            "the cgroup v2 eBPF device filter is not implemented yet)");
+                            "%sdevices: not supported yet on this host (no v1 devices controller; "
+                            "the cgroup v2 eBPF device filter is not implemented yet)", base);
         }
         for (size_t i = 0; i < res->n_devices + ELEMENTSOF(default_devices); i++) {
                 const SpecDevice *d = i < res->n_devices ? &res->devices[i] : &default_devices[i - res->n_devices];
@@ -262,7 +243,7 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
                 r = write_file(e->dir, d->allow ? "devices.allow" : "devices.deny", rule);
                 if (r < 0) {
                         if (i < res->n_devices)
-                                return fail(err, r, "linux.resources.devices[%zu]: cannot apply \"%s\": %s", i, rule,
+                                return fail(err, r, "%sdevices[%zu]: cannot apply \"%s\": %s", base, i, rule,
                                             strerror(-r));
                         return fail(err, r, "default device rule \"%s\": %s", rule, strerror(-r));
                 }
@@ -270,26 +251,119 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
         return 0;
 }
 
-int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err) {
+typedef struct VersionLookup {
+        const CgroupLayout *layout;
+        const CgroupSet *set;
+} VersionLookup;
+
+static int version_of(const char *controller, void *userdata) {
+        const VersionLookup *v = userdata;
+        const CgroupHierarchy *h = cgroup_layout_find(v->layout, controller);
+        if (!h || (v->set && !find_entry(v->set, h)))
+                return 0;
+        return h->v2 ? 2 : 1;
+}
+
+/* The value a file had, to put back if a later write fails; only one-line files can be written
+ * back as they read. */
+typedef struct SavedValue {
+        const char *dir, *file;
+        char value[256];
+} SavedValue;
+
+static void restore(const SavedValue *saved, size_t n) {
+        while (n > 0) {
+                n--;
+                (void) write_file(saved[n].dir, saved[n].file, saved[n].value);
+        }
+}
+
+static int write_planned(const CgroupLayout *l, const CgroupSet *s, const CgroupWrite *w, const char *base,
+                         SavedValue *saved, size_t *n_saved, CgroupError *err) {
+        const CgroupHierarchy *h = cgroup_layout_find(l, w->controller);
+        const CgroupEntry *e = find_entry(s, h);
+        const char *file = w->file, *value = w->value;
+        char path[4400], old[256];
+        int n, r;
+
+        if (!e)
+                return fail(err, -EOPNOTSUPP, "%s%s: the host has no %s cgroup controller", base, w->field, w->controller);
+        if (e->v2 && (r = v2_enable_controller(h, e, w->controller)) < 0)
+                return fail(err, r, "%s%s: cannot enable the %s controller: %s", base, w->field, w->controller,
+                            strerror(-r));
+        snprintf(path, sizeof path, "%s/%s", e->dir, file);
+        if (access(path, F_OK) < 0 && w->alt_file) {
+                file = w->alt_file;
+                value = w->alt_value;
+                snprintf(path, sizeof path, "%s/%s", e->dir, file);
+        }
+        if (access(path, F_OK) < 0)
+                return fail(err, -EOPNOTSUPP, "%s%s: this kernel has no %s%s%s in its %s controller", base, w->field,
+                            w->file, w->alt_file ? " or " : "", w->alt_file ?: "", w->controller);
+        n = read_file(e->dir, file, old, sizeof old);
+        if (n > 0 && (size_t) n < sizeof old - 1 && !memchr(old, '\n', n - 1) && *n_saved < CGROUP_PLAN_MAX_SAVED) {
+                SavedValue *sv = &saved[(*n_saved)++];
+                *sv = (SavedValue) { e->dir, file };
+                memcpy(sv->value, old, n + 1);
+        }
+        r = write_file(e->dir, file, value);
+        if (r < 0)
+                return fail(err, r, "%s%s: cannot write \"%s\" to %s: %s", base, w->field, value, path, strerror(-r));
+        return 0;
+}
+
+/* memory.checkBeforeUpdate: refuse a limit below what the cgroup uses now. */
+static int check_memory_usage(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
+                              CgroupError *err) {
+        const CgroupEntry *e = find_entry(s, cgroup_layout_find(l, "memory"));
+        int64_t limit = res->value[RES_MEMORY_LIMIT];
+        char buf[64];
+
+        if (!e || limit < 0 || read_file(e->dir, e->v2 ? "memory.current" : "memory.usage_in_bytes", buf, sizeof buf) < 0)
+                return 0;
+        if (limit < strtoll(buf, NULL, 10))
+                return fail(err, -EBUSY, "%smemory.limit: %" PRIi64 " is below the current usage (%lld bytes)", base,
+                            limit, strtoll(buf, NULL, 10));
+        return 0;
+}
+
+int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
+                 CgroupError *err) {
+        _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
+        _cleanup_free_ SavedValue *saved = NULL;
+        _cleanup_free_ size_t *again = NULL;
+        size_t n_saved = 0, n_again = 0;
+        char prefix[64];
         int r;
 
-        if (res->memory_limit >= 0) {
-                r = apply_limit(l, s, "memory", "linux.resources.memory.limit", "memory.limit_in_bytes",
-                                "memory.max", res->memory_limit, err);
+        snprintf(prefix, sizeof prefix, "%s%s", base, *base ? "." : "");
+        r = cgroup_plan(res, base, version_of, &(VersionLookup) { l, s }, &plan, err->message, sizeof err->message);
+        if (r < 0)
+                return r;
+        if (plan.check_memory_usage && (r = check_memory_usage(l, s, res, prefix, err)) < 0)
+                return r;
+        saved = calloc(CGROUP_PLAN_MAX_SAVED, sizeof(SavedValue));
+        again = calloc(plan.n_writes + 1, sizeof(size_t));
+        if (!saved || !again)
+                return -ENOMEM;
+        /* Some values depend on others (memsw ≥ memory limit, rt runtime ≤ period, quota vs
+         * period): a write the kernel refuses now is tried once more after the rest. */
+        for (size_t i = 0; i < plan.n_writes; i++) {
+                r = write_planned(l, s, &plan.writes[i], prefix, saved, &n_saved, err);
+                if (r == -EOPNOTSUPP)
+                        break;
                 if (r < 0)
-                        return r;
+                        again[n_again++] = i;
+                r = 0;
         }
-        if (res->pids_limit != 0) {
-                r = apply_limit(l, s, "pids", "linux.resources.pids.limit", "pids.max", "pids.max", res->pids_limit,
-                                err);
-                if (r < 0)
-                        return r;
+        for (size_t i = 0; r >= 0 && i < n_again; i++)
+                r = write_planned(l, s, &plan.writes[again[i]], prefix, saved, &n_saved, err);
+        if (r < 0) {
+                restore(saved, n_saved);
+                return r;
         }
-        if (res->n_devices > 0) {
-                r = apply_devices(l, s, res, err);
-                if (r < 0)
-                        return r;
-        }
+        if (res->n_devices > 0)
+                return apply_devices(l, s, res, prefix, err);
         return 0;
 }
 
@@ -332,7 +406,7 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 }
         }
         if (r >= 0)
-                r = cgroup_apply(l, &s, res, err);
+                r = cgroup_apply(l, &s, res, "linux.resources", err);
         if (r < 0) {
                 (void) cgroup_destroy(&s, true, NULL);
                 cgroup_set_done(&s);

@@ -19,6 +19,8 @@ typedef struct CgroupSet {
         size_t n_entries;
 } CgroupSet;
 
+#define CGROUP_PLAN_MAX_SAVED 64
+
 /* Errors carry a message that names the spec field; library code does not log. */
 typedef struct CgroupError {
         char message[512];
@@ -33,7 +35,10 @@ int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, cons
 /* Makes the directories (every hierarchy) and writes the limits; on failure removes what it made. */
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
                   CgroupSet *ret, CgroupError *err);
-int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, CgroupError *err);
+/* Writes the limits (create: base "linux.resources"; update: ""). A value the kernel refuses
+ * fails with a message naming the field, after putting back what the earlier writes changed. */
+int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
+                 CgroupError *err);
 
 /* cgroup.procs of every entry, opened for writing: writing "0" moves the writer in. */
 int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds);

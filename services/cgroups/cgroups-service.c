@@ -31,7 +31,7 @@ static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
 static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(cgroup_set_done) CgroupSet set = {};
-        SpecResources res = { .memory_limit = -1 };
+        _cleanup_(resources_done) SpecResources res = {};
         const char *id, *path;
         CgroupError err = {};
         int fds[CGROUP_HIERARCHIES_MAX];
@@ -42,10 +42,8 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         r = spec_bus_read_resources(m, &res);
-        if (r < 0) {
-                free(res.devices);
+        if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
-        }
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 goto finish;
@@ -76,7 +74,6 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         else
                 log_debug("Created cgroup %s for %s", set.entries[0].path, id);
 finish:
-        free(res.devices);
         return r;
 }
 

@@ -147,13 +147,13 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         if (r < 0)
                 return r;
         r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
-        if (r == -EPIPE && spec.resources.memory_limit >= 0)
+        if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0)
                 /* A set-up process that dies without a word was killed; with a memory limit the
                  * OOM killer is by far the likeliest reason. */
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED,
                                          "%s: killed during setup, most likely by the OOM killer "
                                          "(linux.resources.memory.limit is %" PRIi64 " bytes)",
-                                         err, spec.resources.memory_limit);
+                                         err, spec.resources.value[RES_MEMORY_LIMIT]);
         if (r < 0) {
                 log_debug("Container %s failed to start: %s", id, err);
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);

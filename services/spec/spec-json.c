@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <net/if.h>
@@ -1037,8 +1038,7 @@ static int parse_seccomp(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_devices(Parser *p, JsonNode *n, SpecResources *res) {
-        const char *base = "linux.resources.devices";
+static int parse_devices(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
         JsonArray *a;
         guint len;
         int r;
@@ -1101,54 +1101,282 @@ static int parse_devices(Parser *p, JsonNode *n, SpecResources *res) {
         return 0;
 }
 
-static int parse_resources(Parser *p, JsonNode *n) {
-        static const char *const unsupported[] = {
-                "cpu", "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL,
-        };
-        static const char *const unsupported_memory[] = {
-                "reservation", "swap", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
-                "useHierarchy", "checkBeforeUpdate", NULL,
-        };
-        SpecResources *res = &p->spec->resources;
-        JsonObject *o = NULL, *mo = NULL;
-        JsonNode *m, *l;
+/* The node at a dotted path below the resources object ("blockIO.weight"), checking that the
+ * group on the way is an object; NULL when absent. */
+static JsonNode *resource_member(Parser *p, JsonObject *o, const char *base, const char *path, int *r) {
+        const char *dot = strchr(path, '.');
+        _cleanup_free_ char *group = NULL, *gpath = NULL;
+        JsonObject *go = NULL;
+        JsonNode *g;
+
+        *r = 0;
+        if (!dot)
+                return member(o, path);
+        group = strndup(path, dot - path);
+        if (!group || !(gpath = join(base, group))) {
+                *r = -ENOMEM;
+                return NULL;
+        }
+        if (!(g = member(o, group)))
+                return NULL;
+        if ((*r = want_object(p, g, gpath, &go)) < 0)
+                return NULL;
+        return member(go, dot + 1);
+}
+
+/* "0-3,7": what cpuset.cpus and cpuset.mems accept. */
+static bool valid_cpu_list(const char *s) {
+        if (!*s)
+                return true; /* empty: inherit */
+        for (;;) {
+                char *end;
+                unsigned long a = strtoul(s, &end, 10), b;
+                if (end == s || !isdigit((unsigned char) *s))
+                        return false;
+                s = end;
+                if (*s == '-') {
+                        s++;
+                        b = strtoul(s, &end, 10);
+                        if (end == s || !isdigit((unsigned char) *s) || b < a)
+                                return false;
+                        s = end;
+                }
+                if (*s == 0)
+                        return true;
+                if (*s++ != ',')
+                        return false;
+        }
+}
+
+static int parse_resource_fields(Parser *p, JsonObject *o, const char *base, SpecResources *res) {
+        int r;
+
+        for (ResourceField f = 0; f < _RES_FIELD_MAX; f++) {
+                const ResourceFieldInfo *info = &resource_fields[f];
+                _cleanup_free_ char *fpath = join(base, info->path);
+                JsonNode *n = resource_member(p, o, base, info->path, &r);
+                int64_t v;
+
+                if (r < 0 || !fpath)
+                        return r < 0 ? r : -ENOMEM;
+                if (!n)
+                        continue;
+                if (info->boolean) {
+                        bool b;
+                        if ((r = want_bool(p, n, fpath, &b)) < 0)
+                                return r;
+                        resources_set(res, f, b);
+                        continue;
+                }
+                /* runc reads 0 as "not set" for limits and weights, and so do we. */
+                if (info->zero_is_unset && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64 &&
+                    json_node_get_int(n) == 0)
+                        continue;
+                if ((r = want_int(p, n, fpath, info->min, info->max, &v)) < 0)
+                        return r;
+                if (f == RES_PIDS_LIMIT && v <= 0)
+                        v = -1; /* the spec: 0 or -1 mean unlimited */
+                resources_set(res, f, v);
+        }
+        for (int i = 0; i < 2; i++) {
+                const char *field = i == 0 ? "cpu.cpus" : "cpu.mems";
+                char **target = i == 0 ? &res->cpus : &res->mems;
+                _cleanup_free_ char *fpath = join(base, field);
+                JsonNode *n = resource_member(p, o, base, field, &r);
+
+                if (r < 0 || !fpath)
+                        return r < 0 ? r : -ENOMEM;
+                if (!n)
+                        continue;
+                if ((r = want_string(p, n, fpath, target)) < 0)
+                        return r;
+                if (!valid_cpu_list(*target))
+                        return fail(p, fpath, "\"%s\" is not a list of numbers and ranges (\"0-3,7\")", *target);
+        }
+        return 0;
+}
+
+/* One entry of a list: a block device (major, minor) or a name, and its values. */
+static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, ResourceList l, const char *key,
+                                SpecResources *res) {
+        const ResourceListInfo *info = &resource_lists[l];
+        _cleanup_free_ char *name = NULL;
+        ResourceEntry *e;
+        int64_t major = -1, minor = -1, values[2] = { -1, -1 };
+        bool any = false;
+        int r;
+
+        if (info->name_field && *info->name_field) {
+                _cleanup_free_ char *fpath = join(path, info->name_field);
+                JsonNode *n = member(o, info->name_field);
+                if (!fpath)
+                        return -ENOMEM;
+                if (!n)
+                        return fail(p, fpath, "missing");
+                if ((r = want_string(p, n, fpath, &name)) < 0)
+                        return r;
+                if (!*name || strchr(name, '/') || strchr(name, ' ') || strchr(name, '\n'))
+                        return fail(p, fpath, "\"%s\" is not a valid name", name);
+        } else if (!info->name_field) {
+                const char *fields[] = { "major", "minor" };
+                int64_t *targets[] = { &major, &minor };
+                for (int i = 0; i < 2; i++) {
+                        _cleanup_free_ char *fpath = join(path, fields[i]);
+                        JsonNode *n = member(o, fields[i]);
+                        if (!fpath)
+                                return -ENOMEM;
+                        if (!n)
+                                return fail(p, fpath, "missing");
+                        if ((r = want_int(p, n, fpath, 0, UINT32_MAX, targets[i])) < 0)
+                                return r;
+                }
+        }
+        for (int i = 0; i < 2 && info->value_fields[i]; i++) {
+                _cleanup_free_ char *fpath = join(path, info->value_fields[i]);
+                JsonNode *n = member(o, info->value_fields[i]);
+                if (!fpath)
+                        return -ENOMEM;
+                if (!n) {
+                        if (info->value_required)
+                                return fail(p, fpath, "missing");
+                        continue;
+                }
+                if ((r = want_int(p, n, fpath, 0, info->max, &values[i])) < 0)
+                        return r;
+                any = true;
+        }
+        if (!any)
+                return fail(p, path, "gives no value");
+        e = resources_add_entry(res, l, key ?: name);
+        if (!e)
+                return -ENOMEM;
+        e->major = major;
+        e->minor = minor;
+        memcpy(e->value, values, sizeof values);
+        return 0;
+}
+
+static int parse_resource_lists(Parser *p, JsonObject *o, const char *base, SpecResources *res) {
+        int r;
+
+        for (ResourceList l = 0; l < _RES_LIST_MAX; l++) {
+                _cleanup_free_ char *path = join(base, resource_lists[l].path);
+                JsonNode *n = resource_member(p, o, base, resource_lists[l].path, &r);
+
+                if (r < 0 || !path)
+                        return r < 0 ? r : -ENOMEM;
+                if (!n)
+                        continue;
+                if (resource_lists[l].name_field && !*resource_lists[l].name_field) {
+                        /* rdma: {"mlx5_1": {"hcaHandles": 3}} */
+                        JsonObject *ko = NULL;
+                        GList *keys;
+                        if ((r = want_object(p, n, path, &ko)) < 0)
+                                return r;
+                        keys = json_object_get_members(ko);
+                        for (GList *k = keys; k && r >= 0; k = k->next) {
+                                _cleanup_free_ char *epath = join(path, k->data);
+                                JsonObject *eo = NULL;
+                                if (!epath)
+                                        r = -ENOMEM;
+                                else if (strchr(k->data, ' ') || strchr(k->data, '\n') || !*(char *) k->data)
+                                        r = fail(p, epath, "not a valid device name");
+                                else if ((r = want_object(p, json_object_get_member(ko, k->data), epath, &eo)) >= 0)
+                                        r = parse_resource_entry(p, eo, epath, l, k->data, res);
+                        }
+                        g_list_free(keys);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                JsonArray *a = NULL;
+                if ((r = want_array(p, n, path, &a)) < 0)
+                        return r;
+                for (guint i = 0; i < json_array_get_length(a); i++) {
+                        _cleanup_free_ char *epath = join_index(path, i);
+                        JsonObject *eo = NULL;
+                        if (!epath)
+                                return -ENOMEM;
+                        if ((r = want_object(p, json_array_get_element(a, i), epath, &eo)) < 0 ||
+                            (r = parse_resource_entry(p, eo, epath, l, NULL, res)) < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* linux.resources.unified: cgroup v2 file names and the values written to them. */
+static int parse_unified(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
+        _cleanup_free_ char *path = join(base, "unified");
+        JsonObject *o = NULL;
+        GList *keys;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        if ((r = want_object(p, n, path, &o)) < 0)
+                return r;
+        keys = json_object_get_members(o);
+        res->unified = calloc(g_list_length(keys) + 1, sizeof(StringPair));
+        for (GList *k = keys; k && r >= 0; k = k->next) {
+                _cleanup_free_ char *kpath = join(path, k->data);
+                const char *key = k->data;
+                StringPair *pair = &res->unified[res->n_unified];
+
+                if (!res->unified || !kpath) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (!*key || strchr(key, '/') || streq(key, ".") || streq(key, "..") || !strchr(key, '.'))
+                        r = fail(p, kpath, "not a cgroup v2 file name (\"controller.file\")");
+                else if (strneq(key, "cgroup.", 7))
+                        r = fail(p, kpath, "the cgroup's own files are the runtime's to manage");
+                else if ((r = want_string(p, json_object_get_member(o, key), kpath, &pair->value)) >= 0) {
+                        pair->key = strdup(key);
+                        r = pair->key ? 0 : -ENOMEM;
+                        res->n_unified++;
+                }
+        }
+        g_list_free(keys);
+        return r;
+}
+
+/* linux.resources, or the LinuxResources object of `update -r` (base ""). */
+static int parse_resources_at(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
+        JsonObject *o = NULL;
+        JsonNode *m;
         int r;
 
         if (!n)
                 return 0;
-        r = want_object(p, n, "linux.resources", &o);
-        if (r < 0)
+        if ((r = want_object(p, n, *base ? base : "resources", &o)) < 0)
                 return r;
-        if ((r = refuse_unsupported(p, o, "linux.resources", unsupported)) < 0)
+        if ((r = parse_resource_fields(p, o, base, res)) < 0 || (r = parse_resource_lists(p, o, base, res)) < 0)
                 return r;
-        if ((m = member(o, "memory"))) {
-                if ((r = want_object(p, m, "linux.resources.memory", &mo)) < 0)
+        if ((m = member(o, "unified")) && (r = parse_unified(p, m, base, res)) < 0)
+                return r;
+        if ((m = member(o, "devices"))) {
+                _cleanup_free_ char *path = join(base, "devices");
+                if (!path)
+                        return -ENOMEM;
+                if ((r = parse_devices(p, m, path, res)) < 0)
                         return r;
-                if ((r = refuse_unsupported(p, mo, "linux.resources.memory", unsupported_memory)) < 0)
-                        return r;
-                if ((l = member(mo, "limit"))) {
-                        r = want_int(p, l, "linux.resources.memory.limit", -1, INT64_MAX, &res->memory_limit);
-                        if (r < 0)
-                                return r;
-                        if (res->memory_limit == 0)
-                                return fail(p, "linux.resources.memory.limit", "0 is not a limit (use -1 for none)");
-                }
         }
-        if ((m = member(o, "pids"))) {
-                JsonObject *po = NULL;
-                if ((r = want_object(p, m, "linux.resources.pids", &po)) < 0)
-                        return r;
-                if (!(l = member(po, "limit")))
-                        return fail(p, "linux.resources.pids.limit", "missing");
-                r = want_int(p, l, "linux.resources.pids.limit", INT64_MIN, INT64_MAX, &res->pids_limit);
-                if (r < 0)
-                        return r;
-                if (res->pids_limit <= 0)
-                        res->pids_limit = -1; /* the spec: 0 or -1 mean unlimited */
+        if (resources_has(res, RES_CPU_REALTIME_RUNTIME) && resources_has(res, RES_CPU_REALTIME_PERIOD) &&
+            res->value[RES_CPU_REALTIME_RUNTIME] > res->value[RES_CPU_REALTIME_PERIOD]) {
+                _cleanup_free_ char *path = join(base, "cpu.realtimeRuntime");
+                return fail(p, path, "%" PRIi64 " is longer than realtimePeriod (%" PRIi64 ")",
+                            res->value[RES_CPU_REALTIME_RUNTIME], res->value[RES_CPU_REALTIME_PERIOD]);
         }
-        if ((m = member(o, "devices")) && (r = parse_devices(p, m, res)) < 0)
-                return r;
         return 0;
+}
+
+static int parse_resources(Parser *p, JsonNode *n) {
+        return parse_resources_at(p, n, "linux.resources", &p->spec->resources);
+}
+
+static int parse_resources_document(Parser *p, JsonNode *root) {
+        return parse_resources_at(p, root, "", &p->spec->resources);
 }
 
 static int parse_time_offsets(Parser *p, JsonNode *n) {
@@ -1713,4 +1941,8 @@ int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
 
 int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
         return parse_document(data, size, ret, ret_error, parse_process);
+}
+
+int spec_resources_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
+        return parse_document(data, size, ret, ret_error, parse_resources_document);
 }

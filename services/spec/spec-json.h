@@ -16,3 +16,7 @@ int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
 
 /* A runtime-spec Process object alone (`exec --process FILE`): fills the process fields of ret. */
 int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
+
+/* A LinuxResources object alone (`update -r FILE`): fills ret->resources; errors name the
+ * field below it ("memory.limit: …"). */
+int spec_resources_from_json(const char *data, size_t size, Spec *ret, char **ret_error);

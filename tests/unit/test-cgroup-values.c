@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cgroup-apply.h"
+#include "cgroup-plan.h"
 #include "test-helpers.h"
 
 static void write_file(const char *path, const char *text) {
@@ -102,8 +103,160 @@ static void check_saved_paths(void) {
         CHECK(cgroup_set_from_paths(&l, keys, good, prefix, 1, &s) == -EINVAL, "a name prefix is no parent");
 }
 
+/* Hosts for the planner: every controller on v1, every one on v2, or the v1 controllers of a
+ * machine without net_cls, hugetlb and rdma. */
+static int all_v1(const char *controller, void *userdata) {
+        return streq(controller, "io") ? 0 : 1;
+}
+static int all_v2(const char *controller, void *userdata) {
+        static const char *const v1_only[] = { "blkio", "net_cls", "net_prio", "devices", "freezer", NULL };
+        for (const char *const *c = v1_only; *c; c++)
+                if (streq(controller, *c))
+                        return 0;
+        return 2;
+}
+static int no_hugetlb(const char *controller, void *userdata) {
+        return streq(controller, "hugetlb") ? 0 : all_v1(controller, userdata);
+}
+
+/* The plan as "file=value" lines ("file=value|alt=value" with an alternative). */
+static char *plan_text(const SpecResources *res, CgroupVersionOf version_of, char *error, size_t size) {
+        CgroupPlan plan = {};
+        char *text = calloc(1, 8192);
+        if (cgroup_plan(res, "linux.resources", version_of, NULL, &plan, error, size) < 0) {
+                free(text);
+                return NULL;
+        }
+        for (size_t i = 0; i < plan.n_writes; i++) {
+                const CgroupWrite *w = &plan.writes[i];
+                size_t n = strlen(text);
+                snprintf(text + n, 8192 - n, "%s%s=%s", i ? "\n" : "", w->file, w->value);
+                if (w->alt_file) {
+                        n = strlen(text);
+                        snprintf(text + n, 8192 - n, "|%s=%s", w->alt_file, w->alt_value);
+                }
+        }
+        cgroup_plan_done(&plan);
+        return text;
+}
+
+static void check_plan(void) {
+        SpecResources res = {};
+        ResourceEntry throttle = { NULL, 8, 0, { 1048576, -1 } }, weight = { NULL, 8, 16, { 500, -1 } };
+        ResourceEntry huge = { "2MB", -1, -1, { 4194304, -1 } }, prio = { "eth0", -1, -1, { 5, -1 } };
+        ResourceEntry rdma = { "mlx5_1", -1, -1, { 3, 1000 } };
+        StringPair unified = { "memory.high", "50000000" };
+        char error[512], *text;
+
+        resources_set(&res, RES_MEMORY_LIMIT, 67108864);
+        resources_set(&res, RES_MEMORY_RESERVATION, 33554432);
+        resources_set(&res, RES_MEMORY_SWAP, 134217728);
+        resources_set(&res, RES_CPU_SHARES, 512);
+        resources_set(&res, RES_CPU_QUOTA, 50000);
+        resources_set(&res, RES_CPU_PERIOD, 100000);
+        resources_set(&res, RES_CPU_BURST, 1000);
+        resources_set(&res, RES_CPU_IDLE, 0);
+        resources_set(&res, RES_PIDS_LIMIT, -1);
+        resources_set(&res, RES_BLKIO_WEIGHT, 100);
+        res.cpus = "0";
+        res.mems = "0";
+        res.lists[RES_LIST_THROTTLE_READ_BPS] = &throttle;
+        res.n_lists[RES_LIST_THROTTLE_READ_BPS] = 1;
+        res.lists[RES_LIST_WEIGHT_DEVICE] = &weight;
+        res.n_lists[RES_LIST_WEIGHT_DEVICE] = 1;
+        res.lists[RES_LIST_HUGEPAGE_LIMITS] = &huge;
+        res.n_lists[RES_LIST_HUGEPAGE_LIMITS] = 1;
+        res.lists[RES_LIST_RDMA] = &rdma;
+        res.n_lists[RES_LIST_RDMA] = 1;
+
+        text = plan_text(&res, all_v1, error, sizeof error);
+        CHECK_STREQ(text, "memory.limit_in_bytes=67108864\nmemory.soft_limit_in_bytes=33554432\n"
+                          "memory.memsw.limit_in_bytes=134217728\n"
+                          "cpu.shares=512\ncpu.cfs_period_us=100000\ncpu.cfs_quota_us=50000\ncpu.cfs_burst_us=1000\n"
+                          "cpu.idle=0\ncpuset.cpus=0\ncpuset.mems=0\npids.max=max\n"
+                          "blkio.weight=100|blkio.bfq.weight=100\n"
+                          "blkio.weight_device=8:16 500|blkio.bfq.weight_device=8:16 500\n"
+                          "blkio.throttle.read_bps_device=8:0 1048576\nhugetlb.2MB.limit_in_bytes=4194304\n"
+                          "rdma.max=mlx5_1 hca_handle=3 hca_object=1000");
+        free(text);
+
+        /* v2: shares → weight, quota and period → cpu.max, memory+swap → swap alone, blkio → io. */
+        text = plan_text(&res, all_v2, error, sizeof error);
+        CHECK_STREQ(text, "memory.max=67108864\nmemory.low=33554432\nmemory.swap.max=67108864\n"
+                          "cpu.weight=20\ncpu.max.burst=1000\ncpu.idle=0\ncpu.max=50000 100000\n"
+                          "cpuset.cpus=0\ncpuset.mems=0\npids.max=max\n"
+                          "io.bfq.weight=100|io.weight=default 910\n"
+                          "io.bfq.weight=8:16 500|io.weight=8:16 4950\n"
+                          "io.max=8:0 rbps=1048576\nhugetlb.2MB.max=4194304\n"
+                          "rdma.max=mlx5_1 hca_handle=3 hca_object=1000");
+        free(text);
+
+        /* What one version cannot express is refused by name. */
+        res.unified = &unified;
+        res.n_unified = 1;
+        text = plan_text(&res, all_v1, error, sizeof error);
+        CHECK(!text && strstr(error, "linux.resources.unified.memory.high: the memory controller is on a cgroup v1"),
+              "unified on v1: %s", error);
+        free(text);
+        res.n_unified = 0;
+        text = plan_text(&res, no_hugetlb, error, sizeof error);
+        CHECK(!text && strstr(error, "linux.resources.hugepageLimits[0]: the host has no hugetlb cgroup controller"),
+              "a missing controller: %s", error);
+        free(text);
+
+        SpecResources v2only = {};
+        resources_set(&v2only, RES_MEMORY_SWAPPINESS, 10);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK(!text && strstr(error, "linux.resources.memory.swappiness: cgroup v2 has no such setting"), "%s", error);
+        free(text);
+        v2only = (SpecResources) {};
+        resources_set(&v2only, RES_CPU_REALTIME_RUNTIME, 1000);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK(!text && strstr(error, "cpu.realtimeRuntime: cgroup v2 has no realtime"), "%s", error);
+        free(text);
+        v2only = (SpecResources) {};
+        resources_set(&v2only, RES_MEMORY_SWAP, 1000);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK(!text && strstr(error, "memory.swap: a swap limit needs a memory limit"), "%s", error);
+        free(text);
+        v2only = (SpecResources) {};
+        v2only.lists[RES_LIST_NETWORK_PRIORITIES] = &prio;
+        v2only.n_lists[RES_LIST_NETWORK_PRIORITIES] = 1;
+        text = plan_text(&v2only, all_v1, error, sizeof error);
+        CHECK_STREQ(text, "net_prio.ifpriomap=eth0 5");
+        free(text);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK(!text && strstr(error, "network.priorities[0]: the host has no net_prio"), "%s", error);
+        free(text);
+        /* Only the period: the quota stays unlimited, as runc writes it. */
+        v2only = (SpecResources) {};
+        resources_set(&v2only, RES_CPU_PERIOD, 20000);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK_STREQ(text, "cpu.max=max 20000");
+        free(text);
+}
+
+static void check_conversions(void) {
+        int64_t swap = 0;
+        const char *reason = NULL;
+
+        CHECK(cgroup_cpu_shares_to_weight(2) == 1, "shares 2");
+        CHECK(cgroup_cpu_shares_to_weight(1024) == 39, "shares 1024 → %llu", (unsigned long long) cgroup_cpu_shares_to_weight(1024));
+        CHECK(cgroup_cpu_shares_to_weight(262144) == 10000, "shares max");
+        CHECK(cgroup_blkio_weight_to_io_weight(10) == 1, "blkio 10");
+        CHECK(cgroup_blkio_weight_to_io_weight(1000) == 10000, "blkio 1000");
+        CHECK(cgroup_blkio_weight_to_io_weight(500) == 4950, "blkio 500 → %llu",
+              (unsigned long long) cgroup_blkio_weight_to_io_weight(500));
+        CHECK(cgroup_swap_to_v2(-1, 100, true, &swap, &reason) == 0 && swap == -1, "unlimited swap");
+        CHECK(cgroup_swap_to_v2(300, 100, true, &swap, &reason) == 0 && swap == 200, "swap alone");
+        CHECK(cgroup_swap_to_v2(50, 100, true, &swap, &reason) == -EINVAL, "swap below memory");
+        CHECK(cgroup_swap_to_v2(50, -1, true, &swap, &reason) == -EINVAL, "swap with unlimited memory");
+}
+
 int main(void) {
         check_layout();
+        check_plan();
+        check_conversions();
         check_values();
         check_saved_paths();
         return test_finish("test-cgroup-values");

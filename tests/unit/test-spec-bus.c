@@ -31,6 +31,8 @@ int main(void) {
         SpecRlimit rl = { RLIMIT_NOFILE, 10, UINT64_MAX };
         StringPair ann = { "k", "v" };
         SpecDevice dev = { true, 'c', 1, 3, "rw" };
+        ResourceEntry throttle = { NULL, 8, 16, { 1000, -1 } }, rdma = { "mlx5_1", -1, -1, { -1, 7 } };
+        StringPair unified = { "memory.high", "10" };
         gid_t gids[] = { 5, 6 };
         Spec in, out;
         sd_bus_message *m = NULL;
@@ -67,8 +69,17 @@ int main(void) {
         in.namespaces[NAMESPACE_NETWORK].enabled = true;
         in.namespaces[NAMESPACE_NETWORK].path = "/proc/1/ns/net";
         in.cgroups_path = "/a";
-        in.resources.memory_limit = 1 << 20;
-        in.resources.pids_limit = 64;
+        resources_set(&in.resources, RES_MEMORY_LIMIT, 1 << 20);
+        resources_set(&in.resources, RES_PIDS_LIMIT, 64);
+        resources_set(&in.resources, RES_MEMORY_DISABLE_OOM_KILLER, 1);
+        resources_set(&in.resources, RES_CPU_QUOTA, -1);
+        in.resources.cpus = "0-1";
+        in.resources.lists[RES_LIST_THROTTLE_READ_BPS] = &throttle;
+        in.resources.n_lists[RES_LIST_THROTTLE_READ_BPS] = 1;
+        in.resources.lists[RES_LIST_RDMA] = &rdma;
+        in.resources.n_lists[RES_LIST_RDMA] = 1;
+        in.resources.unified = &unified;
+        in.resources.n_unified = 1;
         in.resources.devices = &dev;
         in.resources.n_devices = 1;
 
@@ -103,7 +114,19 @@ int main(void) {
         CHECK(out.namespaces[NAMESPACE_PID].enabled && !out.namespaces[NAMESPACE_PID].path, "pid ns");
         CHECK_STREQ(out.namespaces[NAMESPACE_NETWORK].path, "/proc/1/ns/net");
         CHECK(!out.namespaces[NAMESPACE_USER].enabled, "user ns");
-        CHECK(out.resources.memory_limit == 1 << 20 && out.resources.pids_limit == 64, "resources");
+        CHECK(out.resources.value[RES_MEMORY_LIMIT] == 1 << 20 && out.resources.value[RES_PIDS_LIMIT] == 64, "resources");
+        CHECK(resources_has(&out.resources, RES_MEMORY_DISABLE_OOM_KILLER) &&
+                      out.resources.value[RES_MEMORY_DISABLE_OOM_KILLER] == 1, "a boolean resource");
+        CHECK(out.resources.value[RES_CPU_QUOTA] == -1 && !resources_has(&out.resources, RES_CPU_SHARES), "cpu");
+        CHECK_STREQ(out.resources.cpus, "0-1");
+        CHECK(out.resources.n_lists[RES_LIST_THROTTLE_READ_BPS] == 1 &&
+                      out.resources.lists[RES_LIST_THROTTLE_READ_BPS][0].minor == 16 &&
+                      out.resources.lists[RES_LIST_THROTTLE_READ_BPS][0].value[0] == 1000 &&
+                      !out.resources.lists[RES_LIST_THROTTLE_READ_BPS][0].name, "a device list");
+        CHECK(out.resources.n_lists[RES_LIST_RDMA] == 1 && streq(out.resources.lists[RES_LIST_RDMA][0].name, "mlx5_1") &&
+                      out.resources.lists[RES_LIST_RDMA][0].value[0] == -1 &&
+                      out.resources.lists[RES_LIST_RDMA][0].value[1] == 7, "a named list");
+        CHECK(out.resources.n_unified == 1 && streq(out.resources.unified[0].value, "10"), "unified");
         CHECK(out.resources.n_devices == 1 && out.resources.devices[0].minor == 3 &&
                       streq(out.resources.devices[0].access, "rw"), "devices");
         spec_done(&out);

@@ -113,8 +113,26 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system.slice:a:b\"}"), "linux.cgroupsPath: \"system.slice:a:b\": the systemd form" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"/a/../b\"}"), "linux.cgroupsPath: \"/a/../b\" must not contain \"..\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":\"1G\"}}}"), "linux.resources.memory.limit: expected an integer" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"swap\":1}}}"), "linux.resources.memory.swap: not supported yet" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"shares\":2}}}"), "linux.resources.cpu: not supported yet" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"swap\":-2}}}"), "linux.resources.memory.swap: -2 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"swappiness\":300}}}"), "linux.resources.memory.swappiness: 300 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"disableOOMKiller\":1}}}"), "linux.resources.memory.disableOOMKiller: expected a boolean" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"shares\":1}}}"), "linux.resources.cpu.shares: 1 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"period\":100}}}"), "linux.resources.cpu.period: 100 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"cpus\":\"0-\"}}}"), "linux.resources.cpu.cpus: \"0-\" is not a list" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"mems\":\"3-1\"}}}"), "linux.resources.cpu.mems: \"3-1\" is not a list" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":{\"realtimeRuntime\":2000,\"realtimePeriod\":1000}}}"), "linux.resources.cpu.realtimeRuntime: 2000 is longer than realtimePeriod" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"cpu\":7}}"), "linux.resources.cpu: expected an object, got an integer" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"blockIO\":{\"weight\":5}}}"), "linux.resources.blockIO.weight: 5 is out of range" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"blockIO\":{\"throttleReadBpsDevice\":[{\"major\":8,\"rate\":1}]}}}"), "linux.resources.blockIO.throttleReadBpsDevice[0].minor: missing" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"blockIO\":{\"throttleWriteIOPSDevice\":[{\"major\":8,\"minor\":0}]}}}"), "linux.resources.blockIO.throttleWriteIOPSDevice[0].rate: missing" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"blockIO\":{\"weightDevice\":[{\"major\":8,\"minor\":0}]}}}"), "linux.resources.blockIO.weightDevice[0]: gives no value" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"hugepageLimits\":[{\"limit\":1}]}}"), "linux.resources.hugepageLimits[0].pageSize: missing" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"../2MB\",\"limit\":1}]}}"), "linux.resources.hugepageLimits[0].pageSize: \"../2MB\" is not a valid name" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"network\":{\"priorities\":[{\"name\":\"eth0\"}]}}}"), "linux.resources.network.priorities[0].priority: missing" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"rdma\":{\"mlx5_1\":{\"hcaHandles\":\"3\"}}}}"), "linux.resources.rdma.mlx5_1.hcaHandles: expected an integer" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"unified\":{\"memory.max\":1}}}"), "linux.resources.unified.memory.max: expected a string" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"unified\":{\"../memory.max\":\"1\"}}}"), "linux.resources.unified.../memory.max: not a cgroup v2 file name" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"unified\":{\"cgroup.procs\":\"1\"}}}"), "linux.resources.unified.cgroup.procs: the cgroup\'s own files" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"x\"}]}}"), "linux.resources.devices[0].type: unknown device type \"x\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwx\"}]}}"), "linux.resources.devices[0].access: \"rwx\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"sideways\"}"), "linux.rootfsPropagation: unknown propagation \"sideways\"" },
@@ -165,7 +183,7 @@ static void check_fields(void) {
         CHECK(s.namespaces[NAMESPACE_MOUNT].enabled && !s.namespaces[NAMESPACE_MOUNT].path, "mount ns");
         CHECK_STREQ(s.namespaces[NAMESPACE_NETWORK].path, "/proc/1/ns/net");
         CHECK_STREQ(s.cgroups_path, "/a/b");
-        CHECK(s.resources.memory_limit == 4096 && s.resources.pids_limit == -1, "resources");
+        CHECK(s.resources.value[RES_MEMORY_LIMIT] == 4096 && s.resources.value[RES_PIDS_LIMIT] == -1, "resources");
         CHECK(s.resources.n_devices == 2 && s.resources.devices[1].major == 1 && s.resources.devices[0].type == 'a',
               "devices");
         spec_done(&s);
