@@ -15,7 +15,7 @@
 #include "create-options.h"
 #include "process-util.h"
 
-static int want_id(int argc, char **argv, const char *verb, const char **ret) {
+int want_id(int argc, char **argv, const char *verb, const char **ret) {
         if (optind < 1)
                 optind = 1; /* the verb took no options: getopt never ran past argv[0] */
         if (optind >= argc)

@@ -60,6 +60,9 @@ void terminal_finish_relay(pid_t relay_pid);
 /* runc's --pid-file: written next to its final name and renamed. */
 int write_pid_file(const char *path, pid_t pid);
 
+/* The container id at argv[optind] (after the verb's options), checked; prints the error. */
+int want_id(int argc, char **argv, const char *verb, const char **ret);
+
 /* Calls a registry method with simple arguments; prints the error. */
 int call_simple(Session *s, const char *member, const char *types, ...);
 
@@ -83,3 +86,7 @@ VERB(ps);
 VERB(state);
 VERB(list);
 VERB(features);
+VERB(update);
+VERB(pause);
+VERB(resume);
+VERB(events);

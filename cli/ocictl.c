@@ -22,6 +22,10 @@ static const struct {
         { "ps", verb_ps, "list a container's processes" },
         { "kill", verb_kill, "send a signal to a container's init (or all its processes)" },
         { "delete", verb_delete, "delete a container and everything it holds" },
+        { "update", verb_update, "change a container's cgroup limits" },
+        { "pause", verb_pause, "freeze every process of a container" },
+        { "resume", verb_resume, "thaw a paused container" },
+        { "events", verb_events, "print a container's stats and OOM events as JSON" },
         { "features", verb_features, "print what this runtime supports (runc's JSON)" },
 };
 

@@ -170,6 +170,25 @@ int resources_merge(SpecResources *base, const SpecResources *change) {
         return 0;
 }
 
+void resources_add_dependencies(const SpecResources *current, SpecResources *change) {
+        static const ResourceField together[][2] = {
+                { RES_MEMORY_LIMIT, RES_MEMORY_SWAP },
+                { RES_CPU_QUOTA, RES_CPU_PERIOD },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(together); i++) {
+                ResourceField a = together[i][0], b = together[i][1];
+                if (!resources_has(change, a) && !resources_has(change, b))
+                        continue;
+                if (!resources_has(change, a) && resources_has(current, a))
+                        resources_set(change, a, current->value[a]);
+                if (!resources_has(change, b) && resources_has(current, b))
+                        resources_set(change, b, current->value[b]);
+        }
+        if (resources_has(current, RES_MEMORY_CHECK_BEFORE_UPDATE) && !resources_has(change, RES_MEMORY_CHECK_BEFORE_UPDATE))
+                resources_set(change, RES_MEMORY_CHECK_BEFORE_UPDATE, current->value[RES_MEMORY_CHECK_BEFORE_UPDATE]);
+}
+
 /* The part of path inside group: "blockIO.weight" in "blockIO" is "weight"; a list that is the
  * group itself ("hugepageLimits") is written under its own name. NULL if not in the group. */
 static const char *in_group(const char *path, const char *group) {

@@ -117,5 +117,10 @@ ResourceEntry *resources_add_entry(SpecResources *r, ResourceList l, const char 
  * device or name (others kept), unified keys one by one, and the device rules as a whole. */
 int resources_merge(SpecResources *base, const SpecResources *change);
 
+/* What an update must write besides what it changes: the memory limit with the swap limit and
+ * the other way round (v2's swap.max is their difference), quota with period (v2's cpu.max holds
+ * both), and checkBeforeUpdate as the container was created with it. Taken from current. */
+void resources_add_dependencies(const SpecResources *current, SpecResources *change);
+
 /* linux.resources as config.json has it (devices included), for the state folder and `update -r`. */
 char *resources_to_json(const SpecResources *r);

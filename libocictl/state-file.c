@@ -16,6 +16,7 @@ void container_state_done(ContainerState *s) {
         string_pairs_free(s->cgroups, s->n_cgroups);
         string_pairs_free(s->annotations, s->n_annotations);
         string_pairs_free(s->net_devices, s->n_net_devices);
+        free(s->resources);
         *s = (ContainerState) {};
 }
 
@@ -134,6 +135,10 @@ int state_file_write(int dir_fd, const ContainerState *s) {
                 r = write_pairs(f, "netdevice", s->net_devices, s->n_net_devices);
         if (r >= 0)
                 r = write_pairs(f, "cgroup", s->cgroups, s->n_cgroups);
+        if (r >= 0 && s->paused)
+                r = write_field(f, "paused", "1");
+        if (r >= 0 && s->resources)
+                r = write_field(f, "resources", s->resources);
         if (r >= 0 && fflush(f) != 0)
                 r = negative_errno();
         if (r >= 0 && fsync(fileno(f)) < 0)
@@ -229,6 +234,10 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                         r = read_pair(value, &s.net_devices, &s.n_net_devices);
                 else if (streq(line, "cgroup"))
                         r = read_pair(value, &s.cgroups, &s.n_cgroups);
+                else if (streq(line, "paused"))
+                        s.paused = streq(value, "1");
+                else if (streq(line, "resources"))
+                        r = set_string(&s.resources, value);
                 /* Unknown keys come from a newer ocictl: keep going, they are not ours to judge. */
         }
         free(line);

@@ -4,6 +4,7 @@
  * library; runc's state JSON is produced from it by the CLI. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -28,6 +29,8 @@ typedef struct ContainerState {
         size_t n_annotations;
         StringPair *net_devices; /* linux.netDevices: host name → name inside, returned on delete */
         size_t n_net_devices;
+        bool paused;     /* frozen by pause, until resume */
+        char *resources; /* linux.resources as JSON, as create and each update left them */
 } ContainerState;
 
 void container_state_done(ContainerState *s);

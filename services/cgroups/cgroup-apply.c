@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup-apply.h"
+#include "cgroup-freeze.h"
 #include "cgroup-plan.h"
 #include "macros.h"
 
@@ -117,7 +118,7 @@ static int mkdir_parents(const char *dir, size_t base_len, char **ret_created) {
         return 0;
 }
 
-static int write_file(const char *dir, const char *file, const char *value) {
+int cgroup_file_write(const char *dir, const char *file, const char *value) {
         char path[4400];
         _cleanup_close_ int fd = -EBADF;
         size_t n = strlen(value);
@@ -131,7 +132,7 @@ static int write_file(const char *dir, const char *file, const char *value) {
         return 0;
 }
 
-static int read_file(const char *dir, const char *file, char *buf, size_t size) {
+int cgroup_file_read(const char *dir, const char *file, char *buf, size_t size) {
         char path[4400];
         _cleanup_close_ int fd = -EBADF;
         ssize_t n;
@@ -163,11 +164,11 @@ static int cpuset_inherit(const char *dir, size_t base_len) {
                 snprintf(parent, sizeof parent, "%s", p);
                 *strrchr(parent, '/') = 0;
                 for (const char *f = "cpuset.cpus"; f; f = streq(f, "cpuset.cpus") ? "cpuset.mems" : NULL) {
-                        if (read_file(p, f, buf, sizeof buf) > 1)
+                        if (cgroup_file_read(p, f, buf, sizeof buf) > 1)
                                 continue;
-                        if (read_file(parent, f, buf, sizeof buf) < 0)
+                        if (cgroup_file_read(parent, f, buf, sizeof buf) < 0)
                                 return negative_errno();
-                        (void) write_file(p, f, buf);
+                        (void) cgroup_file_write(p, f, buf);
                 }
                 *s = c;
                 if (!c)
@@ -176,7 +177,7 @@ static int cpuset_inherit(const char *dir, size_t base_len) {
         return 0;
 }
 
-static CgroupEntry *find_entry(const CgroupSet *s, const CgroupHierarchy *h) {
+CgroupEntry *cgroup_set_find(const CgroupSet *s, const CgroupHierarchy *h) {
         for (size_t i = 0; h && i < s->n_entries; i++)
                 if (s->entries[i].v2 == h->v2 && streq(s->entries[i].key, h->key))
                         return (CgroupEntry *) &s->entries[i];
@@ -198,7 +199,7 @@ static int v2_enable_controller(const CgroupHierarchy *h, const CgroupEntry *e, 
                 if (*s == 0)
                         break; /* the leaf itself needs no subtree_control */
                 *s = 0;
-                int r = write_file(p, "cgroup.subtree_control", value);
+                int r = cgroup_file_write(p, "cgroup.subtree_control", value);
                 *s = '/';
                 if (r < 0 && r != -EBUSY)
                         return r;
@@ -225,7 +226,7 @@ void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
 static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
                          CgroupError *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, "devices");
-        const CgroupEntry *e = find_entry(s, h);
+        const CgroupEntry *e = cgroup_set_find(s, h);
         char rule[96];
         int r;
 
@@ -240,7 +241,7 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
                 cgroup_format_device_rule(d, rule, sizeof rule);
                 if (d->type == 'a')
                         snprintf(rule, sizeof rule, "a");
-                r = write_file(e->dir, d->allow ? "devices.allow" : "devices.deny", rule);
+                r = cgroup_file_write(e->dir, d->allow ? "devices.allow" : "devices.deny", rule);
                 if (r < 0) {
                         if (i < res->n_devices)
                                 return fail(err, r, "%sdevices[%zu]: cannot apply \"%s\": %s", base, i, rule,
@@ -259,7 +260,7 @@ typedef struct VersionLookup {
 static int version_of(const char *controller, void *userdata) {
         const VersionLookup *v = userdata;
         const CgroupHierarchy *h = cgroup_layout_find(v->layout, controller);
-        if (!h || (v->set && !find_entry(v->set, h)))
+        if (!h || (v->set && !cgroup_set_find(v->set, h)))
                 return 0;
         return h->v2 ? 2 : 1;
 }
@@ -274,14 +275,14 @@ typedef struct SavedValue {
 static void restore(const SavedValue *saved, size_t n) {
         while (n > 0) {
                 n--;
-                (void) write_file(saved[n].dir, saved[n].file, saved[n].value);
+                (void) cgroup_file_write(saved[n].dir, saved[n].file, saved[n].value);
         }
 }
 
 static int write_planned(const CgroupLayout *l, const CgroupSet *s, const CgroupWrite *w, const char *base,
                          SavedValue *saved, size_t *n_saved, CgroupError *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, w->controller);
-        const CgroupEntry *e = find_entry(s, h);
+        const CgroupEntry *e = cgroup_set_find(s, h);
         const char *file = w->file, *value = w->value;
         char path[4400], old[256];
         int n, r;
@@ -300,26 +301,27 @@ static int write_planned(const CgroupLayout *l, const CgroupSet *s, const Cgroup
         if (access(path, F_OK) < 0)
                 return fail(err, -EOPNOTSUPP, "%s%s: this kernel has no %s%s%s in its %s controller", base, w->field,
                             w->file, w->alt_file ? " or " : "", w->alt_file ?: "", w->controller);
-        n = read_file(e->dir, file, old, sizeof old);
+        n = cgroup_file_read(e->dir, file, old, sizeof old);
         if (n > 0 && (size_t) n < sizeof old - 1 && !memchr(old, '\n', n - 1) && *n_saved < CGROUP_PLAN_MAX_SAVED) {
                 SavedValue *sv = &saved[(*n_saved)++];
                 *sv = (SavedValue) { e->dir, file };
                 memcpy(sv->value, old, n + 1);
         }
-        r = write_file(e->dir, file, value);
+        r = cgroup_file_write(e->dir, file, value);
         if (r < 0)
-                return fail(err, r, "%s%s: cannot write \"%s\" to %s: %s", base, w->field, value, path, strerror(-r));
+                return fail(err, r, "%s%s: cannot write \"%s\" to %s: %s%s", base, w->field, value, path, strerror(-r),
+                            r == -EBUSY && streq(w->controller, "memory") ? " (the container uses more than that)" : "");
         return 0;
 }
 
 /* memory.checkBeforeUpdate: refuse a limit below what the cgroup uses now. */
 static int check_memory_usage(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
                               CgroupError *err) {
-        const CgroupEntry *e = find_entry(s, cgroup_layout_find(l, "memory"));
+        const CgroupEntry *e = cgroup_set_find(s, cgroup_layout_find(l, "memory"));
         int64_t limit = res->value[RES_MEMORY_LIMIT];
         char buf[64];
 
-        if (!e || limit < 0 || read_file(e->dir, e->v2 ? "memory.current" : "memory.usage_in_bytes", buf, sizeof buf) < 0)
+        if (!e || limit < 0 || cgroup_file_read(e->dir, e->v2 ? "memory.current" : "memory.usage_in_bytes", buf, sizeof buf) < 0)
                 return 0;
         if (limit < strtoll(buf, NULL, 10))
                 return fail(err, -EBUSY, "%smemory.limit: %" PRIi64 " is below the current usage (%lld bytes)", base,
@@ -408,7 +410,7 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
         if (r >= 0)
                 r = cgroup_apply(l, &s, res, "linux.resources", err);
         if (r < 0) {
-                (void) cgroup_destroy(&s, true, NULL);
+                (void) cgroup_destroy(l, &s, true, NULL);
                 cgroup_set_done(&s);
                 return r;
         }
@@ -440,7 +442,7 @@ static int kill_listed(const char *dir, int sig) {
         char buf[65536];
         int n = 0;
 
-        if (read_file(dir, "cgroup.procs", buf, sizeof buf) <= 0)
+        if (cgroup_file_read(dir, "cgroup.procs", buf, sizeof buf) <= 0)
                 return 0;
         for (char *save = NULL, *w = strtok_r(buf, "\n", &save); w; w = strtok_r(NULL, "\n", &save)) {
                 pid_t pid = atoi(w);
@@ -450,14 +452,25 @@ static int kill_listed(const char *dir, int sig) {
         return n;
 }
 
-static void kill_all(const CgroupSet *s) {
+static void kill_all(const CgroupLayout *l, const CgroupSet *s) {
         const struct timespec tick = { 0, 10 * 1000 * 1000 };
+        const CgroupHierarchy *freezer = cgroup_layout_find(l, "freezer");
+        CgroupError ignored;
+        bool frozen = false;
 
         for (size_t i = 0; i < s->n_entries; i++)
                 if (s->entries[i].v2)
-                        (void) write_file(s->entries[i].dir, "cgroup.kill", "1");
-        /* v1 (and v2 kernels before 5.14): kill what is listed until nothing is left; a task
-         * forking meanwhile shows up in the next round. Bounded: 5 s. */
+                        (void) cgroup_file_write(s->entries[i].dir, "cgroup.kill", "1");
+        /* v1 has no cgroup.kill: freeze, so that nothing forks between reading the list and the
+         * signal, kill what is listed, thaw so that the killed can die (as runc does). */
+        if (freezer && !freezer->v2 && cgroup_set_find(s, freezer))
+                frozen = cgroup_freeze(l, s, true, &ignored) >= 0;
+        for (size_t i = 0; i < s->n_entries; i++)
+                (void) kill_listed(s->entries[i].dir, SIGKILL);
+        if (frozen)
+                (void) cgroup_freeze(l, s, false, &ignored);
+        /* Without a freezer (v2 kernels before 5.14), a task forking meanwhile shows up in the next
+         * round. Bounded: 5 s. */
         for (int round = 0; round < 500; round++) {
                 int n = 0;
                 for (size_t i = 0; i < s->n_entries; i++)
@@ -492,7 +505,7 @@ int cgroup_signal(const CgroupSet *s, int sig) {
         /* Every hierarchy lists the same processes: the first one that has a list will do. */
         for (size_t i = 0; i < s->n_entries; i++) {
                 char buf[16];
-                if (read_file(s->entries[i].dir, "cgroup.procs", buf, sizeof buf) >= 0)
+                if (cgroup_file_read(s->entries[i].dir, "cgroup.procs", buf, sizeof buf) >= 0)
                         return kill_listed(s->entries[i].dir, sig);
         }
         return -ENOENT;
@@ -512,10 +525,10 @@ static int remove_dir(const char *dir) {
         return -EBUSY;
 }
 
-int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err) {
+int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err) {
         int ret = 0;
 
-        kill_all(s);
+        kill_all(l, s);
         for (size_t i = 0; i < s->n_entries; i++) {
                 const CgroupEntry *e = &s->entries[i];
                 int r;

@@ -45,7 +45,7 @@ int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds);
 
 /* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
  * directories; with rollback also the parents that cgroup_create() made. */
-int cgroup_destroy(const CgroupSet *s, bool rollback, CgroupError *err);
+int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err);
 
 /* The pids in the cgroup (`ps`), at most max; returns how many. */
 int cgroup_pids(const CgroupSet *s, pid_t *pids, size_t max);
@@ -60,6 +60,12 @@ int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const 
                           CgroupSet *ret);
 /* The topmost directory made, as a path inside the hierarchy ("" when it existed). */
 const char *cgroup_entry_created_path(const CgroupEntry *e, const CgroupLayout *l);
+
+/* One cgroup file: the whole value written in one write(); read returns the length read. */
+int cgroup_file_write(const char *dir, const char *file, const char *value);
+int cgroup_file_read(const char *dir, const char *file, char *buf, size_t size);
+/* The entry of a set in hierarchy h, or NULL. */
+CgroupEntry *cgroup_set_find(const CgroupSet *s, const CgroupHierarchy *h);
 
 /* File writes for the unit tests: the value written for a resource, e.g. "max" or "1048576". */
 void cgroup_format_limit(int64_t v, char *buf, size_t size);

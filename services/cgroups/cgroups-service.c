@@ -4,6 +4,8 @@
  * without write access to the cgroup tree. */
 #include "bus-errors.h"
 #include "cgroup-apply.h"
+#include "cgroup-freeze.h"
+#include "cgroup-stats.h"
 #include "log.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -56,7 +58,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         }
         r = cgroup_open_procs(&set, fds, &n_fds);
         if (r < 0) {
-                (void) cgroup_destroy(&set, true, NULL);
+                (void) cgroup_destroy(&layout, &set, true, NULL);
                 r = sd_bus_error_set_errnof(error, -r, "cannot open cgroup.procs: %m");
                 goto finish;
         }
@@ -70,7 +72,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         for (size_t i = 0; i < n_fds; i++)
                 safe_close(fds[i]);
         if (r < 0)
-                (void) cgroup_destroy(&set, true, NULL);
+                (void) cgroup_destroy(&layout, &set, true, NULL);
         else
                 log_debug("Created cgroup %s for %s", set.entries[0].path, id);
 finish:
@@ -160,7 +162,7 @@ static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *er
                 r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = cgroup_destroy(&set, rollback, &err);
+        r = cgroup_destroy(&layout, &set, rollback, &err);
         if (r < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "%s", err.message);
         return sd_bus_reply_method_return(m, NULL);
@@ -200,6 +202,65 @@ static int method_rollback(sd_bus_message *m, void *userdata, sd_bus_error *erro
         return remove_or_rollback(m, true, error);
 }
 
+/* Root only: writes new limits to an existing container cgroup (update). On failure what this
+ * call changed is put back and the error names the field. */
+static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        _cleanup_(resources_done) SpecResources res = {};
+        CgroupError err = {};
+        int r;
+
+        r = read_set(m, false, &set, error);
+        if (r < 0)
+                return r;
+        r = spec_bus_read_resources(m, &res);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = cgroup_apply(&layout, &set, &res, "", &err);
+        if (r < 0)
+                return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC,
+                                         "%s", err.message[0] ? err.message : strerror(-r));
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Root only: pause (true) and resume (false). */
+static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        CgroupError err = {};
+        int frozen, r;
+
+        r = read_set(m, false, &set, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "b", &frozen);
+        if (r >= 0)
+                r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = cgroup_freeze(&layout, &set, frozen, &err);
+        if (r < 0)
+                return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, "%s",
+                                         err.message);
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+/* Like GetPids, open to callers who may see the container: the numbers cgroupfs shows anyone. */
+static int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(cgroup_set_done) CgroupSet set = {};
+        _cleanup_free_ char *json = NULL;
+        int r;
+
+        r = read_set(m, false, &set, error);
+        if (r < 0)
+                return r;
+        json = cgroup_stats_json(&layout, &set);
+        if (!json)
+                return -ENOMEM;
+        return sd_bus_reply_method_return(m, "st", json, cgroup_oom_kills(&layout, &set));
+}
+
 static int property_get_layout(sd_bus *bus, const char *path, const char *interface, const char *property,
                                sd_bus_message *reply, void *userdata, sd_bus_error *error) {
         return sd_bus_message_append(reply, "s", cgroup_layout_type_to_string(layout.type));
@@ -214,6 +275,11 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", procs), method_open, 0),
         SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("au", pids), method_get_pids, 0),
         SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("a(ss)", paths), SD_BUS_NO_RESULT, method_remove, 0),
+        SD_BUS_METHOD_WITH_ARGS("Update", SD_BUS_ARGS("a(ss)", paths, "a{sv}", resources), SD_BUS_NO_RESULT,
+                                method_update, 0),
+        SD_BUS_METHOD_WITH_ARGS("Freeze", SD_BUS_ARGS("a(ss)", paths, "b", frozen), SD_BUS_NO_RESULT, method_freeze, 0),
+        SD_BUS_METHOD_WITH_ARGS("Stats", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("s", stats, "t", oom_kills),
+                                method_stats, 0),
         SD_BUS_METHOD_WITH_ARGS("Rollback", SD_BUS_ARGS("a(sss)", paths), SD_BUS_NO_RESULT, method_rollback, 0),
         SD_BUS_VTABLE_END,
 };

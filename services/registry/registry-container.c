@@ -13,6 +13,7 @@ const char *container_status_to_string(ContainerStatus s) {
                 [CONTAINER_CREATED] = "created",
                 [CONTAINER_RUNNING] = "running",
                 [CONTAINER_STOPPED] = "stopped",
+                [CONTAINER_PAUSED] = "paused",
         };
         return table[s];
 }
@@ -136,6 +137,8 @@ ContainerStatus container_status(int dir_fd, const ContainerState *s) {
                 return CONTAINER_CREATING;
         if (!process_is_same_and_alive(s->pid, s->start_time))
                 return CONTAINER_STOPPED;
+        if (s->paused)
+                return CONTAINER_PAUSED;
         if (faccessat(dir_fd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
                 return CONTAINER_CREATED;
         return CONTAINER_RUNNING;

@@ -10,6 +10,7 @@ typedef enum ContainerStatus {
         CONTAINER_CREATED,
         CONTAINER_RUNNING,
         CONTAINER_STOPPED,
+        CONTAINER_PAUSED, /* alive and frozen by pause */
         _CONTAINER_STATUS_MAX,
 } ContainerStatus;
 

@@ -243,7 +243,8 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
         if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a stopped container");
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a %s container",
+                                         container_status_to_string(status));
 
         r = load_saved_spec(dir_fd, id, &spec, error);
         if (r >= 0)

@@ -61,7 +61,7 @@ static void now_rfc3339(char *buf, size_t size) {
                  tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
-static void emit_changed(const char *id, const char *status) {
+void emit_changed(const char *id, const char *status) {
         if (!service_is_direct())
                 (void) sd_bus_emit_signal(service_bus, service_table[SERVICE_REGISTRY].object_path,
                                           service_table[SERVICE_REGISTRY].bus_name, "ContainerChanged", "ss", id,
@@ -378,6 +378,11 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         }
         state.n_annotations = spec.n_annotations;
         state.n_net_devices = spec.n_net_devices;
+        state.resources = resources_to_json(&spec.resources);
+        if (!state.resources) {
+                r = -ENOMEM;
+                goto fail;
+        }
 
         r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
@@ -471,7 +476,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (r < 0)
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
-        if (status != CONTAINER_CREATED && status != CONTAINER_RUNNING)
+        if (status != CONTAINER_CREATED && status != CONTAINER_RUNNING && status != CONTAINER_PAUSED)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container not running");
         if (all) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
@@ -522,11 +527,14 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot read the state of %s: %m", id);
 
-        switch (container_status(dir_fd, &state)) {
+        ContainerStatus status = container_status(dir_fd, &state);
+        switch (status) {
         case CONTAINER_RUNNING:
+        case CONTAINER_PAUSED:
                 if (!force)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
-                                                 "cannot delete container %s that is not stopped: running", id);
+                                                 "cannot delete container %s that is not stopped: %s", id,
+                                                 container_status_to_string(status));
                 _fallthrough_;
         case CONTAINER_CREATED:
                 /* Back to the host before the namespace dies with init (runtime spec: delete
@@ -538,6 +546,9 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 if (r < 0 && !sd_bus_error_has_name(error, OCICTL_ERROR_INVALID_STATE))
                         return r;
                 sd_bus_error_free(error);
+                /* A frozen v1 task cannot act on SIGKILL until it thaws. */
+                if (status == CONTAINER_PAUSED && (r = freeze_container(&state, false, error)) < 0)
+                        return r;
                 if (wait_gone(state.pid, state.start_time, 10000) < 0)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container %s did not die", id);
                 break;
@@ -703,6 +714,13 @@ static const sd_bus_vtable registry_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssuusss)", containers), method_list,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("Update", SD_BUS_ARGS("s", id, "as", changes), SD_BUS_NO_RESULT, method_update, 0),
+        SD_BUS_METHOD_WITH_ARGS("Pause", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_pause, 0),
+        SD_BUS_METHOD_WITH_ARGS("Resume", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_resume, 0),
+        SD_BUS_METHOD_WITH_ARGS("Stats", SD_BUS_ARGS("s", id), SD_BUS_RESULT("s", stats, "t", oom_kills), method_stats,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetCgroup", SD_BUS_ARGS("s", id), SD_BUS_RESULT("a(ss)", paths, "s", resources),
+                                method_get_cgroup, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerChanged", SD_BUS_ARGS("s", id, "s", status), 0),
         SD_BUS_VTABLE_END,
 };

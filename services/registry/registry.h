@@ -26,4 +26,15 @@ int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error)
  * wants for these two. */
 void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd);
 
+/* ContainerChanged(id, status), in system mode. */
+void emit_changed(const char *id, const char *status);
+/* Cgroups1.Freeze of the container's cgroup. */
+int freeze_container(const ContainerState *state, bool frozen, sd_bus_error *error);
+
+/* The method handlers that live in their own files. */
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error);

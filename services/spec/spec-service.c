@@ -82,6 +82,31 @@ static int method_parse_process(sd_bus_message *m, void *userdata, sd_bus_error 
         return parse_fd(m, "process.json", spec_process_from_json, error);
 }
 
+/* A LinuxResources object as text (update's flags and -r file): the resources a{sv} alone. */
+static int method_parse_resources(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *msg = NULL;
+        _cleanup_(spec_done) Spec spec;
+        const char *json;
+        int r;
+
+        spec_init(&spec);
+        r = sd_bus_message_read(m, "s", &json);
+        if (r < 0)
+                return r;
+        r = spec_resources_from_json(json, strlen(json), &spec, &msg);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s", msg);
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = spec_bus_append_resources(reply, &spec.resources);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 static int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *json = features_json();
         if (!json)
@@ -95,6 +120,8 @@ static const sd_bus_vtable spec_vtable[] = {
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("ParseProcess", SD_BUS_ARGS("h", process), SD_BUS_RESULT("a{sv}", spec),
                                 method_parse_process, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ParseResources", SD_BUS_ARGS("s", resources), SD_BUS_RESULT("a{sv}", resources),
+                                method_parse_resources, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Features", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", features), method_features,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_VTABLE_END,
