@@ -25,12 +25,32 @@ WORK=$(mktemp -d /tmp/ocictl-test.XXXXXX)
 ROOT="$WORK/state"
 oc() { "$OCICTL" --root "$ROOT" "$@"; }
 
+# A test that puts containers below /$TEST_CGROUP (linux.cgroupsPath) sets it; whatever a failed
+# test left there is removed on exit.
+TEST_CGROUP=""
+
 cleanup_all() {
         # Whatever a failed test left: containers first, then the folder.
         if [ -d "$ROOT" ]; then
                 for id in $(ls "$ROOT" 2>/dev/null); do oc delete --force "$id" >/dev/null 2>&1; done
         fi
+        if [ -n "$TEST_CGROUP" ]; then
+                for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
+                        [ -d "$h/$TEST_CGROUP" ] && find "$h/$TEST_CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null
+                done
+        fi
         rm -rf "$WORK"
+}
+
+# The mount point of the v1 hierarchy holding a controller, or of cgroup2 if it is there.
+cgroup_dir_of() {
+        local h
+        h=$(awk -v c="$1" '$3 == "cgroup" && $4 ~ "(^|,)"c"(,|$)" { print $2; exit }' /proc/self/mounts)
+        if [ -z "$h" ]; then
+                h=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+                [ -n "$h" ] && grep -qw "$1" "$h/cgroup.controllers" 2>/dev/null || h=""
+        fi
+        echo "$h"
 }
 trap cleanup_all EXIT
 
