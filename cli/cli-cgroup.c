@@ -261,8 +261,9 @@ static uint64_t now_ms(void) {
         return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
 }
 
-/* Registry1.Stats. *gone is set when the container has stopped or been deleted. */
-static int get_stats(Session *s, const char *id, char **ret_json, uint64_t *ret_ooms, bool *gone) {
+/* Registry1.Stats. *gone is set when the container has stopped or been deleted since the first
+ * call (which reports it as an error). */
+static int get_stats(Session *s, const char *id, bool first, char **ret_json, uint64_t *ret_ooms, bool *gone) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         sd_bus_error error = SD_BUS_ERROR_NULL;
         const char *json;
@@ -275,8 +276,8 @@ static int get_stats(Session *s, const char *id, char **ret_json, uint64_t *ret_
                 return cli_error(r, "events: cannot build the call: %s", strerror(-r));
         r = peer_call(&s->registry, m, &error, &reply);
         if (r < 0) {
-                *gone = sd_bus_error_has_name(&error, OCICTL_ERROR_INVALID_STATE) ||
-                        sd_bus_error_has_name(&error, OCICTL_ERROR_NO_SUCH_CONTAINER);
+                *gone = !first && (sd_bus_error_has_name(&error, OCICTL_ERROR_INVALID_STATE) ||
+                                   sd_bus_error_has_name(&error, OCICTL_ERROR_NO_SUCH_CONTAINER));
                 if (!*gone)
                         cli_error(r, "events: %s", error.message ?: strerror(-r));
                 sd_bus_error_free(&error);
@@ -341,12 +342,9 @@ VERB(events) {
                 _cleanup_free_ char *json = NULL;
                 const struct timespec tick = { 0, 200 * 1000 * 1000 };
 
-                r = get_stats(&s, id, &json, &ooms, &gone);
-                if (r < 0 || gone) {
-                        if (gone && first)
-                                r = cli_error(-ESRCH, "events: container %s is not running", id);
+                r = get_stats(&s, id, first, &json, &ooms, &gone);
+                if (r < 0 || gone)
                         break;
-                }
                 if (once) {
                         print_event("stats", id, json);
                         break;
