@@ -97,6 +97,22 @@ spawner_pid=$(busctl --address="$ADDRESS" status org.ocictl.Spawner1 | awk -F= '
 expect_eq "in bus mode the container is the spawner's child" "$spawner_pid" "$(awk '{ print $4 }' "/proc/$pid/stat")"
 expect_contains "ocictl state agrees" '"status": "running"' "$(oc --bus-address "$ADDRESS" state b2)"
 
+# The cgroup, its limits and its stats, read with busctl; pause and update through the bus.
+cg=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetCgroup s b2)
+expect_contains "busctl reads the cgroup path" "$(awk -F: '$2 == "memory" || $1 == "0" { print $3; exit }' "/proc/$pid/cgroup")" "$cg"
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Update sas b2 1 '{"pids":{"limit":77}}'
+expect_eq "busctl updates the limits" 0 "$?"
+expect_contains "busctl reads the new limits" 'pids\":{\"limit\":77' \
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetCgroup s b2)"
+stats=$(busctl --address="$ADDRESS" --json=short call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Stats s b2)
+expect_contains "busctl reads the stats" '\"pids\":{\"current\":1,\"limit\":77}' "$stats"
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Pause s b2
+expect_contains "busctl pauses" '"paused"' \
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)"
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Resume s b2
+expect_contains "busctl resumes" '"running"' \
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)"
+
 # Unprivileged callers: reading is allowed, changing is refused (bus policy and the services).
 if command -v setpriv >/dev/null; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
@@ -105,6 +121,15 @@ if command -v setpriv >/dev/null; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
                 org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Kill sib b2 9 false 2>&1)
         expect_contains "nobody may not kill" "denied" "$out"
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Update sas b2 1 '{"pids":{"limit":1}}' 2>&1)
+        expect_contains "nobody may not update" "denied" "$out"
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Pause s b2 2>&1)
+        expect_contains "nobody may not pause" "denied" "$out"
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Stats s b2 2>&1)
+        expect_contains "nobody may read the stats" '\"pids\":{' "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
                 org.ocictl.Spawner1 /org/ocictl/Spawner1 org.ocictl.Spawner1 Kill uti "$pid" 0 9 2>&1)
         expect_contains "nobody may not call the spawner" "denied" "$out"
