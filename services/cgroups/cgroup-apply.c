@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup-apply.h"
+#include "cgroup-bpf.h"
 #include "cgroup-freeze.h"
 #include "cgroup-plan.h"
 #include "macros.h"
@@ -223,21 +224,37 @@ void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
         snprintf(buf, size, "%c %s:%s %s", d->type, major, minor, d->access);
 }
 
+/* The spec's rules, then runc's defaults: as devices.allow/deny lines on v1, as an eBPF program
+ * on v2. */
 static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
                          CgroupError *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, "devices");
         const CgroupEntry *e = cgroup_set_find(s, h);
+        size_t n = res->n_devices + ELEMENTSOF(default_devices);
+        _cleanup_free_ SpecDevice *rules = calloc(n, sizeof(SpecDevice));
         char rule[96];
         int r;
 
+        if (!rules)
+                return -ENOMEM;
+        memcpy(rules, res->devices, res->n_devices * sizeof(SpecDevice));
+        memcpy(rules + res->n_devices, default_devices, sizeof default_devices);
         if (!e) {
-                /* v2 has no devices controller file: it needs an eBPF program (not built yet). */
-                return fail(err, -EOPNOTSUPP,
-                            "%sdevices: not supported yet on this host (no v1 devices controller; "
-                            "the cgroup v2 eBPF device filter is not implemented yet)", base);
+                static char log[65536];
+                for (size_t i = 0; i < s->n_entries && !e; i++)
+                        if (s->entries[i].v2)
+                                e = &s->entries[i];
+                if (!e)
+                        return fail(err, -EOPNOTSUPP, "%sdevices: the host has neither a v1 devices controller nor cgroup v2",
+                                    base);
+                r = cgroup_device_filter_attach(e->dir, rules, n, log, sizeof log);
+                if (r < 0)
+                        return fail(err, r, "%sdevices: cannot attach the eBPF device filter to %s: %s%s%.300s", base,
+                                    e->dir, strerror(-r), *log ? ": " : "", log);
+                return 0;
         }
-        for (size_t i = 0; i < res->n_devices + ELEMENTSOF(default_devices); i++) {
-                const SpecDevice *d = i < res->n_devices ? &res->devices[i] : &default_devices[i - res->n_devices];
+        for (size_t i = 0; i < n; i++) {
+                const SpecDevice *d = &rules[i];
                 cgroup_format_device_rule(d, rule, sizeof rule);
                 if (d->type == 'a')
                         snprintf(rule, sizeof rule, "a");
