@@ -13,6 +13,7 @@
 #include "cgroup-freeze.h"
 #include "cgroup-plan.h"
 #include "macros.h"
+#include "systemd-path.h"
 
 /* runc's default device rules, appended after the spec's own (runc specconv: AllowedDevices). */
 static const SpecDevice default_devices[] = {
@@ -69,8 +70,19 @@ static void path_simplify(char *s) {
 
 int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, const char *id, char **ret) {
         const char *rel = cgroups_path && *cgroups_path ? cgroups_path : id;
+        _cleanup_free_ char *mapped = NULL;
+        const char *reason;
         char *s;
         int n;
+
+        if (cgroups_path_is_systemd(rel)) {
+                /* Where systemd would put the scope, made by us in cgroupfs (runc's cgroupfs
+                 * reading of the systemd form). */
+                n = systemd_cgroups_path(rel, &mapped, &reason);
+                if (n < 0)
+                        return n;
+                rel = mapped;
+        }
 
         if (path_has_dotdot(rel))
                 return -EINVAL;
@@ -391,6 +403,12 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
         CgroupSet s = {};
         int r = 0;
 
+        /* On a host that systemd runs, systemd owns the tree and would have to make the scope
+         * (StartTransientUnit): writing it behind systemd's back would be undone. */
+        if (cgroups_path_is_systemd(cgroups_path) && access("/run/systemd/system", F_OK) >= 0)
+                return fail(err, -EOPNOTSUPP,
+                            "linux.cgroupsPath: \"%s\": systemd runs this host, and asking it for a scope (the systemd "
+                            "cgroup driver) is not supported yet; use a cgroupfs path", cgroups_path);
         for (size_t i = 0; i < l->n_hierarchies; i++) {
                 const CgroupHierarchy *h = &l->hierarchies[i];
                 CgroupEntry *e = &s.entries[s.n_entries];

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "spec-json.h"
+#include "systemd-path.h"
 
 typedef struct Parser {
         Spec *spec;
@@ -1689,9 +1690,15 @@ static int parse_linux(Parser *p, JsonNode *n) {
         if ((m = member(o, "cgroupsPath"))) {
                 if ((r = want_string(p, m, "linux.cgroupsPath", &s->cgroups_path)) < 0)
                         return r;
-                if (strchr(s->cgroups_path, ':'))
-                        return fail(p, "linux.cgroupsPath", "\"%s\": the systemd form slice:prefix:name is not supported yet",
-                                    s->cgroups_path);
+                if (cgroups_path_is_systemd(s->cgroups_path)) {
+                        _cleanup_free_ char *mapped = NULL;
+                        const char *reason = NULL;
+                        r = systemd_cgroups_path(s->cgroups_path, &mapped, &reason);
+                        if (r == -EINVAL)
+                                return fail(p, "linux.cgroupsPath", "\"%s\": %s", s->cgroups_path, reason);
+                        if (r < 0)
+                                return r;
+                }
                 for (const char *c = s->cgroups_path; *c;) {
                         size_t len = strcspn(c, "/");
                         if ((len == 2 && strneq(c, "..", 2)))

@@ -83,6 +83,26 @@ if [ -e "$rt_dir/cpu.rt_runtime_us" ]; then
         assert_clean rt "$B"
 fi
 
+# systemd's form, slice:prefix:name, where systemd would put the scope (this host has no systemd
+# running; where it does, it is refused: ocictl does not ask systemd for scopes yet).
+slice="ocictltest$$.slice"
+set_config "$B" linux.cgroupsPath "\"$slice:ocictl:s1\""
+set_config "$B" linux.resources '{"pids":{"limit":9}}'
+if [ -d /run/systemd/system ]; then
+        oc create -b "$B" s1 </dev/null >/dev/null 2>"$WORK/err"
+        expect_contains "the systemd form is refused where systemd runs" "systemd cgroup driver) is not supported yet" "$(cat "$WORK/err")"
+else
+        oc create -b "$B" s1 </dev/null >/dev/null 2>"$WORK/err"
+        expect_eq "create with a systemd cgroupsPath" 0 "$?"
+        expect_eq "slice:prefix:name → /slice/prefix-name.scope" 9 "$(cat "$(cgroup_dir_of pids)/$slice/ocictl-s1.scope/pids.max")"
+        oc delete --force s1
+        for h in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts); do
+                check "the scope is gone from $h" test ! -e "$h/$slice/ocictl-s1.scope"
+                rmdir "$h/$slice" 2>/dev/null
+        done
+fi
+assert_clean s1 "$B"
+
 # refused NAME RESOURCES-JSON EXPECTED-ERROR: create fails, names the field, leaves nothing.
 refused() {
         set_config "$B" linux.cgroupsPath "\"/$TEST_CGROUP/$1\""

@@ -5,6 +5,7 @@
 
 #include "cgroup-apply.h"
 #include "cgroup-plan.h"
+#include "systemd-path.h"
 #include "test-helpers.h"
 
 static void write_file(const char *path, const char *text) {
@@ -236,6 +237,28 @@ static void check_plan(void) {
         free(text);
 }
 
+static void check_systemd_paths(void) {
+        static const char *const cases[][2] = {
+                { "system.slice:docker:abc", "/system.slice/docker-abc.scope" },
+                { "machine-ocictl.slice:libpod:x1", "/machine.slice/machine-ocictl.slice/libpod-x1.scope" },
+                { "a-b-c.slice::n", "/a.slice/a-b.slice/a-b-c.slice/n.scope" },
+                { ":crio:1", "/system.slice/crio-1.scope" },
+                { "-.slice:p:n", "/p-n.scope" },
+                { "user.slice:p:sub.slice", "/user.slice/sub.slice" },
+        };
+        const char *reason = NULL;
+        char *p = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                CHECK(systemd_cgroups_path(cases[i][0], &p, &reason) == 0, "%s", cases[i][0]);
+                CHECK_STREQ(p, cases[i][1]);
+                free(p);
+                p = NULL;
+        }
+        CHECK(systemd_cgroups_path("a-.slice:p:n", &p, &reason) == -EINVAL, "a dangling dash");
+        CHECK(systemd_cgroups_path("x.slice:p:..", &p, &reason) == -EINVAL, "..");
+}
+
 static void check_conversions(void) {
         int64_t swap = 0;
         const char *reason = NULL;
@@ -257,6 +280,7 @@ int main(void) {
         check_layout();
         check_plan();
         check_conversions();
+        check_systemd_paths();
         check_values();
         check_saved_paths();
         return test_finish("test-cgroup-values");

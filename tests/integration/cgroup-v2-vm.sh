@@ -1,0 +1,80 @@
+#!/bin/bash
+# Pure cgroup v2, for real: this host is hybrid, so a small VM (qemu, Debian's kernel with
+# cgroup_no_v1=all, an initramfs of busybox, the ocictl binaries and the libraries they link)
+# runs tests/vm/cgroup-v2-checks.sh, and its "ok"/"FAIL" lines come back on the serial console.
+# Needs qemu-system-x86 and linux-image-amd64 (.ci/run installs both).
+. "$(dirname "$0")/lib.sh"
+
+SRC=${OCICTL_SOURCE_DIR:?}
+QEMU=$(command -v qemu-system-x86_64 || true)
+KERNEL=${OCICTL_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)}
+[ -n "$QEMU" ] || skip "qemu-system-x86_64 not found (apt-get install --no-install-recommends qemu-system-x86)"
+[ -r "$KERNEL" ] || skip "no kernel in /boot (apt-get install linux-image-amd64)"
+
+I="$WORK/initramfs"
+mkdir -p "$I/bin" "$I/usr/bin" "$I/etc" "$I/bundles" "$I/proc" "$I/sys" "$I/dev" "$I/tmp" "$I/run"
+cp "$BUSYBOX" "$I/bin/busybox"
+for applet in $("$BUSYBOX" --list); do [ -e "$I/bin/$applet" ] || ln -s busybox "$I/bin/$applet"; done
+echo "root:x:0:0:root:/:/bin/sh" > "$I/etc/passwd"
+echo "root:x:0:" > "$I/etc/group"
+for b in ocictl ocictl-spec ocictl-cgroups ocictl-spawner ocictl-registry; do
+        cp "$BUILD/$b" "$I/usr/bin/"
+        # The libraries it links, at the paths the dynamic loader looks in.
+        for lib in $(ldd "$BUILD/$b" | grep -o '/[^ ]*'); do
+                mkdir -p "$I$(dirname "$lib")"
+                cp -L "$lib" "$I$lib"
+        done
+done
+cp "$SRC/tests/vm/init" "$I/init"
+cp "$SRC/tests/vm/cgroup-v2-checks.sh" "$I/checks.sh"
+
+# The bundles, made here where python3 edits config.json.
+mk() {
+        local name=$1
+        shift
+        make_bundle "$I/bundles/$name" "$@" || fail "make bundle $name"
+        set_config "$I/bundles/$name" linux.cgroupsPath "\"/ocvm/$name\""
+}
+mk res sleep 1000
+set_config "$I/bundles/res" linux.cgroupsPath '"/ocvm/c1"'
+set_config "$I/bundles/res" linux.resources '{
+  "memory": {"limit": 67108864, "reservation": 33554432, "swap": 134217728},
+  "cpu": {"shares": 512, "quota": 50000, "period": 100000, "burst": 1000, "idle": 0, "cpus": "0", "mems": "0"},
+  "pids": {"limit": 32},
+  "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+  "unified": {"memory.high": "52428800"}
+}'
+mk oom sh -c 'while sleep 0.3; do dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; done'
+set_config "$I/bundles/oom" linux.cgroupsPath '"/ocvm/c2"'
+set_config "$I/bundles/oom" linux.resources '{"memory":{"limit":16777216,"swap":16777216}}'
+mk dev sh -c 'mknod /tmp/console c 5 1 && { (echo -n > /tmp/console) 2>/dev/null && echo console-opened || echo console-denied; }; echo x > /dev/null && echo null-ok'
+set_config "$I/bundles/dev" linux.cgroupsPath '"/ocvm/c3"'
+set_config "$I/bundles/dev" process.capabilities '{"bounding":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"effective":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"permitted":["CAP_MKNOD","CAP_DAC_OVERRIDE"]}'
+set_config "$I/bundles/dev" root.readonly false
+set_config "$I/bundles/dev" linux.resources '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}]}'
+mk bad true
+set_config "$I/bundles/bad" linux.cgroupsPath '"/ocvm/c4"'
+set_config "$I/bundles/bad" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'
+
+(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cgz" || fail "build the initramfs"
+
+# TCG, not KVM: KVM is present on these machines but hangs. Bounded: 10 minutes.
+timeout 600 "$QEMU" -accel tcg -m 512M -smp 1 -no-reboot -display none -monitor none \
+        -kernel "$KERNEL" -initrd "$WORK/initramfs.cgz" \
+        -append "console=ttyS0 cgroup_no_v1=all quiet loglevel=1 panic=-1" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -serial "file:$WORK/console.log" </dev/null
+rc=$?
+# isa-debug-exit with 1 makes qemu exit with 3.
+expect_eq "the VM ran the checks and powered off" 3 "$rc"
+grep -q "^VM-DONE" "$WORK/console.log" || { fail "the VM did not finish; console:"; tail -30 "$WORK/console.log"; }
+sed -n 's/^VM-START /kernel /p' "$WORK/console.log"
+while IFS= read -r line; do
+        line=${line%$'\r'}
+        case "$line" in
+        "ok - "*) pass "vm: ${line#ok - }" ;;
+        "FAIL - "*) fail "vm: ${line#FAIL - }" ;;
+        esac
+done < "$WORK/console.log"
+check "the VM reported its checks" grep -q "^ok - " "$WORK/console.log"
+finish

@@ -1,0 +1,109 @@
+#!/bin/sh
+# Runs inside the test VM (busybox sh), on a pure cgroup v2 host: the resources, update,
+# pause/resume, events, OOM, device filter and delete checks of cgroup-resources.sh and
+# cgroup-update.sh, with v2's files and values. Bundles were made on the host
+# (tests/integration/cgroup-v2-vm.sh); results go to the console as "ok - …" / "FAIL - …".
+CG=/sys/fs/cgroup
+oc() { /usr/bin/ocictl --root /run/ocictl "$@"; }
+pass() { echo "ok - $*"; }
+fail() { echo "FAIL - $*"; }
+expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
+expect_contains() {
+        case "$3" in
+        *"$2"*) pass "$1" ;;
+        *) fail "$1: [$2] not in [$3]" ;;
+        esac
+}
+check() {
+        what=$1
+        shift
+        if "$@"; then pass "$what"; else fail "$what"; fi
+}
+pid_of() { oc state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
+clean() { # nothing left of container $1 in /sys/fs/cgroup/ocvm
+        if [ -e "$CG/ocvm/$1" ] || [ -e "/run/ocictl/$1" ]; then fail "$1 left something behind"; else pass "nothing left of $1"; fi
+}
+
+expect_eq "the only cgroup mount is cgroup2" "cgroup2" "$(awk '$2 ~ "^/sys/fs/cgroup" { print $3 }' /proc/mounts | sort -u)"
+
+# Every resource, read back in v2's words (runc's conversions).
+oc create -b /bundles/res c1 </dev/null >/dev/null 2>/tmp/err
+expect_eq "create with resources" 0 "$?"
+cat /tmp/err
+D=$CG/ocvm/c1
+check "init is in the cgroup before start" grep -qx "$(pid_of c1)" "$D/cgroup.procs"
+expect_eq "memory.limit → memory.max" 67108864 "$(cat $D/memory.max)"
+expect_eq "memory.reservation → memory.low" 33554432 "$(cat $D/memory.low)"
+expect_eq "memory.swap (memory+swap) → memory.swap.max (swap alone)" 67108864 "$(cat $D/memory.swap.max)"
+expect_eq "cpu.shares 512 → cpu.weight 20" 20 "$(cat $D/cpu.weight)"
+expect_eq "cpu.quota and cpu.period → cpu.max" "50000 100000" "$(cat $D/cpu.max)"
+expect_eq "cpu.burst → cpu.max.burst" 1000 "$(cat $D/cpu.max.burst)"
+expect_eq "cpu.idle" 0 "$(cat $D/cpu.idle)"
+expect_eq "cpu.cpus → cpuset.cpus" 0 "$(cat $D/cpuset.cpus)"
+expect_eq "cpu.mems → cpuset.mems" 0 "$(cat $D/cpuset.mems)"
+expect_eq "pids.limit → pids.max" 32 "$(cat $D/pids.max)"
+expect_eq "hugepageLimits → hugetlb.2MB.max" 4194304 "$(cat $D/hugetlb.2MB.max)"
+expect_eq "unified memory.high" 52428800 "$(cat $D/memory.high)"
+oc start c1
+
+# update: the swap limit follows the memory limit (memory+swap stays 128M).
+oc update --memory 100m --cpu-quota 20000 c1
+expect_eq "update" 0 "$?"
+expect_eq "update --memory" 104857600 "$(cat $D/memory.max)"
+expect_eq "update keeps memory+swap: swap.max = 128M - 100M" 29360128 "$(cat $D/memory.swap.max)"
+expect_eq "update --cpu-quota keeps the period" "20000 100000" "$(cat $D/cpu.max)"
+oc update --cpu-shares 1024 --blkio-weight 500 c1 2>/tmp/err
+if [ -e "$D/io.bfq.weight" ] || [ -e "$D/io.weight" ]; then
+        expect_contains "cpu.shares 1024 → cpu.weight 39" 39 "$(cat $D/cpu.weight)"
+else
+        expect_contains "blockIO.weight refused by name" "blockIO.weight" "$(cat /tmp/err)"
+        expect_eq "... and cpu.weight stays" 20 "$(cat $D/cpu.weight)"
+fi
+oc update --cpuset-cpus 0-4096 --pids-limit 7 c1 2>/tmp/err
+expect_contains "a bad cpuset is refused by name" "cpu.cpus: cannot write" "$(cat /tmp/err)"
+expect_eq "... and the pids limit written before it is put back" 32 "$(cat $D/pids.max)"
+echo '{"memory":{"swappiness":10}}' | oc update -r - c1 2>/tmp/err
+expect_contains "a v1-only field is refused on v2" "memory.swappiness: cgroup v2 has no such setting" "$(cat /tmp/err)"
+echo '{"cpu":{"realtimeRuntime":1000}}' | oc update -r - c1 2>/tmp/err
+expect_contains "realtime is refused on v2" "cpu.realtimeRuntime: cgroup v2 has no realtime" "$(cat /tmp/err)"
+
+# pause and resume with cgroup.freeze.
+oc pause c1
+expect_contains "pause: cgroup.events says frozen" "frozen 1" "$(cat $D/cgroup.events)"
+expect_contains "status paused" '"status": "paused"' "$(oc state c1)"
+oc resume c1
+expect_contains "resume: thawed" "frozen 0" "$(cat $D/cgroup.events)"
+expect_contains "status running" '"status": "running"' "$(oc state c1)"
+
+# events --stats: v2's counters.
+stats=$(oc events --stats c1)
+expect_contains "events --stats" '"type":"stats","id":"c1"' "$stats"
+expect_contains "stats: pids" '"pids":{"current":' "$stats"
+expect_contains "stats: memory limit" '"limit":104857600' "$stats"
+
+# delete --force uses cgroup.kill, and removes the cgroup.
+oc delete --force c1
+expect_eq "delete --force" 0 "$?"
+clean c1
+
+# OOM: the hog is killed and events reports it.
+oc run -d -b /bundles/oom c2 </dev/null >/dev/null 2>&1
+expect_eq "run the memory hog" 0 "$?"
+oc events --interval 1s c2 > /tmp/events 2>&1 &
+for i in $(seq 100); do grep -q '"type":"oom"' /tmp/events && break; sleep 0.2; done
+expect_contains "an oom event" '{"type":"oom","id":"c2"}' "$(cat /tmp/events)"
+check "memory.events counts the kill" grep -q "oom_kill [1-9]" "$CG/ocvm/c2/memory.events"
+oc delete --force c2
+clean c2
+
+# Device rules through the eBPF filter: a device node outside the rules can be made (CAP_MKNOD,
+# "c *:* m") but not opened; /dev/null can.
+out=$(oc run -b /bundles/dev c3 </dev/null 2>&1)
+expect_contains "eBPF: a device outside the rules cannot be opened" "console-denied" "$out"
+expect_contains "eBPF: an allowed device opens" "null-ok" "$out"
+clean c3
+
+# A create that fails after the cgroup was made leaves no cgroup.
+oc create -b /bundles/bad c4 </dev/null >/dev/null 2>&1
+expect_eq "create with a bad mount fails" 1 "$?"
+clean c4
