@@ -28,6 +28,12 @@ static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* A limit the host cannot give is NotSupported; one the kernel refuses is the spec's fault. */
+static int set_limit_error(sd_bus_error *error, int r, const CgroupError *err) {
+        return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC, "%s",
+                                 err->message[0] ? err->message : strerror(-r));
+}
+
 /* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
  * was validated by the spec parser and is checked again here (no "..", never a root). */
 static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -52,8 +58,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
 
         r = cgroup_create(&layout, path, id, &res, &set, &err);
         if (r < 0) {
-                r = sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC,
-                                      "%s", err.message[0] ? err.message : strerror(-r));
+                r = set_limit_error(error, r, &err);
                 goto finish;
         }
         r = cgroup_open_procs(&set, fds, &n_fds);
@@ -221,8 +226,7 @@ static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 return r;
         r = cgroup_apply(&layout, &set, &res, "", &err);
         if (r < 0)
-                return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC,
-                                         "%s", err.message[0] ? err.message : strerror(-r));
+                return set_limit_error(error, r, &err);
         return sd_bus_reply_method_return(m, NULL);
 }
 

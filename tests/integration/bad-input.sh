@@ -33,7 +33,7 @@ empty_args() { set_config "$1" process.args '[]'; }
 no_root_path() { del_config "$1" root.path; }
 missing_rootfs() { set_config "$1" root.path '"nonexistent"'; }
 bad_version() { set_config "$1" ociVersion '"0.9.0"'; }
-unsupported() { set_config "$1" linux.resources.cpu '{"shares":512}'; }
+unsupported() { set_config "$1" linux.personality '{"domain":"LINUX","flags":["ADDR_NO_RANDOMIZE"]}'; }
 no_binary() { set_config "$1" process.args '["/bin/nonexistent"]'; }
 bad_mount_opt() { set_config "$1" mounts '[{"destination":"/proc","type":"proc","source":"proc"},{"destination":"/x","type":"tmpfs","source":"tmpfs","options":["nosuchoption=1"]}]'; }
 bad_fs_type() { set_config "$1" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'; }
@@ -51,7 +51,7 @@ bad "empty process.args" "config.json: process.args: must not be empty" empty_ar
 bad "missing root.path" "config.json: root.path: missing" no_root_path
 bad "missing rootfs" "root.path:" missing_rootfs
 bad "unsupported ociVersion" 'config.json: ociVersion: "0.9.0" is not supported' bad_version
-bad "field not implemented yet" "config.json: linux.resources.cpu: not supported yet" unsupported
+bad "field not implemented yet" "config.json: linux.personality.flags: not supported yet" unsupported
 bad "missing executable" 'exec: "/bin/nonexistent": No such file or directory' no_binary
 bad "unknown mount option" 'mounts[1]: mount tmpfs on /x: option "nosuchoption=1"' bad_mount_opt
 bad "unknown filesystem" "mounts[0]: mount nosuchfs on /x" bad_fs_type
