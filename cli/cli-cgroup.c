@@ -10,6 +10,7 @@
 #include "bus-errors.h"
 #include "cli.h"
 #include "json-writer.h"
+#include "resources.h"
 
 /* runc update's flags, and the linux.resources field each sets. */
 typedef enum FlagKind { FLAG_INT, FLAG_BYTES, FLAG_STRING } FlagKind;
@@ -81,38 +82,27 @@ static int parse_integer(const char *s, int64_t *ret) {
         return 0;
 }
 
-/* The flags given, as one LinuxResources document: {"memory":{"limit":…},"cpu":{…}}. */
+/* The flags given, as one LinuxResources document written by the same code as the state's. */
 static char *flags_to_json(char *const values[N_UPDATE_FLAGS]) {
-        static const char *const groups[] = { "memory", "cpu", "pids", "blockIO" };
-        JsonWriter w = {};
+        _cleanup_(resources_done) SpecResources res = {};
 
-        json_begin_object(&w);
-        for (size_t g = 0; g < ELEMENTSOF(groups); g++) {
-                bool open = false;
-                size_t n = strlen(groups[g]);
-                for (size_t i = 0; i < N_UPDATE_FLAGS; i++) {
-                        int64_t v = 0;
-                        if (!values[i] || !strneq(update_flags[i].path, groups[g], n) || update_flags[i].path[n] != '.')
-                                continue;
-                        if (!open) {
-                                json_key(&w, groups[g]);
-                                json_begin_object(&w);
-                                open = true;
-                        }
-                        json_key(&w, update_flags[i].path + n + 1);
-                        if (update_flags[i].kind == FLAG_STRING)
-                                json_string(&w, values[i]);
-                        else {
-                                (void) (update_flags[i].kind == FLAG_BYTES ? parse_bytes(values[i], &v)
-                                                                           : parse_integer(values[i], &v));
-                                json_int(&w, v);
-                        }
+        for (size_t i = 0; i < N_UPDATE_FLAGS; i++) {
+                int64_t v = 0;
+                if (!values[i])
+                        continue;
+                if (streq(update_flags[i].path, "cpu.cpus") || streq(update_flags[i].path, "cpu.mems")) {
+                        char **target = streq(update_flags[i].path, "cpu.cpus") ? &res.cpus : &res.mems;
+                        free(*target);
+                        if (!(*target = strdup(values[i])))
+                                return NULL;
+                        continue;
                 }
-                if (open)
-                        json_end_object(&w);
+                (void) (update_flags[i].kind == FLAG_BYTES ? parse_bytes(values[i], &v) : parse_integer(values[i], &v));
+                for (ResourceField f = 0; f < _RES_FIELD_MAX; f++)
+                        if (streq(resource_fields[f].path, update_flags[i].path))
+                                resources_set(&res, f, v);
         }
-        json_end_object(&w);
-        return json_writer_steal(&w);
+        return resources_to_json(&res);
 }
 
 /* -r FILE or - (stdin): a LinuxResources document, read by us with the caller's rights. */
