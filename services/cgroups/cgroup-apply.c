@@ -220,13 +220,6 @@ static int v2_enable_controller(const CgroupHierarchy *h, const CgroupEntry *e, 
         return 0;
 }
 
-void cgroup_format_limit(int64_t v, char *buf, size_t size) {
-        if (v < 0)
-                snprintf(buf, size, "max");
-        else
-                snprintf(buf, size, "%" PRIi64, v);
-}
-
 void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
         char major[24] = "*", minor[24] = "*";
         if (d->major >= 0)

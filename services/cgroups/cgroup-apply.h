@@ -67,7 +67,6 @@ int cgroup_file_read(const char *dir, const char *file, char *buf, size_t size);
 /* The entry of a set in hierarchy h, or NULL. */
 CgroupEntry *cgroup_set_find(const CgroupSet *s, const CgroupHierarchy *h);
 
-/* File writes for the unit tests: the value written for a resource, e.g. "max" or "1048576". */
-void cgroup_format_limit(int64_t v, char *buf, size_t size);
+/* File writes for the unit tests. */
 /* "c 1:3 rwm", "a *:* rwm" */
 void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size);

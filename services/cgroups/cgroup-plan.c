@@ -109,9 +109,10 @@ static int add(Planner *p, const char *controller, const char *field, const char
 
 /* The version of the hierarchy holding the controller, or an error naming field. */
 static int need(Planner *p, const char *controller, const char *field) {
-        int v = p->r < 0 ? 0 : p->version_of(controller, p->userdata);
+        int v;
         if (p->r < 0)
                 return 0;
+        v = p->version_of(controller, p->userdata);
         if (v == 0)
                 refuse(p, field, "the host has no %s cgroup controller", controller);
         return v;

@@ -20,6 +20,12 @@ static uint64_t read_number(const CgroupEntry *e, const char *file) {
         return strtoull(buf, NULL, 10);
 }
 
+/* The line after line, or NULL at the end of the buffer. */
+static char *next_line(char *line) {
+        char *nl = strchr(line, '\n');
+        return nl ? nl + 1 : NULL;
+}
+
 /* "key value" lines (memory.stat, cpu.stat, memory.events): the value of key, or 0. */
 static uint64_t read_keyed(const CgroupEntry *e, const char *file, const char *key) {
         char buf[8192];
@@ -27,7 +33,7 @@ static uint64_t read_keyed(const CgroupEntry *e, const char *file, const char *k
 
         if (!e || cgroup_file_read(e->dir, file, buf, sizeof buf) <= 0)
                 return 0;
-        for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        for (char *line = buf; line && *line; line = next_line(line))
                 if (strneq(line, key, n) && line[n] == ' ')
                         return strtoull(line + n + 1, NULL, 10);
         return 0;
@@ -40,7 +46,7 @@ static void write_keyed_object(JsonWriter *w, const CgroupEntry *e, const char *
 
         json_begin_object(w);
         if (cgroup_file_read(e->dir, file, buf, sizeof buf) > 0)
-                for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+                for (char *line = buf; line && *line; line = next_line(line))
                         if (sscanf(line, "%127s %llu", key, &v) == 2)
                                 json_key_uint(w, key, v);
         json_end_object(w);

@@ -179,8 +179,8 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, "st", json, ooms);
 }
 
-/* Open to every caller: where the container's cgroup is, (hierarchy, path) as in GetState's
- * companion /proc/PID/cgroup. */
+/* Open to every caller: where the container's cgroup is, as (hierarchy, path) records in the
+ * form of /proc/PID/cgroup, and its linux.resources as JSON. */
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};

@@ -70,10 +70,6 @@ static void check_values(void) {
         char buf[64];
         SpecDevice all = { false, 'a', -1, -1, "rwm" }, null = { true, 'c', 1, 3, "rwm" }, pts = { true, 'c', 136, -1, "rw" };
 
-        cgroup_format_limit(-1, buf, sizeof buf);
-        CHECK_STREQ(buf, "max");
-        cgroup_format_limit(1048576, buf, sizeof buf);
-        CHECK_STREQ(buf, "1048576");
         cgroup_format_device_rule(&all, buf, sizeof buf);
         CHECK_STREQ(buf, "a *:* rwm");
         cgroup_format_device_rule(&null, buf, sizeof buf);
@@ -228,6 +224,20 @@ static void check_plan(void) {
         free(text);
         text = plan_text(&v2only, all_v2, error, sizeof error);
         CHECK(!text && strstr(error, "network.priorities[0]: the host has no net_prio"), "%s", error);
+        free(text);
+        /* Unlimited is "max" on v2 and "-1" for v1's memory files; limits are written in bytes. */
+        v2only = (SpecResources) {};
+        resources_set(&v2only, RES_MEMORY_LIMIT, -1);
+        resources_set(&v2only, RES_PIDS_LIMIT, -1);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK_STREQ(text, "memory.max=max\npids.max=max");
+        free(text);
+        text = plan_text(&v2only, all_v1, error, sizeof error);
+        CHECK_STREQ(text, "memory.limit_in_bytes=-1\npids.max=max");
+        free(text);
+        resources_set(&v2only, RES_MEMORY_LIMIT, 1048576);
+        text = plan_text(&v2only, all_v2, error, sizeof error);
+        CHECK_STREQ(text, "memory.max=1048576\npids.max=max");
         free(text);
         /* Only the period: the quota stays unlimited, as runc writes it. */
         v2only = (SpecResources) {};
