@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "become.h"
+#include "cgroup-join.h"
 #include "console.h"
 #include "identity.h"
 #include "nsexec.h"
@@ -28,6 +29,7 @@ typedef struct ExecContext {
         int sync_fd;
         int pidfd;
         int ns_flags;
+        const CgroupJoin *cgroups;
 } ExecContext;
 
 static _noreturn_ void stage_exec_process(ExecContext *ctx) {
@@ -60,14 +62,14 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
 }
 
 static _noreturn_ void stage_exec_child(ExecContext *ctx) {
-        const NsexecExecConfig *c = ctx->config;
         pid_t child;
+        int r;
 
         (void) prctl(PR_SET_NAME, "ocictl:[1:EXEC]");
         reset_signals();
-        for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
-                if (write(c->cgroup_procs_fds[i], "0", 1) != 1)
-                        stage_fail(ctx->sync_fd, negative_errno(), "join the container's cgroup");
+        r = cgroup_join_write(ctx->cgroups);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "join the container's cgroup");
         if (ctx->ns_flags && setns(ctx->pidfd, ctx->ns_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "join the container's namespaces");
         /* Our own pid namespace does not change: the process is the next clone. */
@@ -104,13 +106,20 @@ static int namespaces_to_join(pid_t pid, int *ret) {
         return 0;
 }
 
-int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t error_size) {
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, char *error,
+                size_t error_size) {
         _cleanup_close_ int pidfd = -EBADF, parent_end = -EBADF;
+        _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, child = 0;
         uint64_t t;
         int pair[2], flags, r;
 
         error[0] = 0;
+        r = cgroup_join_init(&cgroups, c->cgroup_procs_fds, c->n_cgroup_procs_fds);
+        if (r < 0) {
+                snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
+                return r;
+        }
         /* The pidfd pins init: checking its start time after opening it rules out a recycled pid. */
         pidfd = pidfd_open_checked(c->init_pid);
         if (pidfd < 0 || process_get_start_time(c->init_pid, &t) < 0 || t != c->init_start_time) {
@@ -128,7 +137,7 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t e
                 return r;
         }
         parent_end = pair[0];
-        stage1 = clone_stage(c->clone_parent ? CLONE_PARENT : 0);
+        stage1 = cgroup_join_clone(&cgroups, c->clone_parent ? CLONE_PARENT : 0);
         if (stage1 < 0) {
                 r = negative_errno();
                 safe_close(pair[1]);
@@ -136,7 +145,8 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t e
                 return r;
         }
         if (stage1 == 0) {
-                ExecContext ctx = { .config = c, .sync_fd = pair[1], .pidfd = pidfd, .ns_flags = flags };
+                ExecContext ctx = { .config = c, .sync_fd = pair[1], .pidfd = pidfd, .ns_flags = flags,
+                                    .cgroups = &cgroups };
                 safe_close(pair[0]);
                 stage_exec_child(&ctx);
         }
@@ -179,6 +189,8 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t e
         }
         wait_exit(stage1, 1000);
         *ret_pid = child;
+        if (ret_cgroup_at_clone)
+                *ret_cgroup_at_clone = cgroups.at_clone;
         return 0;
 
 fail:

@@ -21,7 +21,7 @@ typedef struct NsexecConfig {
         const char *bundle;          /* relative bind-mount sources are relative to it, as in runc */
         const char *rootfs;          /* absolute path on the host, already resolved */
         int state_dir_fd;            /* exec.fifo is made here */
-        const int *cgroup_procs_fds; /* cgroup.procs of every hierarchy, opened for writing */
+        const int *cgroup_procs_fds; /* per hierarchy, as Cgroups1 hands them out (cgroup-join.h) */
         size_t n_cgroup_procs_fds;
         int stdio[3];
         /* Direct mode: stage 1 and init become children of our parent (the ocictl command),
@@ -36,9 +36,10 @@ typedef struct NsexecConfig {
 } NsexecConfig;
 
 /* Runs stage 0 in the calling process; returns the init pid (as seen by the caller) once init
- * has finished its setup and blocks on exec.fifo. On failure nothing is left: children killed,
- * exec.fifo removed. */
-int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size);
+ * has finished its setup and blocks on exec.fifo, and whether the cgroup2 cgroup was joined at
+ * clone (CLONE_INTO_CGROUP). On failure nothing is left: children killed, exec.fifo removed. */
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, char *error,
+                 size_t error_size);
 
 /* `start`: opens exec.fifo for reading, which releases init into execve(), and waits for its
  * byte. Fails when init died first. */
@@ -61,7 +62,8 @@ typedef struct NsexecExecConfig {
 
 /* Starts a process in a running container; returns its pid once it exec'd (or the error that
  * kept it from doing so). */
-int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, char *error, size_t error_size);
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, char *error,
+                size_t error_size);
 
 /* Signals a process only if it is still the one started at start_time (pidfd, no pid reuse). */
 int nsexec_kill(pid_t pid, uint64_t start_time, int sig);

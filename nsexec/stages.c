@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 
 #include "become.h"
+#include "cgroup-join.h"
 #include "console.h"
 #include "hooks.h"
 #include "identity.h"
@@ -34,6 +35,7 @@ typedef struct StageContext {
         int sync_fd;
         int fifo_fd; /* O_PATH of exec.fifo, reopened for writing by init */
         int *idmapped_fds; /* per mount: a detached idmapped tree from stage 0, or -EBADF */
+        const CgroupJoin *cgroups;
 } StageContext;
 
 /* A new network namespace starts with "lo" down; runc brings it up. */
@@ -206,11 +208,11 @@ static _noreturn_ void stage_child(StageContext *ctx) {
         (void) prctl(PR_SET_NAME, "ocictl:[1:CHILD]");
         reset_signals();
 
-        /* Into the cgroup first, so the namespaces and init are accounted there and the cgroup
-         * namespace is rooted at the container's cgroup. */
-        for (size_t i = 0; i < c->n_cgroup_procs_fds; i++)
-                if (write(c->cgroup_procs_fds[i], "0", 1) != 1)
-                        stage_fail(ctx->sync_fd, negative_errno(), "join the container's cgroup");
+        /* Into the cgroup first (what the clone did not join), so the namespaces and init are
+         * accounted there and the cgroup namespace is rooted at the container's cgroup. */
+        int r = cgroup_join_write(ctx->cgroups);
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "join the container's cgroup");
 
         /* Open every namespace path before joining any: joining the mount namespace changes
          * what the later paths resolve to. */
@@ -295,15 +297,22 @@ static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, siz
         return r;
 }
 
-int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_pid, char *error, size_t error_size) {
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, char *error,
+                 size_t error_size) {
         _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF;
         _cleanup_free_ int *idmapped_fds = NULL;
+        _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, init = 0;
         bool hooks_requested = false, devices_moved = false;
         SyncMessage msg;
         int pair[2], r;
 
         error[0] = 0;
+        r = cgroup_join_init(&cgroups, c->cgroup_procs_fds, c->n_cgroup_procs_fds);
+        if (r < 0) {
+                snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
+                return r;
+        }
         if (mkfifoat(c->state_dir_fd, EXEC_FIFO_NAME, 0622) < 0) {
                 r = negative_errno();
                 snprintf(error, error_size, "create exec.fifo: %s", strerror(-r));
@@ -340,7 +349,7 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                 goto fail;
         }
 
-        stage1 = clone_stage(c->clone_parent ? CLONE_PARENT : 0);
+        stage1 = cgroup_join_clone(&cgroups, c->clone_parent ? CLONE_PARENT : 0);
         if (stage1 < 0) {
                 r = negative_errno();
                 safe_close(pair[1]);
@@ -349,7 +358,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
                 goto fail;
         }
         if (stage1 == 0) {
-                StageContext ctx = { .config = c, .sync_fd = pair[1], .fifo_fd = fifo_fd, .idmapped_fds = idmapped_fds };
+                StageContext ctx = { .config = c, .sync_fd = pair[1], .fifo_fd = fifo_fd, .idmapped_fds = idmapped_fds,
+                                     .cgroups = &cgroups };
                 safe_close(pair[0]);
                 stage_child(&ctx);
         }
@@ -427,8 +437,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, pid_t *ret_stage1_p
         }
         wait_exit(stage1, 1000);
         *ret_init_pid = init;
-        if (ret_stage1_pid)
-                *ret_stage1_pid = stage1;
+        if (ret_cgroup_at_clone)
+                *ret_cgroup_at_clone = cgroups.at_clone;
         return 0;
 
 fail:

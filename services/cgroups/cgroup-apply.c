@@ -446,13 +446,19 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
         return 0;
 }
 
-int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds) {
+int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds) {
         char path[4400];
         size_t n = 0;
 
         for (size_t i = 0; i < s->n_entries; i++) {
-                snprintf(path, sizeof path, "%s/cgroup.procs", s->entries[i].dir);
-                fds[n] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+                const CgroupEntry *e = &s->entries[i];
+                /* O_PATH: enough for clone3() and for openat(), and nothing more. */
+                if (e->v2)
+                        fds[n] = open(e->dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                else {
+                        snprintf(path, sizeof path, "%s/cgroup.procs", e->dir);
+                        fds[n] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+                }
                 if (fds[n] < 0) {
                         int r = negative_errno();
                         while (n > 0)

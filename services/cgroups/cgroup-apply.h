@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Creating a container's cgroup in every hierarchy, writing its limits, handing out
- * cgroup.procs descriptors, and removing it with whatever is still inside. */
+ * join descriptors, and removing it with whatever is still inside. */
 #pragma once
 
 #include "cgroup-layout.h"
@@ -40,8 +40,10 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
 int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
                  CgroupError *err);
 
-/* cgroup.procs of every entry, opened for writing: writing "0" moves the writer in. */
-int cgroup_open_procs(const CgroupSet *s, int *fds, size_t *n_fds);
+/* What joins the cgroup, per entry: the cgroup2 directory (O_PATH, for clone3's
+ * CLONE_INTO_CGROUP or openat() of its cgroup.procs), a v1 cgroup.procs opened for writing
+ * (writing "0" moves the writer in). */
+int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds);
 
 /* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
  * directories; with rollback also the parents that cgroup_create() made. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.ocictl.Cgroups1: creates, configures and removes containers' cgroups. It hands out
- * cgroup.procs descriptors rather than paths, so the spawner can put a process in the cgroup
- * without write access to the cgroup tree. */
+ * descriptors rather than paths (the cgroup2 directory, v1 cgroup.procs), so the spawner can put
+ * a process in the cgroup without write access to the cgroup tree. */
 #include "bus-errors.h"
 #include "cgroup-apply.h"
 #include "cgroup-freeze.h"
@@ -61,10 +61,10 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 r = set_limit_error(error, r, &err);
                 goto finish;
         }
-        r = cgroup_open_procs(&set, fds, &n_fds);
+        r = cgroup_open_join(&set, fds, &n_fds);
         if (r < 0) {
                 (void) cgroup_destroy(&layout, &set, true, NULL);
-                r = sd_bus_error_set_errnof(error, -r, "cannot open cgroup.procs: %m");
+                r = sd_bus_error_set_errnof(error, -r, "cannot open the cgroup to join: %m");
                 goto finish;
         }
         r = sd_bus_message_new_method_return(m, &reply);
@@ -177,7 +177,7 @@ static int method_remove(sd_bus_message *m, void *userdata, sd_bus_error *error)
         return remove_or_rollback(m, false, error);
 }
 
-/* Root only: cgroup.procs of an existing container cgroup, for exec to join. */
+/* Root only: what joins an existing container cgroup (as Create hands out), for exec. */
 static int method_open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(cgroup_set_done) CgroupSet set = {};
@@ -190,9 +190,9 @@ static int method_open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = cgroup_open_procs(&set, fds, &n_fds);
+        r = cgroup_open_join(&set, fds, &n_fds);
         if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot open the container's cgroup.procs: %m");
+                return sd_bus_error_set_errnof(error, -r, "cannot open the container's cgroup to join: %m");
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = append_fds(reply, fds, n_fds);
@@ -274,9 +274,9 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Layout", "s", property_get_layout, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
-                                SD_BUS_RESULT("a(sss)", paths, "ah", procs), method_create, 0),
+                                SD_BUS_RESULT("a(sss)", paths, "ah", join), method_create, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
-        SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", procs), method_open, 0),
+        SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", join), method_open, 0),
         SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("au", pids), method_get_pids, 0),
         SD_BUS_METHOD_WITH_ARGS("Remove", SD_BUS_ARGS("a(ss)", paths), SD_BUS_NO_RESULT, method_remove, 0),
         SD_BUS_METHOD_WITH_ARGS("Update", SD_BUS_ARGS("a(ss)", paths, "a{sv}", resources), SD_BUS_NO_RESULT,

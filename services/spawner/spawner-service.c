@@ -38,6 +38,11 @@ static int exit_status(const siginfo_t *si) {
         return si->si_code == CLD_EXITED ? si->si_status : 128 + si->si_status;
 }
 
+/* For --debug: the tests, and anyone chasing a cgroup question, see which way it went. */
+static const char *cgroup_join_how(bool at_clone) {
+        return at_clone ? "cgroup2 joined at clone (CLONE_INTO_CGROUP)" : "cgroups joined through cgroup.procs";
+}
+
 static int read_fd_array(sd_bus_message *m, int *fds, size_t max, size_t *ret_n) {
         size_t n = 0;
         int r = sd_bus_message_enter_container(m, 'a', "h");
@@ -95,6 +100,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         const char *id, *bundle, *rootfs;
         int state_dir_fd, cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
+        bool cgroup_at_clone = false;
         size_t n_cgroup_fds = 0;
         CreateOptions options = CREATE_OPTIONS_INIT;
         pid_t pid;
@@ -146,7 +152,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
-        r = nsexec_spawn(&config, &pid, NULL, err, sizeof err);
+        r = nsexec_spawn(&config, &pid, &cgroup_at_clone, err, sizeof err);
         if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0)
                 /* A set-up process that dies without a word was killed; with a memory limit the
                  * OOM killer is by far the likeliest reason. */
@@ -163,8 +169,8 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 (void) kill(pid, SIGKILL);
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "container init died during setup");
         }
-        log_debug("Container %s: init is pid %d, root switched with %s", id, (int) pid,
-                  options.no_pivot ? "MS_MOVE and chroot (no pivot)" : "pivot_root");
+        log_debug("Container %s: init is pid %d, root switched with %s, %s", id, (int) pid,
+                  options.no_pivot ? "MS_MOVE and chroot (no pivot)" : "pivot_root", cgroup_join_how(cgroup_at_clone));
         return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
 }
 
@@ -176,6 +182,7 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         CreateOptions options = CREATE_OPTIONS_INIT;
         int cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
+        bool cgroup_at_clone = false;
         size_t n_cgroup_fds = 0;
         uint32_t init_pid;
         uint64_t init_start_time, start_time;
@@ -222,11 +229,12 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
-        r = nsexec_exec(&config, &pid, err, sizeof err);
+        r = nsexec_exec(&config, &pid, &cgroup_at_clone, err, sizeof err);
         if (r == -ESRCH)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s", err);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);
+        log_debug("Exec in %s: pid %d, %s", options.container_id, (int) pid, cgroup_join_how(cgroup_at_clone));
         /* It may be gone already (a quick command): 0 then, and kill/wait refuse it. */
         if (process_get_start_time(pid, &start_time) < 0)
                 start_time = 0;

@@ -102,6 +102,15 @@ else
         done
 fi
 assert_clean s1 "$B"
+# ... and the other branch, in a mount namespace of its own where /run says systemd runs.
+if [ ! -d /run/systemd/system ]; then
+        unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && exec "$@"' \
+                sh "$OCICTL" --root "$ROOT" create -b "$B" s2 </dev/null >/dev/null 2>"$WORK/err"
+        expect_eq "the systemd form is refused where systemd runs" 1 "$?"
+        expect_contains "... saying why" 'linux.cgroupsPath: "'"$slice"':ocictl:s1": systemd runs this host' "$(cat "$WORK/err")"
+        check "... and no scope was made" test ! -e "$(cgroup_dir_of pids)/$slice"
+        assert_clean s2 "$B"
+fi
 
 # refused NAME RESOURCES-JSON EXPECTED-ERROR: create fails, names the field, leaves nothing.
 refused() {

@@ -17,7 +17,7 @@ cp "$BUSYBOX" "$I/bin/busybox"
 for applet in $("$BUSYBOX" --list); do [ -e "$I/bin/$applet" ] || ln -s busybox "$I/bin/$applet"; done
 echo "root:x:0:0:root:/:/bin/sh" > "$I/etc/passwd"
 echo "root:x:0:" > "$I/etc/group"
-for b in ocictl ocictl-spec ocictl-cgroups ocictl-spawner ocictl-registry; do
+for b in ocictl ocictl-spec ocictl-cgroups ocictl-spawner ocictl-registry tests/without-clone3; do
         cp "$BUILD/$b" "$I/usr/bin/"
         # The libraries it links, at the paths the dynamic loader looks in.
         for lib in $(ldd "$BUILD/$b" | grep -o '/[^ ]*'); do
@@ -52,6 +52,8 @@ set_config "$I/bundles/dev" linux.cgroupsPath '"/ocvm/c3"'
 set_config "$I/bundles/dev" process.capabilities '{"bounding":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"effective":["CAP_MKNOD","CAP_DAC_OVERRIDE"],"permitted":["CAP_MKNOD","CAP_DAC_OVERRIDE"]}'
 set_config "$I/bundles/dev" root.readonly false
 set_config "$I/bundles/dev" linux.resources '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}]}'
+mk join sleep 1000
+set_config "$I/bundles/join" linux.cgroupsPath '"/ocvm/c5"'
 mk bad true
 set_config "$I/bundles/bad" linux.cgroupsPath '"/ocvm/c4"'
 set_config "$I/bundles/bad" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'

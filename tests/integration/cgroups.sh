@@ -68,6 +68,42 @@ fi
 oc delete --force c3
 assert_clean c3 "$B"
 
+# How init gets there: born in its cgroup2 cgroup by clone3(CLONE_INTO_CGROUP), the v1
+# hierarchies joined through cgroup.procs; where clone3 is refused (kernels before 5.3, Docker's
+# seccomp profile), cgroup2 is joined through cgroup.procs as well. Exec takes the same path.
+if [ -n "$v2_root" ]; then
+        set_args "$B" sleep 1000
+        for how in clone3 no-clone3; do
+                id=j-$how
+                set_config "$B" linux.cgroupsPath "\"/$CG/$id\""
+                wrap=()
+                [ $how = no-clone3 ] && wrap=("$BUILD/tests/without-clone3")
+                "${wrap[@]}" "$OCICTL" --root "$ROOT" --debug create -b "$B" --pid-file "$WORK/pid-$id" "$id" \
+                        </dev/null >"$WORK/out-$id" 2>&1
+                expect_eq "create ($how)" 0 "$?"
+                if [ $how = clone3 ]; then
+                        expect_contains "init born in its cgroup2 cgroup" "cgroup2 joined at clone (CLONE_INTO_CGROUP)" \
+                                "$(cat "$WORK/out-$id")"
+                else
+                        expect_contains "without clone3: joined through cgroup.procs" \
+                                "cgroups joined through cgroup.procs" "$(cat "$WORK/out-$id")"
+                fi
+                pid=$(cat "$WORK/pid-$id")
+                expect_eq "init's cgroup2 cgroup ($how)" "0::/$CG/$id" "$(grep '^0::' "/proc/$pid/cgroup")"
+                if [ -n "$mem" ]; then
+                        check "init's v1 memory cgroup ($how)" grep -qx "$pid" "$mem/$CG/$id/cgroup.procs"
+                fi
+                # Inside the cgroup namespace, its own cgroup is the root: "0::/" means exec joined it.
+                out=$("${wrap[@]}" "$OCICTL" --root "$ROOT" --debug exec "$id" cat /proc/self/cgroup </dev/null 2>&1)
+                check "exec'd process in the cgroup2 cgroup ($how)" grep -qx '0::/' <<<"$out"
+                if [ $how = clone3 ]; then
+                        expect_contains "exec born there too" "cgroup2 joined at clone" "$out"
+                fi
+                oc delete --force "$id"
+                assert_clean "$id" "$B"
+        done
+fi
+
 # delete kills what is left and removes the cgroup in every hierarchy.
 oc kill c1 KILL
 for _ in $(seq 50); do oc state c1 | grep -q stopped && break; sleep 0.1; done
