@@ -83,6 +83,12 @@ assert_clean b5 "$B"
 set_args "$B" true
 oc --bus-address "$ADDRESS" run --no-pivot -b "$B" b4 </dev/null >/dev/null 2>&1
 expect_contains "--no-pivot reaches the spawner through the bus" "b4: init is pid" "$(grep 'no pivot' "$WORK/services.log")"
+# The cgroup2 directory fd survives dbus-daemon's fd passing, and the spawner (no CLONE_PARENT
+# here) clones into it.
+if grep -q " cgroup2 " /proc/self/mounts; then
+        expect_contains "bus mode: init born in its cgroup2 cgroup" "cgroup2 joined at clone (CLONE_INTO_CGROUP)" \
+                "$(grep 'b4: init is pid' "$WORK/services.log")"
+fi
 
 set_args "$B" sleep 1000
 OCICTL_BUS_ADDRESS="$ADDRESS" oc run -d -b "$B" b2 </dev/null >/dev/null 2>&1
