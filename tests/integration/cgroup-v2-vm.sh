@@ -25,6 +25,12 @@ for b in ocictl ocictl-spec ocictl-cgroups ocictl-spawner ocictl-registry tests/
                 cp -L "$lib" "$I$lib"
         done
 done
+# A block device and the BFQ scheduler for the blockIO checks: the kernel's own modules.
+MODULES=/lib/modules/$(basename "$KERNEL" | sed 's/^vmlinuz-//')
+mkdir -p "$I/modules"
+for m in fs/configfs/configfs.ko drivers/block/null_blk/null_blk.ko block/bfq.ko; do
+        cp "$MODULES/kernel/$m" "$I/modules/" || fail "copy module $m"
+done
 cp "$SRC/tests/vm/init" "$I/init"
 cp "$SRC/tests/vm/cgroup-v2-checks.sh" "$I/checks.sh"
 
