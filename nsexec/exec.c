@@ -115,7 +115,7 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
         int pair[2], flags, r;
 
         error[0] = 0;
-        r = cgroup_join_init(&cgroups, c->cgroup_procs_fds, c->n_cgroup_procs_fds);
+        r = cgroup_join_init(&cgroups, c->cgroup_join_fds, c->n_cgroup_join_fds);
         if (r < 0) {
                 snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
                 return r;

@@ -21,8 +21,8 @@ typedef struct NsexecConfig {
         const char *bundle;          /* relative bind-mount sources are relative to it, as in runc */
         const char *rootfs;          /* absolute path on the host, already resolved */
         int state_dir_fd;            /* exec.fifo is made here */
-        const int *cgroup_procs_fds; /* per hierarchy, as Cgroups1 hands them out (cgroup-join.h) */
-        size_t n_cgroup_procs_fds;
+        const int *cgroup_join_fds; /* per hierarchy, as Cgroups1 hands them out (cgroup-join.h) */
+        size_t n_cgroup_join_fds;
         int stdio[3];
         /* Direct mode: stage 1 and init become children of our parent (the ocictl command),
          * not of us. Bus mode: they stay our children so we can reap them. */
@@ -50,8 +50,8 @@ typedef struct NsexecExecConfig {
         const char *id, *bundle; /* for the state a seccomp listener receives */
         pid_t init_pid;   /* the container, whose namespaces and root are joined */
         uint64_t init_start_time;
-        const int *cgroup_procs_fds;
-        size_t n_cgroup_procs_fds;
+        const int *cgroup_join_fds;
+        size_t n_cgroup_join_fds;
         int stdio[3];
         bool clone_parent; /* as NsexecConfig */
         int console_socket; /* as NsexecConfig */

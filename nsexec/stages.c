@@ -308,7 +308,7 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
         int pair[2], r;
 
         error[0] = 0;
-        r = cgroup_join_init(&cgroups, c->cgroup_procs_fds, c->n_cgroup_procs_fds);
+        r = cgroup_join_init(&cgroups, c->cgroup_join_fds, c->n_cgroup_join_fds);
         if (r < 0) {
                 snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
                 return r;
