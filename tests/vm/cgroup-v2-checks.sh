@@ -95,6 +95,10 @@ else
         fail "load null_blk and bfq for the blockIO checks"
 fi
 
+# rdma: the controller is here, an RDMA device is not; the kernel's refusal names the field.
+echo '{"rdma":{"mlx5_1":{"hcaHandles":3}}}' | oc update -r - c1 2>/tmp/err
+expect_contains "rdma on a device the host lacks is refused by name" "rdma.mlx5_1: cannot write \"mlx5_1 hca_handle=3\" to $D/rdma.max: No such device" "$(cat /tmp/err)"
+
 # pause and resume with cgroup.freeze.
 oc pause c1
 expect_contains "pause: cgroup.events says frozen" "frozen 1" "$(cat $D/cgroup.events)"
