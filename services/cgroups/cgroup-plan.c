@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -31,13 +32,21 @@ void cgroup_plan_done(CgroupPlan *p) {
 }
 
 uint64_t cgroup_cpu_shares_to_weight(uint64_t shares) {
+        double l, exponent;
+
         if (shares == 0)
                 return 0;
         if (shares <= 2)
                 return 1;
         if (shares >= 262144)
                 return 10000;
-        return 1 + ((shares - 2) * 9999) / 262142;
+        /* As runc (opencontainers/cgroups#20) and crun (containers/crun#1767) do now: a quadratic
+         * in log2(shares) that maps v1's range [2, 262144] onto v2's [1, 10000] and v1's default
+         * 1024 onto v2's default 100. The linear formula of runc 1.1 (Debian 12's) gave
+         * 1024 → 39, which starved containers that asked for the default. */
+        l = log2((double) shares);
+        exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+        return (uint64_t) ceil(pow(10, exponent));
 }
 
 uint64_t cgroup_blkio_weight_to_io_weight(uint64_t weight) {

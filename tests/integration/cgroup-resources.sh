@@ -50,7 +50,7 @@ read_back memory.swap memory memory.memsw.limit_in_bytes memory.swap.max 1342177
 read_back memory.swappiness memory memory.swappiness - 10 -
 read_back memory.kernelTCP memory memory.kmem.tcp.limit_in_bytes - 16777216 -
 read_back memory.disableOOMKiller memory memory.oom_control - "oom_kill_disable 0" -
-read_back cpu.shares cpu cpu.shares cpu.weight 512 20
+read_back cpu.shares cpu cpu.shares cpu.weight 512 59
 read_back cpu.quota cpu cpu.cfs_quota_us cpu.max 50000 "50000 100000"
 read_back cpu.period cpu cpu.cfs_period_us cpu.max 100000 "50000 100000"
 read_back cpu.burst cpu cpu.cfs_burst_us cpu.max.burst 1000 1000

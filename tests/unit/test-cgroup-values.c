@@ -180,7 +180,7 @@ static void check_plan(void) {
         /* v2: shares → weight, quota and period → cpu.max, memory+swap → swap alone, blkio → io. */
         text = plan_text(&res, all_v2, error, sizeof error);
         CHECK_STREQ(text, "memory.max=67108864\nmemory.low=33554432\nmemory.swap.max=67108864\n"
-                          "cpu.weight=20\ncpu.max.burst=1000\ncpu.idle=0\ncpu.max=50000 100000\n"
+                          "cpu.weight=59\ncpu.max.burst=1000\ncpu.idle=0\ncpu.max=50000 100000\n"
                           "cpuset.cpus=0\ncpuset.mems=0\npids.max=max\n"
                           "io.bfq.weight=100|io.weight=default 910\n"
                           "io.bfq.weight=8:16 500|io.weight=8:16 4950\n"
@@ -274,7 +274,17 @@ static void check_conversions(void) {
         const char *reason = NULL;
 
         CHECK(cgroup_cpu_shares_to_weight(2) == 1, "shares 2");
-        CHECK(cgroup_cpu_shares_to_weight(1024) == 39, "shares 1024 → %llu", (unsigned long long) cgroup_cpu_shares_to_weight(1024));
+        /* The quadratic in log2: v1's default 1024 is v2's default 100, the ends stay the ends, and
+         * the rest are ⌈10^((L² + 125L)/612 − 7/34)⌉ worked out by hand (Python's doubles). */
+        static const uint64_t shares_weight[][2] = { { 3, 2 },     { 10, 4 },       { 100, 17 },    { 512, 59 },
+                                                     { 1024, 100 }, { 2048, 174 },   { 4096, 303 },  { 65536, 3023 },
+                                                     { 262143, 10000 }, { 1000000, 10000 } };
+        for (size_t i = 0; i < ELEMENTSOF(shares_weight); i++)
+                CHECK(cgroup_cpu_shares_to_weight(shares_weight[i][0]) == shares_weight[i][1], "shares %llu → %llu, not %llu",
+                      (unsigned long long) shares_weight[i][0],
+                      (unsigned long long) cgroup_cpu_shares_to_weight(shares_weight[i][0]),
+                      (unsigned long long) shares_weight[i][1]);
+        CHECK(cgroup_cpu_shares_to_weight(0) == 0, "shares 0 is unset");
         CHECK(cgroup_cpu_shares_to_weight(262144) == 10000, "shares max");
         CHECK(cgroup_blkio_weight_to_io_weight(10) == 1, "blkio 10");
         CHECK(cgroup_blkio_weight_to_io_weight(1000) == 10000, "blkio 1000");

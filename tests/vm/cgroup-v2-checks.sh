@@ -36,7 +36,7 @@ check "init is in the cgroup before start" grep -qx "$(pid_of c1)" "$D/cgroup.pr
 expect_eq "memory.limit → memory.max" 67108864 "$(cat $D/memory.max)"
 expect_eq "memory.reservation → memory.low" 33554432 "$(cat $D/memory.low)"
 expect_eq "memory.swap (memory+swap) → memory.swap.max (swap alone)" 67108864 "$(cat $D/memory.swap.max)"
-expect_eq "cpu.shares 512 → cpu.weight 20" 20 "$(cat $D/cpu.weight)"
+expect_eq "cpu.shares 512 → cpu.weight 59" 59 "$(cat $D/cpu.weight)"
 expect_eq "cpu.quota and cpu.period → cpu.max" "50000 100000" "$(cat $D/cpu.max)"
 expect_eq "cpu.burst → cpu.max.burst" 1000 "$(cat $D/cpu.max.burst)"
 expect_eq "cpu.idle" 0 "$(cat $D/cpu.idle)"
@@ -55,13 +55,13 @@ expect_eq "update keeps memory+swap: swap.max = 128M - 100M" 29360128 "$(cat $D/
 expect_eq "update --cpu-quota keeps the period" "20000 100000" "$(cat $D/cpu.max)"
 oc update --cpu-shares 1024 --blkio-weight 500 c1 2>/tmp/err
 if [ -e "$D/io.bfq.weight" ] || [ -e "$D/io.weight" ]; then
-        expect_contains "cpu.shares 1024 → cpu.weight 39" 39 "$(cat $D/cpu.weight)"
+        expect_eq "cpu.shares 1024 → cpu.weight 100 (v2's default)" 100 "$(cat $D/cpu.weight)"
         if [ ! -e "$D/io.bfq.weight" ]; then
                 expect_eq "--blkio-weight 500 → io.weight 4950 (no BFQ yet)" "default 4950" "$(head -1 $D/io.weight)"
         fi
 else
         expect_contains "blockIO.weight refused by name" "blockIO.weight" "$(cat /tmp/err)"
-        expect_eq "... and cpu.weight stays" 20 "$(cat $D/cpu.weight)"
+        expect_eq "... and cpu.weight stays" 59 "$(cat $D/cpu.weight)"
 fi
 oc update --cpuset-cpus 0-4096 --pids-limit 7 c1 2>/tmp/err
 expect_contains "a bad cpuset is refused by name" "cpu.cpus: cannot write" "$(cat /tmp/err)"
