@@ -104,6 +104,21 @@ if [ -n "$v2_root" ]; then
         done
 fi
 
+# A cgroup2 cgroup that already hands controllers to children cannot take a process ("no
+# internal processes"): clone3 is refused, the cgroup.procs write gives the kernel's reason.
+ctrl=$(cut -d' ' -f1 "$v2_root/cgroup.subtree_control" 2>/dev/null)
+mkdir -p "$v2_root/$CG/busy/child"
+if [ -n "$ctrl" ] && echo "+$ctrl" > "$v2_root/$CG/cgroup.subtree_control" &&
+   echo "+$ctrl" > "$v2_root/$CG/busy/cgroup.subtree_control"; then
+        set_config "$B" linux.cgroupsPath "\"/$CG/busy\""
+        oc create -b "$B" busy </dev/null >/dev/null 2>"$WORK/err"
+        expect_eq "create in a cgroup with children's controllers fails" 1 "$?"
+        expect_contains "... with the kernel's reason" "join the container's cgroup: Device or resource busy" "$(cat "$WORK/err")"
+        check "... and the cgroup it did not make stays" test -d "$v2_root/$CG/busy/child"
+fi
+rmdir "$v2_root/$CG/busy/child" "$v2_root/$CG/busy"
+assert_clean busy "$B"
+
 # delete kills what is left and removes the cgroup in every hierarchy.
 oc kill c1 KILL
 for _ in $(seq 50); do oc state c1 | grep -q stopped && break; sleep 0.1; done
