@@ -391,6 +391,58 @@ int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources 
         return 0;
 }
 
+static int remove_dir(const char *dir) {
+        const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+        /* Killed tasks leave their cgroup only when they have finished exiting: retry EBUSY. */
+        for (int i = 0; i < 300; i++) {
+                if (rmdir(dir) >= 0 || errno == ENOENT)
+                        return 0;
+                if (errno != EBUSY)
+                        return negative_errno();
+                nanosleep(&tick, NULL);
+        }
+        return -EBUSY;
+}
+
+/* As runc: a cgroup that already holds processes belongs to something else, whose limits,
+ * pause and kill would become this container's (and ours its); a frozen one would hang init. */
+static int check_usable(const CgroupLayout *l, const CgroupSet *s, const char *cgroups_path, CgroupError *err) {
+        for (size_t i = 0; i < s->n_entries; i++) {
+                const CgroupEntry *e = &s->entries[i];
+                char pid[16];
+                /* One this create made is empty; one that was there may not be, in any hierarchy. */
+                if (!e->created && cgroup_file_read(e->dir, "cgroup.procs", pid, sizeof pid) > 0)
+                        return fail(err, -EBUSY,
+                                    "linux.cgroupsPath: \"%s\": the cgroup %s already holds processes (pid %d); "
+                                    "a container needs a cgroup of its own", strna(cgroups_path), e->dir, atoi(pid));
+        }
+        if (cgroup_is_frozen(l, s))
+                return fail(err, -EBUSY, "linux.cgroupsPath: \"%s\": the cgroup is frozen", strna(cgroups_path));
+        return 0;
+}
+
+/* rmdir() of what cgroup_create() made: the directory, and its parents up to the topmost
+ * one it made. */
+static int remove_created(const CgroupEntry *e) {
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        if (!e->created)
+                return 0;
+        r = remove_dir(e->dir);
+        if (r < 0)
+                return r;
+        p = strdup(e->dir);
+        while (p) {
+                *strrchr(p, '/') = 0;
+                if (strlen(p) < strlen(e->created))
+                        break;
+                (void) rmdir(p);
+        }
+        return 0;
+}
+
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
                   CgroupSet *ret, CgroupError *err) {
         CgroupSet s = {};
@@ -436,9 +488,13 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 }
         }
         if (r >= 0)
+                r = check_usable(l, &s, cgroups_path, err);
+        if (r >= 0)
                 r = cgroup_apply(l, &s, res, "linux.resources", err);
         if (r < 0) {
-                (void) cgroup_destroy(l, &s, true, NULL);
+                /* Nothing was put in it yet: nothing to kill, and what existed before stays. */
+                for (size_t i = 0; i < s.n_entries; i++)
+                        (void) remove_created(&s.entries[i]);
                 cgroup_set_done(&s);
                 return r;
         }
@@ -545,43 +601,17 @@ int cgroup_signal(const CgroupSet *s, int sig) {
         return -ENOENT;
 }
 
-static int remove_dir(const char *dir) {
-        const struct timespec tick = { 0, 10 * 1000 * 1000 };
-
-        /* Killed tasks leave their cgroup only when they have finished exiting: retry EBUSY. */
-        for (int i = 0; i < 300; i++) {
-                if (rmdir(dir) >= 0 || errno == ENOENT)
-                        return 0;
-                if (errno != EBUSY)
-                        return negative_errno();
-                nanosleep(&tick, NULL);
-        }
-        return -EBUSY;
-}
-
 int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err) {
         int ret = 0;
 
         kill_all(l, s);
         for (size_t i = 0; i < s->n_entries; i++) {
                 const CgroupEntry *e = &s->entries[i];
-                int r;
-
-                if (!e->dir)
-                        continue;
-                r = remove_dir(e->dir);
+                /* A rollback takes back what the create made; a delete removes the container's
+                 * cgroup whoever made it, as runc does. */
+                int r = rollback ? remove_created(e) : e->dir ? remove_dir(e->dir) : 0;
                 if (r < 0 && ret >= 0)
                         ret = fail(err, r, "cannot remove cgroup %s: %s", e->dir, strerror(-r));
-                if (r < 0 || !rollback || !e->created)
-                        continue;
-                /* Walk up to, and including, the first directory we made ourselves. */
-                _cleanup_free_ char *p = strdup(e->dir);
-                while (p) {
-                        *strrchr(p, '/') = 0;
-                        if (strlen(p) < strlen(e->created))
-                                break;
-                        (void) rmdir(p);
-                }
         }
         return ret;
 }

@@ -32,7 +32,8 @@ void cgroup_set_done(CgroupSet *s);
  * one (or none: the container id) below our own cgroup, as runc does. Refuses "..". */
 int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, const char *id, char **ret);
 
-/* Makes the directories (every hierarchy) and writes the limits; on failure removes what it made. */
+/* Makes the directories (every hierarchy), refuses a cgroup that already holds processes or is
+ * frozen, and writes the limits; on failure removes what it made. */
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
                   CgroupSet *ret, CgroupError *err);
 /* Writes the limits (create: base "linux.resources"; update: ""). A value the kernel refuses
@@ -46,7 +47,7 @@ int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources 
 int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds);
 
 /* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
- * directories; with rollback also the parents that cgroup_create() made. */
+ * directories; with rollback only what cgroup_create() made, parents included. */
 int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err);
 
 /* The pids in the cgroup (`ps`), at most max; returns how many. */

@@ -119,6 +119,38 @@ fi
 rmdir "$v2_root/$CG/busy/child" "$v2_root/$CG/busy"
 assert_clean busy "$B"
 
+# As runc: a cgroup that already holds a process (another container's) or is frozen is refused
+# before anything is put in it, and the process there lives on.
+holder=$(hierarchy_of pids)
+[ -n "$holder" ] || holder=$v2_root
+mkdir -p "$holder/$CG/taken"
+sleep 300 &
+stranger=$!
+echo "$stranger" > "$holder/$CG/taken/cgroup.procs"
+set_config "$B" linux.cgroupsPath "\"/$CG/taken\""
+oc create -b "$B" taken </dev/null >/dev/null 2>"$WORK/err"
+expect_eq "create in a cgroup that holds a process fails" 1 "$?"
+expect_contains "... naming the cgroup and the process" \
+        "linux.cgroupsPath: \"/$CG/taken\": the cgroup $holder/$CG/taken already holds processes (pid $stranger)" "$(cat "$WORK/err")"
+check "... and that process lives on" kill -0 "$stranger"
+check "... in its cgroup" grep -qx "$stranger" "$holder/$CG/taken/cgroup.procs"
+kill "$stranger"; wait "$stranger" 2>/dev/null
+rmdir "$holder/$CG/taken"
+assert_clean taken "$B"
+freezer=$(hierarchy_of freezer)
+if [ -n "$freezer" ]; then
+        mkdir -p "$freezer/$CG/cold"
+        echo FROZEN > "$freezer/$CG/cold/freezer.state"
+        set_config "$B" linux.cgroupsPath "\"/$CG/cold/c\""
+        oc create -b "$B" cold </dev/null >/dev/null 2>"$WORK/err"
+        expect_eq "create below a frozen cgroup fails" 1 "$?"
+        expect_contains "... saying so" "linux.cgroupsPath: \"/$CG/cold/c\": the cgroup is frozen" "$(cat "$WORK/err")"
+        echo THAWED > "$freezer/$CG/cold/freezer.state"
+        check "... and made nothing below it" test ! -e "$freezer/$CG/cold/c"
+        rmdir "$freezer/$CG/cold"
+        assert_clean cold "$B"
+fi
+
 # delete kills what is left and removes the cgroup in every hierarchy.
 oc kill c1 KILL
 for _ in $(seq 50); do oc state c1 | grep -q stopped && break; sleep 0.1; done
