@@ -40,6 +40,18 @@ int process_get_state(pid_t pid, char *ret) {
         return 0;
 }
 
+int process_get_parent(pid_t pid, pid_t *ret) {
+        char buf[1024], *p;
+        int ppid;
+        int r = read_stat_tail(pid, buf, sizeof buf, &p);
+        if (r < 0)
+                return r;
+        if (sscanf(p, "%*c %d", &ppid) != 1)
+                return -EIO;
+        *ret = (pid_t) ppid;
+        return 0;
+}
+
 int process_get_start_time(pid_t pid, uint64_t *ret) {
         char buf[1024], *p;
         uint64_t t;

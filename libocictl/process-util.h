@@ -9,6 +9,8 @@
 int process_get_start_time(pid_t pid, uint64_t *ret);
 /* Field 3 of /proc/PID/stat ('R', 'S', 'Z', …). */
 int process_get_state(pid_t pid, char *ret);
+/* Field 4 of /proc/PID/stat. */
+int process_get_parent(pid_t pid, pid_t *ret);
 /* True when pid is alive (not a zombie) and still has the given start time. */
 int process_is_same_and_alive(pid_t pid, uint64_t start_time);
 

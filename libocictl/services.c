@@ -6,15 +6,19 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "bus-errors.h"
 #include "log.h"
+#include "sealed-exec.h"
 #include "services.h"
 
 #ifndef OCICTL_LIBEXECDIR
 #define OCICTL_LIBEXECDIR "/usr/local/libexec/ocictl"
 #endif
+
+extern char **environ;
 
 #define SERVICE_FD 3 /* where a directly spawned service finds its own socket */
 
@@ -158,12 +162,16 @@ static int lift_fd(int fd) {
 }
 
 int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd) {
-        _cleanup_close_ int ours = -EBADF, theirs = -EBADF;
+        _cleanup_close_ int ours = -EBADF, theirs = -EBADF, image = -EBADF;
         char path[PATH_MAX + 64];
-        int pair[2];
+        int pair[2], r;
         pid_t pid;
 
         snprintf(path, sizeof path, "%s/%s", service_directory(), service_table[id].binary);
+        /* The spawner's clones enter the container: it runs from a sealed copy (sealed-exec.h).
+         * Made here, so that the spawner does not have to exec itself a second time. */
+        if (id == SERVICE_SPAWNER && (r = sealed_copy_of(path, &image)) < 0)
+                return r;
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
                 return negative_errno();
@@ -180,6 +188,7 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                 /* The service must not outlive the command that needs it. */
                 (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
                 own = lift_fd(theirs);
+                image = lift_fd(image);
                 for (int i = 0; i < _SERVICE_MAX; i++)
                         lifted[i] = peer_fds ? lift_fd(peer_fds[i]) : -1;
                 if (own < 0 || dup2(own, SERVICE_FD) < 0)
@@ -201,6 +210,8 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                 }
                 if (log_fd >= 0)
                         (void) dup2(log_fd, STDERR_FILENO);
+                if (image >= 0 && (image = dup3(image, next++, O_CLOEXEC)) < 0)
+                        _exit(127);
                 (void) close_range(next, ~0U, 0);
                 snprintf(fdname, sizeof fdname, "%d", SERVICE_FD);
                 setenv("OCICTL_SERVICE_FD", fdname, 1);
@@ -208,7 +219,10 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                         setenv("OCICTL_PEER_FDS", peers, 1);
                 else
                         unsetenv("OCICTL_PEER_FDS");
-                execl(path, path, NULL);
+                if (image >= 0)
+                        (void) syscall(SYS_execveat, image, "", (char *[]) { path, NULL }, environ, AT_EMPTY_PATH);
+                else
+                        execl(path, path, NULL);
                 dprintf(STDERR_FILENO, "ocictl: cannot execute %s: %m\n", path);
                 _exit(127);
         }

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <sys/prctl.h>
+
 #include "become.h"
 #include "identity.h"
 #include "seccomp-filter.h"
@@ -33,6 +35,10 @@ void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filte
                 stage_fail(sync_fd, r, "%s", e.what);
         if (r > 0)
                 (void) sync_send_text(sync_fd, SYNC_WARNING, e.what);
+        /* A change of uid or capabilities resets "dumpable" to fs.suid_dumpable, which an admin
+         * may have set to 1: we stay out of the container's reach until execve. */
+        if (prctl(PR_SET_DUMPABLE, 0) < 0)
+                stage_fail(sync_fd, negative_errno(), "prctl(PR_SET_DUMPABLE)");
         if (chdir(s->cwd) < 0)
                 stage_fail(sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
         if (check_cwd_inside() < 0)

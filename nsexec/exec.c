@@ -62,8 +62,8 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
 }
 
 static _noreturn_ void stage_exec_child(ExecContext *ctx) {
+        int child_pidfd = -EBADF, r;
         pid_t child;
-        int r;
 
         (void) prctl(PR_SET_NAME, "ocictl:[1:EXEC]");
         reset_signals();
@@ -73,12 +73,12 @@ static _noreturn_ void stage_exec_child(ExecContext *ctx) {
         if (ctx->ns_flags && setns(ctx->pidfd, ctx->ns_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "join the container's namespaces");
         /* Our own pid namespace does not change: the process is the next clone. */
-        child = clone_stage(CLONE_PARENT);
+        child = clone_stage_pidfd(CLONE_PARENT, &child_pidfd);
         if (child < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "clone the exec process");
         if (child == 0)
                 stage_exec_process(ctx);
-        (void) sync_send(ctx->sync_fd, SYNC_INIT_PID, child);
+        (void) sync_send_fd(ctx->sync_fd, SYNC_INIT_PID, child_pidfd);
         _exit(0);
 }
 
@@ -108,7 +108,7 @@ static int namespaces_to_join(pid_t pid, int *ret) {
 
 int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, char *error,
                 size_t error_size) {
-        _cleanup_close_ int pidfd = -EBADF, parent_end = -EBADF;
+        _cleanup_close_ int pidfd = -EBADF, parent_end = -EBADF, child_pidfd = -EBADF;
         _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, child = 0;
         uint64_t t;
@@ -166,8 +166,16 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
                         snprintf(error, error_size, "read from exec set-up: %s", strerror(-r));
                         goto fail;
                 }
-                if (msg.type == SYNC_INIT_PID)
-                        child = msg.value;
+                if (msg.type == SYNC_INIT_PID && child == 0 && notify_fd >= 0) {
+                        /* From the kernel, not from the message (stages.c does the same). */
+                        r = pidfd_get_pid(notify_fd, c->clone_parent ? getppid() : getpid(), &child);
+                        if (r < 0) {
+                                snprintf(error, error_size, "exec set-up sent a pidfd that is not its process's: %s",
+                                         strerror(-r));
+                                goto fail;
+                        }
+                        child_pidfd = TAKE_FD(notify_fd);
+                }
                 else if (msg.type == SYNC_WARNING && c->warn)
                         c->warn(msg.text);
                 else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && child > 0) {
@@ -194,8 +202,8 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
         return 0;
 
 fail:
-        if (child > 0)
-                (void) kill(child, SIGKILL);
+        if (child_pidfd >= 0)
+                (void) syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
         (void) kill(stage1, SIGKILL);
         wait_exit(stage1, 1000);
         return r;

@@ -2,10 +2,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "process-util.h"
 #include "stage-util.h"
 
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
@@ -36,6 +38,38 @@ int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const Spe
 pid_t clone_stage(unsigned long flags) {
         /* fork() semantics (no new stack) with clone's flags: the child continues here. */
         return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+pid_t clone_stage_pidfd(unsigned long flags, int *ret_pidfd) {
+        int pidfd = -EBADF;
+        /* The pidfd goes where the parent's tid pointer would: the third argument on x86-64
+         * and arm64 alike. */
+        pid_t pid = (pid_t) syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, NULL);
+        if (pid > 0)
+                *ret_pidfd = pidfd;
+        return pid;
+}
+
+int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret) {
+        char path[64], line[256];
+        _cleanup_fclose_ FILE *f = NULL;
+        long pid = -1;
+        pid_t parent = 0;
+
+        snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+        f = fopen(path, "re");
+        if (!f)
+                return negative_errno();
+        while (fgets(line, sizeof line, f))
+                if (strneq(line, "Pid:", 4))
+                        pid = strtol(line + 4, NULL, 10);
+        /* Not a pidfd, or its process is gone (-1), or not in our pid namespace (0). */
+        if (pid <= 0)
+                return -ESRCH;
+        if (process_get_parent((pid_t) pid, &parent) < 0 || parent != expected_parent)
+                return -ECHILD;
+        *ret = (pid_t) pid;
+        return 0;
 }
 
 /* The spawner's sd-event blocks signals it handles; the container must start with none

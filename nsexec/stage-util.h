@@ -9,6 +9,12 @@
 
 /* fork() semantics with clone()'s flags (CLONE_PARENT, …): the child continues in the caller. */
 pid_t clone_stage(unsigned long flags);
+/* As clone_stage(), with a pidfd for the child in *ret_pidfd (CLONE_PIDFD, 5.2+). */
+pid_t clone_stage_pidfd(unsigned long flags, int *ret_pidfd);
+/* The process a pidfd stands for, as the kernel tells it (/proc/self/fdinfo), and its parent:
+ * what stage 0 learns of init and of an exec'd process, never a pid a message carries, since a
+ * process in the container could write that message (issue 10). */
+int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret);
 /* Writes /proc/PID/{uid,gid}_map, as only a process outside a new user namespace may (for more
  * than its own id). field names the spec section in the error ("linux", "mounts[2]"). */
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,

@@ -202,7 +202,7 @@ static _noreturn_ void stage_child(StageContext *ctx) {
         const NsexecConfig *c = ctx->config;
         const Spec *s = c->spec;
         int ns_fds[_NAMESPACE_MAX];
-        int unshare_flags = 0;
+        int unshare_flags = 0, init_pidfd = -EBADF;
         pid_t init;
 
         (void) prctl(PR_SET_NAME, "ocictl:[1:CHILD]");
@@ -270,13 +270,14 @@ static _noreturn_ void stage_child(StageContext *ctx) {
                         stage_fail(ctx->sync_fd, negative_errno(), "linux.timeOffsets: write timens_offsets");
         }
 
-        /* A new pid namespace applies to our children only: init is the second clone. */
-        init = clone_stage(CLONE_PARENT);
+        /* A new pid namespace applies to our children only: init is the second clone. Stage 0
+         * learns who it is from the pidfd, not from a number we could be made to send. */
+        init = clone_stage_pidfd(CLONE_PARENT, &init_pidfd);
         if (init < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "clone init");
         if (init == 0)
                 stage_init(ctx);
-        (void) sync_send(ctx->sync_fd, SYNC_INIT_PID, init);
+        (void) sync_send_fd(ctx->sync_fd, SYNC_INIT_PID, init_pidfd);
         _exit(0);
 }
 
@@ -299,7 +300,7 @@ static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, siz
 
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, char *error,
                  size_t error_size) {
-        _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF;
+        _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF, init_pidfd = -EBADF;
         _cleanup_free_ int *idmapped_fds = NULL;
         _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, init = 0;
@@ -389,8 +390,16 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                         }
                 } else if (msg.type == SYNC_HOOKS_PLS)
                         hooks_requested = true;
-                else if (msg.type == SYNC_INIT_PID) {
-                        init = msg.value;
+                else if (msg.type == SYNC_INIT_PID && init == 0 && notify_fd >= 0) {
+                        /* init is a sibling of stage 1 (CLONE_PARENT): both have our parent in
+                         * direct mode, us in bus mode. */
+                        r = pidfd_get_pid(notify_fd, c->clone_parent ? getppid() : getpid(), &init);
+                        if (r < 0) {
+                                snprintf(error, error_size, "container setup sent a pidfd that is not its init's: %s",
+                                         strerror(-r));
+                                goto fail;
+                        }
+                        init_pidfd = TAKE_FD(notify_fd);
                         /* Before init reports ready, so before anything runs in the container. */
                         r = net_devices_move_into(init, c->spec->net_devices, c->spec->n_net_devices, error,
                                                   error_size);
@@ -446,8 +455,8 @@ fail:
         /* Killing init ends its network namespace: a virtual interface would die with it. */
         if (devices_moved)
                 (void) net_devices_return(init, c->spec->net_devices, c->spec->n_net_devices);
-        if (init > 0)
-                (void) kill(init, SIGKILL);
+        if (init_pidfd >= 0)
+                (void) syscall(SYS_pidfd_send_signal, init_pidfd, SIGKILL, NULL, 0);
         if (stage1 > 0) {
                 (void) kill(stage1, SIGKILL);
                 wait_exit(stage1, 1000);

@@ -4,6 +4,8 @@
  * exit status for Wait() and announce it with the Exited signal. */
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "bus-errors.h"
@@ -12,6 +14,7 @@
 #include "hooks.h"
 #include "nsexec.h"
 #include "process-util.h"
+#include "sealed-exec.h"
 #include "services.h"
 #include "spec-bus.h"
 
@@ -413,7 +416,22 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
         return 0;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
         const ServiceDefinition def = { .id = SERVICE_SPAWNER, .vtable = spawner_vtable, .setup = setup };
+        int r;
+
+        /* Started by hand or by the bus: run from a sealed copy all the same (sealed-exec.h). */
+        r = sealed_reexec_self(argv);
+        if (r < 0) {
+                fprintf(stderr, "ocictl-spawner: cannot run from a sealed copy of itself: %s\n", strerror(-r));
+                return 1;
+        }
+        /* Non-dumpable, and so are the stages it clones until they execve the container's
+         * process: no process in the container may ptrace them, take their fds with
+         * pidfd_getfd() or open their /proc/PID/exe, fd or mem. */
+        if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+                fprintf(stderr, "ocictl-spawner: prctl(PR_SET_DUMPABLE): %m\n");
+                return 1;
+        }
         return service_run(&def);
 }

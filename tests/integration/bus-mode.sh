@@ -101,6 +101,9 @@ expect_contains "busctl reads its bundle" "\"$B\"" "$state"
 pid=$(echo "$state" | awk '{ print $3 }')
 spawner_pid=$(busctl --address="$ADDRESS" status org.ocictl.Spawner1 | awk -F= '/^PID=/ { print $2 }')
 expect_eq "in bus mode the container is the spawner's child" "$spawner_pid" "$(awk '{ print $4 }' "/proc/$pid/stat")"
+# Started by hand, the spawner re-executed itself from a sealed copy (issue 10: the stages it
+# clones enter containers, and their /proc/PID/exe must not be a writable host file).
+expect_contains "the bus spawner runs from a sealed memfd" "/memfd:ocictl-spawner" "$(readlink /proc/$spawner_pid/exe)"
 expect_contains "ocictl state agrees" '"status": "running"' "$(oc --bus-address "$ADDRESS" state b2)"
 
 # The cgroup, its limits and its stats, read with busctl; pause and update through the bus.
