@@ -19,6 +19,7 @@
 #include "identity.h"
 #include "nsexec.h"
 #include "process-util.h"
+#include "procfs.h"
 #include "seccomp-filter.h"
 #include "seccomp-notify.h"
 #include "stage-util.h"
@@ -70,6 +71,10 @@ static _noreturn_ void stage_exec_child(ExecContext *ctx) {
         r = cgroup_join_write(ctx->cgroups);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "join the container's cgroup");
+        /* While we are still the host's root in the host's namespaces (procfs.h). */
+        if (ctx->config->spec->has_oom_score_adj &&
+            (r = procfs_set_oom_score_adj(ctx->config->spec->oom_score_adj)) < 0)
+                stage_fail(ctx->sync_fd, r, "process.oomScoreAdj: set %d", ctx->config->spec->oom_score_adj);
         if (ctx->ns_flags && setns(ctx->pidfd, ctx->ns_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "join the container's namespaces");
         /* Our own pid namespace does not change: the process is the next clone. */

@@ -117,13 +117,6 @@ int identity_apply_limits(const Spec *s, StageError *e) {
                                            rlimit_to_string(rl->resource), (unsigned long long) rl->soft,
                                            (unsigned long long) rl->hard);
         }
-        if (s->has_oom_score_adj) {
-                _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-                char buf[16];
-                int n = snprintf(buf, sizeof buf, "%d", s->oom_score_adj);
-                if (fd < 0 || write(fd, buf, (size_t) n) != n)
-                        return step_failed(e, negative_errno(), "process.oomScoreAdj: set %d", s->oom_score_adj);
-        }
         if (s->has_umask)
                 umask(s->umask);
         return 0;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/mount.h>
@@ -10,6 +12,7 @@
 
 #include "cgroup-layout.h"
 #include "mount-options.h"
+#include "procfs.h"
 #include "rootfs.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -253,6 +256,52 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
         return 0;
 }
 
+static int fd_path(int fd, char *buf, size_t size) {
+        char link[64];
+        ssize_t n;
+
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        n = readlink(link, buf, size - 1);
+        if (n < 0)
+                return negative_errno();
+        if ((size_t) n >= size - 1)
+                return -ENAMETOOLONG;
+        buf[n] = 0;
+        return 0;
+}
+
+/* runc's rules for mounts on and below /proc (procfs.h), applied to where the destination really
+ * is: a symlink in the rootfs can make "/x" land on /proc. */
+static int check_proc_destination(int root_fd, int target_fd, const SpecMount *m, bool bind, size_t index,
+                                  StageError *e) {
+        char root[PATH_MAX], target[PATH_MAX];
+        const char *relative;
+        bool source_is_procfs = false;
+        size_t n;
+        int r;
+
+        if ((r = fd_path(root_fd, root, sizeof root)) < 0 || (r = fd_path(target_fd, target, sizeof target)) < 0)
+                return step_failed(e, r, "mounts[%zu]: find where %s is", index, m->destination);
+        n = streq(root, "/") ? 0 : strlen(root);
+        if (!strneq(target, root, n) || (target[n] != '/' && target[n] != 0))
+                return step_failed(e, -EXDEV, "mounts[%zu]: destination %s is outside the rootfs", index, m->destination);
+        relative = target[n] ? target + n : "/";
+        if (bind) {
+                _cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+                struct statfs sfs;
+                struct stat st;
+                source_is_procfs = src >= 0 && fstatfs(src, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+                                   fstat(src, &st) == 0 && st.st_ino == 1;
+        }
+        if (procfs_mount_allowed(relative, bind, m->type, source_is_procfs))
+                return 0;
+        if (streq(relative, "/proc"))
+                return step_failed(e, -EPERM, "mounts[%zu]: %s (%s) cannot be mounted on /proc: it is not a procfs",
+                                   index, m->destination, bind ? m->source : m->type);
+        return step_failed(e, -EPERM, "mounts[%zu]: %s cannot be mounted: it is inside /proc (%s)", index,
+                           m->destination, relative);
+}
+
 static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, StageError *e) {
         _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
         MountOptions o = {};
@@ -281,6 +330,11 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
         if (r < 0) {
                 mount_options_done(&o);
                 return step_failed(e, r, "mounts[%zu]: destination %s", index, m->destination);
+        }
+        r = check_proc_destination(root_fd, target_fd, m, o.bind, index, e);
+        if (r < 0) {
+                mount_options_done(&o);
+                return r;
         }
 
         if (!o.bind && streq(m->type, "cgroup")) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <sched.h>
@@ -31,6 +32,23 @@ int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const Spe
                                  name, strerror(-r));
                         return r;
                 }
+        }
+        return 0;
+}
+
+int write_time_offsets(pid_t pid, const Spec *s, char *error, size_t error_size) {
+        char path[64], text[128];
+        _cleanup_close_ int fd = -EBADF;
+        int n = snprintf(text, sizeof text, "monotonic %" PRId64 " %" PRIu32 "\nboottime %" PRId64 " %" PRIu32 "\n",
+                         s->time_monotonic.secs, s->time_monotonic.nanosecs, s->time_boottime.secs,
+                         s->time_boottime.nanosecs);
+
+        snprintf(path, sizeof path, "/proc/%d/timens_offsets", (int) pid);
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, (size_t) n) != n) {
+                int r = negative_errno();
+                snprintf(error, error_size, "linux.timeOffsets: write timens_offsets: %s", strerror(-r));
+                return r;
         }
         return 0;
 }

@@ -19,6 +19,8 @@ int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret);
  * than its own id). field names the spec section in the error ("linux", "mounts[2]"). */
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
                   const char *field, char *error, size_t error_size);
+/* linux.timeOffsets into /proc/PID/timens_offsets (the time namespace pid unshared). */
+int write_time_offsets(pid_t pid, const Spec *s, char *error, size_t error_size);
 /* No signal blocked, every handler at its default: the spawner's sd-event state must not leak
  * into the container. */
 void reset_signals(void);

@@ -24,6 +24,7 @@
 #include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "seccomp-filter.h"
 #include "seccomp-notify.h"
@@ -53,24 +54,20 @@ static int loopback_up(void) {
         return 0;
 }
 
-/* Through the container's own /proc (mounted by the spec, after pivot_root): the parser allowed
- * only sysctls of namespaces the container has for itself. */
-static int write_sysctl(const char *key, const char *value) {
+/* Through init's own procfs (procfs.h), whatever the config mounted on /proc: the parser allowed
+ * only sysctls of namespaces the container has for itself, and a name with no file there (a
+ * made-up "net.ipv4.core_pattern") is refused with ENOENT, not followed anywhere. */
+static int write_sysctl(int proc_fd, const char *key, const char *value) {
         char path[512];
-        _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(value);
 
-        if (snprintf(path, sizeof path, "/proc/sys/%s", key) >= (int) sizeof path)
+        if (snprintf(path, sizeof path, "sys/%s", key) >= (int) sizeof path)
                 return -ENAMETOOLONG;
-        for (char *c = path + strlen("/proc/sys/"); *c; c++)
+        for (char *c = path + strlen("sys/"); *c; c++)
                 if (*c == '.')
                         *c = '/';
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return negative_errno();
-        if (write(fd, value, n) != (ssize_t) n)
-                return negative_errno();
-        return 0;
+                else if (*c == '/')
+                        return -EINVAL; /* "net/../kernel" is no sysctl name */
+        return procfs_write(proc_fd, false, path, value);
 }
 
 static _noreturn_ void stage_init(StageContext *ctx) {
@@ -82,7 +79,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         int console_socket = c->console_socket;
         char fifo_path[64];
         StageError e = {};
-        int fifo, r;
+        int fifo, proc_fd = -EBADF, r;
 
         (void) prctl(PR_SET_NAME, "ocictl:[2:INIT]");
         (void) prctl(PR_SET_PDEATHSIG, 0);
@@ -108,6 +105,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 if (r < 0)
                         stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         }
+        /* Before any mount of the config's: ours, not one the rootfs could shape (procfs.h). */
+        if (s->n_sysctls > 0 && (r = procfs_open(&proc_fd)) < 0)
+                stage_fail(ctx->sync_fd, r, "linux.sysctl: open a procfs");
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
             (r = loopback_up()) < 0)
                 stage_fail(ctx->sync_fd, r, "bring up lo in the new network namespace");
@@ -150,10 +150,11 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "domainname: set \"%s\"", s->domainname);
         for (size_t i = 0; i < s->n_sysctls; i++) {
-                r = write_sysctl(s->sysctls[i].key, s->sysctls[i].value);
+                r = write_sysctl(proc_fd, s->sysctls[i].key, s->sysctls[i].value);
                 if (r < 0)
                         stage_fail(ctx->sync_fd, r, "linux.sysctl.%s: set \"%s\"", s->sysctls[i].key, s->sysctls[i].value);
         }
+        proc_fd = safe_close(proc_fd);
         r = rootfs_finalize(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
@@ -213,6 +214,8 @@ static _noreturn_ void stage_child(StageContext *ctx) {
         int r = cgroup_join_write(ctx->cgroups);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "join the container's cgroup");
+        if (s->has_oom_score_adj && (r = procfs_set_oom_score_adj(s->oom_score_adj)) < 0)
+                stage_fail(ctx->sync_fd, r, "process.oomScoreAdj: set %d", s->oom_score_adj);
 
         /* Open every namespace path before joining any: joining the mount namespace changes
          * what the later paths resolve to. */
@@ -259,15 +262,13 @@ static _noreturn_ void stage_child(StageContext *ctx) {
         if (unshare_flags && unshare(unshare_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: unshare");
         /* A new time namespace takes its offsets only before a process enters it: init is the
-         * first, at the next clone. */
+         * first, at the next clone. Stage 0 writes them: in a user namespace our own
+         * /proc/self belongs to the host's root, since we are not dumpable. */
         if (s->has_time_offsets) {
-                char text[128];
-                int n = snprintf(text, sizeof text, "monotonic %" PRId64 " %" PRIu32 "\nboottime %" PRId64 " %" PRIu32 "\n",
-                                 s->time_monotonic.secs, s->time_monotonic.nanosecs, s->time_boottime.secs,
-                                 s->time_boottime.nanosecs);
-                _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-                if (fd < 0 || write(fd, text, (size_t) n) != n)
-                        stage_fail(ctx->sync_fd, negative_errno(), "linux.timeOffsets: write timens_offsets");
+                SyncMessage ack;
+                if (sync_send(ctx->sync_fd, SYNC_TIMENS_PLS, 0) < 0 || sync_recv(ctx->sync_fd, &ack) < 0 ||
+                    ack.type != SYNC_TIMENS_ACK)
+                        _exit(1); /* stage 0 reports why */
         }
 
         /* A new pid namespace applies to our children only: init is the second clone. Stage 0
@@ -384,6 +385,15 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                         if (r < 0)
                                 goto fail;
                         if (sync_send(parent_end, SYNC_USERMAP_ACK, 0) < 0) {
+                                r = -EPIPE;
+                                snprintf(error, error_size, "container setup ended without a report");
+                                goto fail;
+                        }
+                } else if (msg.type == SYNC_TIMENS_PLS && c->spec->has_time_offsets && init == 0) {
+                        r = write_time_offsets(stage1, c->spec, error, error_size);
+                        if (r < 0)
+                                goto fail;
+                        if (sync_send(parent_end, SYNC_TIMENS_ACK, 0) < 0) {
                                 r = -EPIPE;
                                 snprintf(error, error_size, "container setup ended without a report");
                                 goto fail;

@@ -11,6 +11,8 @@
 typedef enum SyncType {
         SYNC_USERMAP_PLS = 0x10, /* stage 1 → 0: I unshared a user namespace, write my uid/gid maps */
         SYNC_USERMAP_ACK = 0x11, /* 0 → stage 1: written */
+        SYNC_TIMENS_PLS = 0x12,  /* stage 1 → 0: I unshared a time namespace, write its offsets */
+        SYNC_TIMENS_ACK = 0x13,  /* 0 → stage 1: written */
         SYNC_HOOKS_PLS = 0x20,  /* init → 0: mounts done: run prestart and createRuntime hooks */
         SYNC_HOOKS_ACK = 0x21,  /* 0 → init: done; value is init's pid as the runtime sees it */
         SYNC_INIT_PID = 0x40,   /* stage 1 → 0: value is init's pid in our pid namespace */

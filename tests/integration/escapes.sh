@@ -8,6 +8,11 @@
 #     Default capabilities: the stages are non-dumpable, so nothing can be opened or taken.
 #     With CAP_SYS_PTRACE (which passes the dumpable check): the image opens, but it is a sealed
 #     memfd, so no write lands; a forged pid is never believed.
+#  2. Writes to /proc redirected to the host (CVE-2025-52881 shape): a symlink tree mounted
+#     over /proc, whose sys/net/ipv4 leads to the container's own procfs mounted elsewhere, so
+#     that the sysctl net.ipv4.core_pattern lands in the host's kernel.core_pattern. The tree is
+#     first shown to lead there; then every way of putting it on /proc is refused, a sysctl with
+#     no file of its own is refused.
 # bus-mode.sh checks that a spawner started by hand runs from a sealed copy too.
 . "$(dirname "$0")/lib.sh"
 
@@ -73,4 +78,50 @@ check "ptrace: CAP_SYS_PTRACE opened a stage's image (the seal is what must hold
 expect_eq "ptrace: no write to a stage's image landed" 0 "$(value ptrace exe_written)"
 
 kill $VICTIM
+
+C="$WORK/c"
+make_bundle "$C" sh -c 'cat /fakeproc/sys/net/ipv4/core_pattern' || fail "make bundle"
+set_config "$C" root.readonly false
+mkdir -p "$C/rootfs/fakeproc/sys/net" "$C/rootfs/realproc"
+ln -s /realproc/sys/kernel "$C/rootfs/fakeproc/sys/net/ipv4"
+core=$(cat /proc/sys/kernel/core_pattern)
+tree_mounts='{"destination":"/realproc","type":"proc","source":"proc"},{"destination":"/dev","type":"tmpfs","source":"tmpfs"}'
+set_config "$C" mounts "[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},$tree_mounts,{\"destination\":\"/fakeproc\",\"type\":\"bind\",\"source\":\"$C/rootfs/fakeproc\",\"options\":[\"rbind\"]}]"
+expect_eq "the tree leads to the host's core_pattern from inside" "$core" "$(oc run -b "$C" p0 </dev/null 2>&1)"
+assert_clean p0 "$C"
+
+set_args "$C" true
+set_config "$C" linux.sysctl '{"net.ipv4.core_pattern":"|/bin/evil"}'
+set_config "$C" process.oomScoreAdj 10
+ln -s /proc "$C/rootfs/p"
+for dest in /proc /p; do
+        set_config "$C" mounts "[$tree_mounts,{\"destination\":\"$dest\",\"type\":\"bind\",\"source\":\"$C/rootfs/fakeproc\",\"options\":[\"rbind\"]}]"
+        out=$(oc run -b "$C" "p1" </dev/null 2>&1)
+        expect_contains "the tree bound on $dest is refused: not a procfs" "cannot be mounted on /proc: it is not a procfs" "$out"
+        assert_clean p1 "$C"
+done
+set_config "$C" mounts "[{\"destination\":\"/proc\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},$tree_mounts]"
+expect_contains "a tmpfs on /proc is refused" "it is not a procfs" "$(oc run -b "$C" p2 </dev/null 2>&1)"
+assert_clean p2 "$C"
+set_config "$C" mounts "[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},$tree_mounts,{\"destination\":\"/proc/sys/net\",\"type\":\"bind\",\"source\":\"$C/rootfs/fakeproc/sys/net\",\"options\":[\"rbind\"]}]"
+expect_contains "a mount inside /proc is refused" "it is inside /proc (/proc/sys/net)" "$(oc run -b "$C" p3 </dev/null 2>&1)"
+assert_clean p3 "$C"
+set_config "$C" mounts "[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},$tree_mounts]"
+out=$(oc run -b "$C" p4 </dev/null 2>&1)
+expect_contains "a sysctl with no file of its own is refused" "linux.sysctl.net.ipv4.core_pattern: set \"|/bin/evil\": No such file or directory" "$out"
+assert_clean p4 "$C"
+expect_eq "the host's core_pattern is untouched" "$core" "$(cat /proc/sys/kernel/core_pattern)"
+
+# process.oomScoreAdj still works through init's own procfs, and through exec's.
+del_config "$C" linux.sysctl
+
+set_config "$C" process.oomScoreAdj 123
+set_config "$C" mounts '[{"destination":"/proc","type":"proc","source":"proc"}]'
+set_args "$C" cat /proc/self/oom_score_adj
+expect_eq "process.oomScoreAdj is set" "123" "$(oc run -b "$C" p6 </dev/null 2>&1)"
+set_args "$C" sleep 100
+oc run -d -b "$C" p7 </dev/null >/dev/null 2>&1
+expect_eq "process.oomScoreAdj is set for exec" "321" "$(printf '{"args":["cat","/proc/self/oom_score_adj"],"cwd":"/","oomScoreAdj":321}' > "$WORK/p.json"; oc exec -p "$WORK/p.json" p7 </dev/null 2>&1)"
+oc delete -f p7
+assert_clean p7 "$C"
 finish

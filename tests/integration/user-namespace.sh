@@ -61,6 +61,24 @@ expect_eq "idmap with the container's maps: root's file is root's inside (the re
         "$(oc run -b "$B" u4 </dev/null 2>&1)"
 assert_clean u4 "$B"
 
+# The stages are not dumpable (issue 10), so inside a user namespace their /proc/self is the host
+# root's: oomScoreAdj, a time namespace's offsets and a net sysctl are still set.
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/shared"]
+c["linux"]["namespaces"].append({"type": "time"})
+c["linux"]["timeOffsets"] = {"boottime": {"secs": 864000, "nanosecs": 0}, "monotonic": {"secs": 864000, "nanosecs": 0}}
+c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}
+c["process"]["oomScoreAdj"] = 234
+c["process"]["args"] = ["sh", "-c", "cat /proc/self/oom_score_adj /proc/sys/net/ipv4/ip_forward; cut -d. -f1 /proc/uptime"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+out=$(oc run -b "$B" u5 </dev/null 2>&1)
+expect_eq "user namespace: oomScoreAdj and the sysctl are set" "234 1" "$(echo "$out" | sed -n 1,2p | paste -sd' ')"
+check "user namespace: the boottime offset is in place" test "$(echo "$out" | sed -n 3p)" -ge 864000
+assert_clean u5 "$B"
+
 # A map without 0: nobody can be root inside.
 set_config "$B" linux.uidMappings '[{"containerID":1,"hostID":200000,"size":10}]'
 out=$(oc run -b "$B" u3 </dev/null 2>&1)
