@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "cli.h"
@@ -29,8 +30,12 @@ int want_id(int argc, char **argv, const char *verb, const char **ret) {
 /* runc's --pid-file: written next to its final name and renamed, so readers see all or nothing. */
 int write_pid_file(const char *path, pid_t pid) {
         char tmp[PATH_MAX + 16];
+        struct stat st;
         FILE *f;
 
+        /* rename() would put a regular file in place of a device or socket (/dev/full). */
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+                return cli_error(-EEXIST, "--pid-file: %s exists and is not a regular file", path);
         snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int) getpid());
         f = fopen(tmp, "wxe");
         if (!f)
@@ -109,13 +114,19 @@ typedef struct Bundle {
  * before any service is started: a typo costs nothing. */
 static int open_bundle(const CreateFlags *o, Bundle *ret) {
         char config[PATH_MAX + 16];
+        struct stat st;
 
         if (!realpath(o->bundle ?: ".", ret->path))
                 return cli_error(-errno, "bundle %s: %m", o->bundle ?: ".");
         snprintf(config, sizeof config, "%s/config.json", ret->path);
-        ret->config_fd = open(config, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: opening a FIFO for reading would wait for a writer forever. */
+        ret->config_fd = open(config, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (ret->config_fd < 0)
                 return cli_error(-errno, "config.json: cannot open %s: %m", config);
+        if (fstat(ret->config_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                ret->config_fd = safe_close(ret->config_fd);
+                return cli_error(-EINVAL, "config.json: %s is not a regular file", config);
+        }
         return 0;
 }
 

@@ -13,6 +13,10 @@
 
 #define SPEC_MAX_STRINGS 4096      /* args, env, paths, options: more is refused */
 #define SPEC_MAX_STRING_LENGTH 65536
+#define SPEC_JSON_MAX_SIZE (4 * 1024 * 1024) /* config.json, process.json, a resources file */
+/* Keys and values of "annotations" together: Kubernetes' own limit (256 KiB), so that every
+ * pod's annotations fit, and the state file that keeps them stays small (state-file.h). */
+#define SPEC_ANNOTATIONS_MAX_SIZE (256 * 1024)
 
 typedef enum NamespaceType {
         NAMESPACE_PID,

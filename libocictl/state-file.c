@@ -6,7 +6,11 @@
 
 #include "state-file.h"
 
-#define STATE_FILE_MAX (1024 * 1024)
+/* One budget for what is written and what is read back: everything the state holds comes from
+ * a config.json of at most SPEC_JSON_MAX_SIZE bytes, escaping at most quadruples it, and the
+ * rest (ids, paths, numbers) is small. save refuses more, so that no state is ever written that
+ * load could not read. */
+#define STATE_FILE_MAX (4 * SPEC_JSON_MAX_SIZE + 64 * 1024)
 
 void container_state_done(ContainerState *s) {
         free(s->id);
@@ -141,6 +145,8 @@ int state_file_write(int dir_fd, const ContainerState *s) {
                 r = write_field(f, "resources", s->resources);
         if (r >= 0 && fflush(f) != 0)
                 r = negative_errno();
+        if (r >= 0 && ftell(f) > STATE_FILE_MAX)
+                r = -EFBIG;
         if (r >= 0 && fsync(fileno(f)) < 0)
                 r = negative_errno();
         fclose(f);

@@ -235,7 +235,7 @@ static bool path_is_absolute(const char *s) {
 
 /* ---- sections ---- */
 
-static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair **ret, size_t *ret_n);
+static int parse_string_map(Parser *p, JsonNode *n, const char *base, size_t max_size, StringPair **ret, size_t *ret_n);
 static int parse_id_mappings(Parser *p, JsonNode *n, const char *base, SpecIdMapping **ret, size_t *ret_n);
 static NamespaceType sysctl_namespace(const char *key);
 
@@ -1685,7 +1685,7 @@ static int parse_linux(Parser *p, JsonNode *n) {
                         return fail(p, "linux.personality.domain", "unknown domain \"%s\" (LINUX or LINUX32)", domain);
                 s->has_personality = true;
         }
-        if ((r = parse_string_map(p, member(o, "sysctl"), "linux.sysctl", &s->sysctls, &s->n_sysctls)) < 0)
+        if ((r = parse_string_map(p, member(o, "sysctl"), "linux.sysctl", 0, &s->sysctls, &s->n_sysctls)) < 0)
                 return r;
         if ((m = member(o, "cgroupsPath"))) {
                 if ((r = want_string(p, m, "linux.cgroupsPath", &s->cgroups_path)) < 0)
@@ -1749,10 +1749,13 @@ static NamespaceType sysctl_namespace(const char *key) {
         return _NAMESPACE_INVALID;
 }
 
-/* An object of strings: annotations, linux.sysctl. */
-static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair **ret, size_t *ret_n) {
+/* An object of strings: annotations, linux.sysctl; max_size bounds keys and values together
+ * (0: only each string's own limit). */
+static int parse_string_map(Parser *p, JsonNode *n, const char *base, size_t max_size, StringPair **ret,
+                            size_t *ret_n) {
         JsonObject *o = NULL;
         GList *members;
+        size_t total = 0;
         int r;
 
         if (!n)
@@ -1775,6 +1778,8 @@ static int parse_string_map(Parser *p, JsonNode *n, const char *base, StringPair
                         r = -ENOMEM;
                 else
                         r = want_string(p, json_object_get_member(o, i->data), path, &a->value);
+                if (r >= 0 && max_size > 0 && (total += strlen(a->key) + strlen(a->value)) > max_size)
+                        r = fail(p, base, "more than %zu bytes of keys and values", max_size);
         }
         g_list_free(members);
         return r;
@@ -1862,7 +1867,7 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return r;
         if ((r = parse_mounts(p, member(o, "mounts"))) < 0)
                 return r;
-        if ((r = parse_string_map(p, member(o, "annotations"), "annotations", &s->annotations, &s->n_annotations)) < 0)
+        if ((r = parse_string_map(p, member(o, "annotations"), "annotations", SPEC_ANNOTATIONS_MAX_SIZE, &s->annotations, &s->n_annotations)) < 0)
                 return r;
         if ((r = parse_linux(p, member(o, "linux"))) < 0)
                 return r;
@@ -1895,6 +1900,32 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
         return check_idmapped_mounts(p);
 }
 
+/* json-glib parses recursively: a document nested a few hundred thousand levels deep overflows
+ * its stack. Counts the nesting of arrays and objects (outside strings) before it sees the
+ * text; returns the offset where the limit was passed, or -1. The runtime spec itself never goes
+ * deeper than about eight levels. */
+static ssize_t json_too_deep(const char *data, size_t size, unsigned max) {
+        unsigned depth = 0;
+        bool in_string = false;
+
+        for (size_t i = 0; i < size; i++) {
+                char c = data[i];
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                } else if (c == '"')
+                        in_string = true;
+                else if (c == '[' || c == '{') {
+                        if (++depth > max)
+                                return (ssize_t) i;
+                } else if ((c == ']' || c == '}') && depth > 0)
+                        depth--;
+        }
+        return -1;
+}
+
 /* Loads JSON text and hands the root node to parse(); reports JSON syntax errors with their
  * position. */
 static int parse_document(const char *data, size_t size, Spec *ret, char **ret_error,
@@ -1908,6 +1939,18 @@ static int parse_document(const char *data, size_t size, Spec *ret, char **ret_e
                 fail(&p, NULL, "larger than %d bytes", SPEC_JSON_MAX_SIZE);
                 *ret_error = p.error;
                 return -EFBIG;
+        }
+        ssize_t deep = json_too_deep(data, size, SPEC_JSON_MAX_DEPTH);
+        if (deep >= 0) {
+                unsigned line = 1, column = 1;
+                for (ssize_t i = 0; i < deep; i++) {
+                        column++;
+                        if (data[i] == '\n')
+                                line++, column = 1;
+                }
+                fail(&p, NULL, "nested deeper than %d levels at line %u, column %u", SPEC_JSON_MAX_DEPTH, line, column);
+                *ret_error = p.error;
+                return -E2BIG;
         }
         parser = json_parser_new_immutable();
         if (!json_parser_load_from_data(parser, data, (gssize) size, &error)) {

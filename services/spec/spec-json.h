@@ -9,7 +9,7 @@
 
 #include "spec.h"
 
-#define SPEC_JSON_MAX_SIZE (4 * 1024 * 1024)
+#define SPEC_JSON_MAX_DEPTH 64 /* arrays and objects within each other */
 
 /* Returns 0 and fills ret, or -EINVAL/-ENOMEM with a message in *ret_error (caller frees). */
 int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error);

@@ -43,7 +43,20 @@ bad_cwd() { set_config "$1" process.cwd '"relative"'; }
 bad_ns_path() { set_config "$1" linux.namespaces '[{"type":"mount"},{"type":"uts"},{"type":"network","path":"/nonexistent/ns"}]'; }
 bad_memory() { set_config "$1" linux.resources.memory '{"limit":4096}'; }
 
+too_deep() { python3 -c 'import sys; d=200000; open(sys.argv[1] + "/config.json", "w").write("{\"ociVersion\": \"1.0.2\", \"x\": " + "[" * d + "]" * d + "}")' "$1"; }
+big_annotations() { python3 - "$1/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["annotations"] = {"a%d" % i: "v" * 1024 for i in range(3500)}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+fifo_config() { rm "$1/config.json"; mkfifo "$1/config.json"; }
+
 bad "missing config.json" "config.json: cannot open" no_config
+bad "config.json nested 200000 deep" "config.json: nested deeper than 64 levels at line 1, column 93" too_deep
+bad "3500 annotations of 1 kB" "config.json: annotations: more than 262144 bytes of keys and values" big_annotations
+bad "a FIFO as config.json" "/config.json is not a regular file" fifo_config
 bad "invalid JSON" "config.json: invalid JSON at line 3, column" broken_json
 bad "wrong type" "config.json: process.user.uid: expected an integer, got a string" wrong_type
 bad "unknown namespace" 'config.json: linux.namespaces[2].type: unknown namespace "pdi"' unknown_ns
@@ -87,6 +100,31 @@ out=$(oc create -b "$GOOD" --pid-file "$WORK/no/such/dir/pid" pf 2>&1 </dev/null
 expect_eq "unwritable pid file: exit status" 1 "$?"
 expect_contains "unwritable pid file: message" "--pid-file" "$out"
 assert_clean pf "$GOOD"
+
+# A pid file over something that is not a regular file is refused, and /dev/full stays a device.
+out=$(oc create -b "$GOOD" --pid-file /dev/full pf2 2>&1 </dev/null)
+expect_eq "pid file over a device: exit status" 1 "$?"
+expect_contains "pid file over a device: message" "--pid-file: /dev/full exists and is not a regular file" "$out"
+check "/dev/full is still a character device" test -c /dev/full
+assert_clean pf2 "$GOOD"
+
+# Annotations just under the budget: create, state and delete -f all work.
+A="$WORK/annotated"
+mkdir -p "$A"
+ln -s "$GOOD/rootfs" "$A/rootfs"
+python3 - "$GOOD/config.json" "$A/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["annotations"] = {"a%03d" % i: "\n" * 1000 for i in range(250)}
+c["process"]["args"] = ["sleep", "100"]
+json.dump(c, open(sys.argv[2], "w"))
+PY
+oc create -b "$A" an1 </dev/null >/dev/null 2>&1
+expect_eq "250 kB of annotations (escaped to 500 kB in the state): create" 0 "$?"
+expect_eq "their state reads back" 250 "$(oc state an1 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["annotations"]))')"
+oc delete -f an1
+expect_eq "and delete -f removes it" 0 "$?"
+assert_clean an1 "$A"
 
 # Commands in the wrong state or on unknown containers.
 for verb in start state kill; do
