@@ -89,7 +89,8 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                         o->options.no_pivot = true;
                         break;
                 case ARG_NO_NEW_KEYRING:
-                        break; /* we never create a session keyring: nothing to turn off */
+                        o->options.no_new_keyring = true;
+                        break;
                 case ARG_CONSOLE_SOCKET:
                         safe_close(o->options.console_socket);
                         o->options.console_socket = connect_console_socket(optarg);

@@ -7,6 +7,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
         int r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r >= 0 && o->no_pivot)
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
+        if (r >= 0 && o->no_new_keyring)
+                r = sd_bus_message_append(m, "{sv}", "noNewKeyring", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
                 r = sd_bus_message_append(m, "{sv}", "consoleSocket", "h", o->console_socket);
         if (r >= 0 && o->console_if_terminal)
@@ -48,6 +50,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 if (streq(key, "noPivot")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_pivot = b;
+                } else if (streq(key, "noNewKeyring")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.no_new_keyring = b;
                 } else if (streq(key, "consoleIfTerminal")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.console_if_terminal = b;

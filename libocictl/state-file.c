@@ -141,6 +141,8 @@ int state_file_write(int dir_fd, const ContainerState *s) {
                 r = write_pairs(f, "cgroup", s->cgroups, s->n_cgroups);
         if (r >= 0 && s->paused)
                 r = write_field(f, "paused", "1");
+        if (r >= 0 && s->no_new_keyring)
+                r = write_field(f, "no_new_keyring", "1");
         if (r >= 0 && s->resources)
                 r = write_field(f, "resources", s->resources);
         if (r >= 0 && fflush(f) != 0)
@@ -242,6 +244,8 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                         r = read_pair(value, &s.cgroups, &s.n_cgroups);
                 else if (streq(line, "paused"))
                         s.paused = streq(value, "1");
+                else if (streq(line, "no_new_keyring"))
+                        s.no_new_keyring = streq(value, "1");
                 else if (streq(line, "resources"))
                         r = set_string(&s.resources, value);
                 /* Unknown keys come from a newer ocictl: keep going, they are not ours to judge. */

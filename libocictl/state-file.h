@@ -29,6 +29,7 @@ typedef struct ContainerState {
         size_t n_annotations;
         StringPair *net_devices; /* linux.netDevices: host name → name inside, returned on delete */
         size_t n_net_devices;
+        bool no_new_keyring; /* created with --no-new-keyring: exec keeps its caller's keyring too */
         bool paused;     /* frozen by pause, until resume */
         char *resources; /* linux.resources as JSON, as create and each update left them */
 } ContainerState;

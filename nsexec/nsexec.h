@@ -28,6 +28,7 @@ typedef struct NsexecConfig {
          * not of us. Bus mode: they stay our children so we can reap them. */
         bool clone_parent;
         bool no_pivot;
+        bool no_new_keyring; /* keep the caller's session keyring instead of "_ses.<id>" */
         int console_socket; /* process.terminal: where the pty master goes; -1 without a terminal */
         const int *preserve_fds; /* become the process's fds 3, 4, … (--preserve-fds, LISTEN_FDS) */
         size_t n_preserve_fds;
@@ -54,6 +55,7 @@ typedef struct NsexecExecConfig {
         size_t n_cgroup_join_fds;
         int stdio[3];
         bool clone_parent; /* as NsexecConfig */
+        bool no_new_keyring; /* the container was created so: do not join "_ses.<id>" */
         int console_socket; /* as NsexecConfig */
         const int *preserve_fds;
         size_t n_preserve_fds;

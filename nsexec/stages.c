@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "identity.h"
 #include "idmap-mounts.h"
+#include "keyring.h"
 #include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
@@ -158,6 +159,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = rootfs_finalize(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
+        if (!c->no_new_keyring && (r = keyring_join_container(c->id, s->namespaces[NAMESPACE_USER].enabled)) < 0 &&
+            r != -ENOSYS)
+                stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", c->id);
 
         stage_become_process(s, ctx->sync_fd, &filter, &executable);
 

@@ -260,6 +260,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         /* Ours to say, whatever the caller sent. */
         options.container_id = state.id;
         options.bundle = state.bundle;
+        options.no_new_keyring = state.no_new_keyring;
 
         r = get_peer(SERVICE_SPAWNER, &p, error);
         if (r >= 0)

@@ -363,6 +363,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         now_rfc3339(created, sizeof created);
         state.created = strdup(created);
         state.owner = owner;
+        state.no_new_keyring = options.no_new_keyring;
         if (!state.id || !state.bundle || !state.rootfs || !state.created) {
                 r = -ENOMEM;
                 goto fail;

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's own session keyring, as runc makes it: without one, the container's processes
+ * share the keyring of whoever started the runtime (a shell's, a service's) and can read the
+ * keys in it. Named "_ses.<id>", so that exec'd processes join the container's keyring, and
+ * made searchable by its possessor's uid (by "other" in a user namespace, where the uid seen
+ * from inside differs), as runc sets it. --no-new-keyring keeps the caller's. */
+#pragma once
+
+#include <stdbool.h>
+
+/* Joins (creating it if need be) the session keyring "_ses.<id>"; -ENOSYS where the kernel
+ * has no keyrings, which the caller may ignore as runc does. */
+int keyring_join_container(const char *id, bool user_namespace);
