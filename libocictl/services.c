@@ -185,8 +185,10 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                 char peers[256] = "", fdname[16];
                 int lifted[_SERVICE_MAX], own, next = SERVICE_FD + 1, null_fd;
 
-                /* The service must not outlive the command that needs it. */
-                (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+                /* No PDEATHSIG: a service exits when its connection closes, after the call it
+                 * is handling. So when ocictl is killed in the middle of a create, the registry
+                 * still finishes it, or rolls it back, with its peers still there to help
+                 * (issue 10); they exit once the registry has. */
                 own = lift_fd(theirs);
                 image = lift_fd(image);
                 for (int i = 0; i < _SERVICE_MAX; i++)

@@ -56,7 +56,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         /* The container's keyring, which init made (keyring.h). */
         if (!ctx->config->no_new_keyring &&
-            (r = keyring_join_container(ctx->config->id, ctx->ns_flags & CLONE_NEWUSER)) < 0 && r != -ENOSYS)
+            (r = keyring_join_existing(ctx->config->id)) < 0 && r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", ctx->config->id);
         stage_become_process(s, ctx->sync_fd, &filter, &executable);
         if (close_range(3 + (unsigned) ctx->config->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

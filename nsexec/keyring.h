@@ -8,6 +8,10 @@
 
 #include <stdbool.h>
 
-/* Joins (creating it if need be) the session keyring "_ses.<id>"; -ENOSYS where the kernel
- * has no keyrings, which the caller may ignore as runc does. */
+/* init: joins a new session keyring "_ses.<id>" and makes it searchable. -ENOSYS where the
+ * kernel has no keyrings, which the caller may ignore as runc does. */
 int keyring_join_container(const char *id, bool user_namespace);
+
+/* exec: joins the container's keyring by name, as it is (an exec'd process in a user
+ * namespace may search it but not view or change it). */
+int keyring_join_existing(const char *id);

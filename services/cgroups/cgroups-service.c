@@ -84,6 +84,38 @@ finish:
         return r;
 }
 
+/* Root only, and it changes nothing: where Create would put the cgroup, per hierarchy, so that
+ * the registry can record that before the cgroup exists (a registry killed during Create must
+ * not leave a cgroup that nobody knows of). */
+static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *id, *path;
+        int r;
+
+        r = sd_bus_message_read(m, "ss", &id, &path);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < layout.n_hierarchies; i++) {
+                _cleanup_free_ char *resolved = NULL;
+                r = cgroup_resolve_path(&layout.hierarchies[i], path, id, &resolved);
+                if (r < 0)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC,
+                                                 "linux.cgroupsPath: \"%s\" is not a usable cgroup path", path);
+                r = sd_bus_message_append(reply, "(ss)", layout.hierarchies[i].key, resolved);
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
 /* Reads the (hierarchy, path[, created]) records the registry kept and checks them: real
  * hierarchies, paths without "..", never a hierarchy's root. */
 static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus_error *error) {
@@ -275,6 +307,8 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_PROPERTY("Layout", "s", property_get_layout, 0, SD_BUS_VTABLE_PROPERTY_CONST),
         SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
                                 SD_BUS_RESULT("a(sss)", paths, "ah", join), method_create, 0),
+        SD_BUS_METHOD_WITH_ARGS("Resolve", SD_BUS_ARGS("s", id, "s", cgroups_path), SD_BUS_RESULT("a(ss)", paths),
+                                method_resolve, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", join), method_open, 0),
         SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("au", pids), method_get_pids, 0),

@@ -79,8 +79,13 @@ int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, s
         r = container_dir_open(root_fd, id, lock, &fd);
         if (r >= 0) {
                 r = state_file_read(fd, ret);
-                if (r == -ENOENT)
-                        r = -ENOENT;
+                if (r == -ENOENT) {
+                        /* The folder is the first trace of a create: one that has not written
+                         * its state yet, or was killed before it could. It is "creating", and
+                         * delete -f removes it. */
+                        *ret = (ContainerState) { .id = strdup(id) };
+                        r = ret->id ? 0 : -ENOMEM;
+                }
         }
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
@@ -197,6 +202,35 @@ int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
         return peer_call(p, m, error, ret_reply);
 }
 
+/* Where Cgroups1.Create will put the cgroup, into state->cgroups: recorded before it exists. */
+static int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *key, *path;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_CGROUPS, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Resolve", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
+        if (r >= 0)
+                r = peer_call(p, m, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0) {
+                StringPair *a = realloc(state->cgroups, (state->n_cgroups + 1) * sizeof *a);
+                if (!a)
+                        return -ENOMEM;
+                state->cgroups = a;
+                a[state->n_cgroups] = (StringPair) { strdup(key), strdup(path) };
+                if (!a[state->n_cgroups++].value)
+                        return -ENOMEM;
+        }
+        return r;
+}
+
 static int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
                                size_t *n_fds, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -218,6 +252,10 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
         if (r < 0)
                 return r;
 
+        /* What Resolve said, now with what was made. */
+        string_pairs_free(state->cgroups, state->n_cgroups);
+        state->cgroups = NULL;
+        state->n_cgroups = 0;
         r = sd_bus_message_enter_container(reply, 'a', "(sss)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &key, &path, &made)) > 0) {
                 StringPair *a = realloc(state->cgroups, (state->n_cgroups + 1) * sizeof *a);
@@ -385,9 +423,22 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 goto fail;
         }
 
-        r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        /* Intent first (issue 10): a state without a pid reads as "creating", and names the
+         * cgroups before they exist, so that whatever dies from here on, `list` shows the
+         * container and `delete -f` finds and kills what it holds. */
+        r = call_cgroups_resolve(id, &spec, &state, error);
+        if (r >= 0 && (r = state_file_write(dir_fd, &state)) < 0)
+                sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         if (r < 0)
                 goto fail;
+        r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        if (r < 0) {
+                /* Nothing was made: the resolved paths are not ours to remove. */
+                string_pairs_free(state.cgroups, state.n_cgroups);
+                state.cgroups = NULL;
+                state.n_cgroups = 0;
+                goto fail;
+        }
         r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state, error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);
@@ -440,6 +491,9 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 break;
         case CONTAINER_STOPPED:
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start a container that has stopped");
+        case CONTAINER_CREATING:
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
+                                         "cannot start container %s: its create did not finish (delete -f removes it)", id);
         default:
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start an already running container");
         }
@@ -654,37 +708,73 @@ static int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *err
         return sd_bus_send(NULL, reply, NULL);
 }
 
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The container ids under the root, sorted (runc lists in id order). */
+static int list_ids(char ***ret, size_t *ret_n) {
+        _cleanup_strv_free_ char **ids = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        DIR *d;
+        int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+
+        d = fd < 0 ? NULL : fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return negative_errno();
+        }
+        rewinddir(d);
+        while ((de = readdir(d))) {
+                char **grown;
+                if (!container_id_is_valid(de->d_name) || de->d_type != DT_DIR)
+                        continue;
+                grown = realloc(ids, (n + 2) * sizeof *ids);
+                if (!grown || !(grown[n] = strdup(de->d_name))) {
+                        if (grown)
+                                ids = grown;
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                ids = grown;
+                ids[++n] = NULL;
+        }
+        closedir(d);
+        if (n > 0)
+                qsort(ids, n, sizeof *ids, compare_strings);
+        *ret = TAKE_PTR(ids);
+        *ret_n = n;
+        return 0;
+}
+
 static int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        DIR *d;
-        struct dirent *de;
+        _cleanup_strv_free_ char **ids = NULL;
+        size_t n = 0;
         int r;
 
+        r = list_ids(&ids, &n);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot list %s: %m", root_dir);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(ssuusss)");
-        if (r < 0)
-                return r;
-        d = fdopendir(fcntl(root_fd, F_DUPFD_CLOEXEC, 3));
-        if (!d)
-                return sd_bus_error_set_errnof(error, errno, "cannot list %s: %m", root_dir);
-        rewinddir(d);
-        while (r >= 0 && (de = readdir(d))) {
+        for (size_t i = 0; r >= 0 && i < n; i++) {
                 _cleanup_(container_state_done) ContainerState state = {};
                 _cleanup_close_ int dir_fd = -EBADF;
+                sd_bus_error ignored = SD_BUS_ERROR_NULL;
 
-                if (!container_id_is_valid(de->d_name) || de->d_type != DT_DIR)
-                        continue;
-                if (container_dir_open(root_fd, de->d_name, LOCK_SH, &dir_fd) < 0 ||
-                    state_file_read(dir_fd, &state) < 0)
-                        continue; /* gone meanwhile, or still being created */
+                if (load_container(ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0) {
+                        sd_bus_error_free(&ignored);
+                        continue; /* gone meanwhile */
+                }
                 ContainerStatus status = container_status(dir_fd, &state);
                 r = sd_bus_message_append(reply, "(ssuusss)", state.id, container_status_to_string(status),
                                           (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid),
                                           (uint32_t) state.owner, state.bundle ?: "", state.rootfs ?: "",
                                           state.created ?: "");
         }
-        closedir(d);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)

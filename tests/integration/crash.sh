@@ -1,0 +1,44 @@
+#!/bin/bash
+# SIGKILL in the middle of `create`, of ocictl itself, of the registry and of the spawner, at
+# many moments: afterwards `list` shows whatever was left half-made, and `delete -f` removes all
+# of it: no state folder, cgroup, process or mount remains, every time.
+. "$(dirname "$0")/lib.sh"
+
+B="$WORK/bundle"
+make_bundle "$B" sleep 1000 || fail "make bundle"
+services='^ocictl-(spec|cgroups|spawner|registry)$'
+
+# A service that was not killed finishes its call and exits once its connection closes.
+wait_services_gone() {
+        for i in $(seq 100); do pgrep -E "$services" >/dev/null || return 0; sleep 0.05; done
+        return 1
+}
+
+n=0 unlisted="" undeleted="" left="" stuck="" interrupted=0
+for target in cli registry spawner; do
+        for delay in 0.001 0.002 0.003 0.004 0.005 0.006 0.007 0.008 0.009 0.01 0.012 0.014; do
+                n=$((n + 1))
+                id="k$n-$target"
+                "$OCICTL" --root "$ROOT" create -b "$B" "$id" </dev/null >/dev/null 2>&1 &
+                cli=$!
+                sleep "$delay"
+                case $target in
+                cli) victim=$cli ;;
+                *) victim=$(pgrep -P "$cli" -x "ocictl-$target") ;;
+                esac
+                [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null && interrupted=$((interrupted + 1))
+                wait "$cli" 2>/dev/null
+                wait_services_gone || stuck="$stuck $id"
+                if [ -e "$ROOT/$id" ] && ! oc list -q | grep -qx "$id"; then unlisted="$unlisted $id"; fi
+                oc delete -f "$id" >/dev/null 2>&1 || undeleted="$undeleted $id"
+                out=$(assert_clean "$id" "$B")
+                case "$out" in ok*) ;; *) left="$left ${out#FAIL - left behind by }" ;; esac
+        done
+done
+check "the kills landed in the middle of creates ($interrupted of $n)" test "$interrupted" -ge $((n / 2))
+expect_eq "no service outlived its command for long" "" "$stuck"
+expect_eq "list shows every container a killed create left" "" "$unlisted"
+expect_eq "delete -f succeeds on whatever was left" "" "$undeleted"
+expect_eq "and leaves nothing behind" "" "$left"
+check "no ocictl stage is left anywhere" sh -c "! ps -eo stat=,comm= | grep -v '^Z' | grep -q 'ocictl:\['"
+finish
