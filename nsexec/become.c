@@ -45,7 +45,7 @@ void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filte
                 stage_fail(sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
         r = identity_find_executable(s, ret_executable, &e);
         if (r < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+                stage_fail_step(sync_fd, r, &e);
         r = identity_apply_no_new_privileges(s, &e);
         if (r < 0)
                 stage_fail(sync_fd, r, "%s", e.what);

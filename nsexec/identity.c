@@ -199,9 +199,16 @@ int identity_find_executable(const Spec *s, char **ret, StageError *e) {
         const char *path = strv_env_get(s->env, "PATH") ?: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
         if (strchr(name, '/')) {
-                if (!is_executable_file(name))
-                        return step_failed(e, access(name, X_OK) < 0 ? negative_errno() : -EACCES,
-                                           "exec: \"%s\"", name);
+                if (!is_executable_file(name)) {
+                        char text[64];
+                        int r = access(name, X_OK) < 0 ? negative_errno() : -EACCES;
+                        /* As runc (Go's exec.LookPath) words it. */
+                        e->complete = true;
+                        if (r == -ENOENT)
+                                return step_failed(e, r, "exec: \"%s\": stat %s: %s", name, name,
+                                                   errno_text_lowercase(r, text, sizeof text));
+                        return step_failed(e, r, "exec: \"%s\": %s", name, errno_text_lowercase(r, text, sizeof text));
+                }
                 *ret = strdup(name);
                 return *ret ? 0 : -ENOMEM;
         }
@@ -217,5 +224,6 @@ int identity_find_executable(const Spec *s, char **ret, StageError *e) {
                 free(candidate);
                 p += n + (p[n] == ':');
         }
-        return step_failed(e, -ENOENT, "exec: \"%s\": executable file not found in $PATH", name);
+        e->complete = true;
+        return step_failed(e, -ENOENT, "exec: \"%s\": " RUNC_EXEC_NOT_IN_PATH, name);
 }

@@ -43,6 +43,18 @@ int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd) {
         return 0;
 }
 
+void stage_fail_step(int fd, int error, const StageError *e) {
+        SyncMessage m = { .type = SYNC_ERROR, .value = error < 0 ? -error : error };
+        int n;
+
+        if (!e->complete)
+                stage_fail(fd, error, "%s", e->what);
+        n = snprintf(m.text, sizeof m.text, "%s", e->what);
+        m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
+        (void) send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL);
+        _exit(1);
+}
+
 void stage_fail(int fd, int error, const char *fmt, ...) {
         SyncMessage m = { .type = SYNC_ERROR, .value = error < 0 ? -error : error };
         char what[NSEXEC_ERROR_MAX - 128];

@@ -7,6 +7,7 @@
 
 #include "macros.h"
 #include "nsexec.h"
+#include "stage-error.h"
 
 typedef enum SyncType {
         SYNC_USERMAP_PLS = 0x10, /* stage 1 → 0: I unshared a user namespace, write my uid/gid maps */
@@ -41,3 +42,5 @@ int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd);
 /* Sends SYNC_ERROR with "what: strerror(error)" and exits the stage: the one _exit() at a child's
  * edge for everything that goes wrong. */
 _noreturn_ void stage_fail(int fd, int error, const char *fmt, ...) _printf_(3, 4);
+/* As stage_fail(), with e's text as it is when it says it all (e->complete). */
+_noreturn_ void stage_fail_step(int fd, int error, const StageError *e);

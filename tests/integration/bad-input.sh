@@ -65,7 +65,7 @@ bad "missing root.path" "config.json: root.path: missing" no_root_path
 bad "missing rootfs" "root.path:" missing_rootfs
 bad "unsupported ociVersion" 'config.json: ociVersion: "0.9.0" is not supported' bad_version
 bad "field not implemented yet" "config.json: linux.personality.flags: not supported yet" unsupported
-bad "missing executable" 'exec: "/bin/nonexistent": No such file or directory' no_binary
+bad "missing executable" 'exec: "/bin/nonexistent": stat /bin/nonexistent: no such file or directory' no_binary
 bad "unknown mount option" 'mounts[1]: mount tmpfs on /x: option "nosuchoption=1"' bad_mount_opt
 bad "unknown filesystem" "mounts[0]: mount nosuchfs on /x" bad_fs_type
 bad "rlimit above the hard limit" "process.rlimits[0]: set RLIMIT_NOFILE" bad_rlimit
@@ -73,6 +73,27 @@ bad "unknown capability" 'process.capabilities.bounding[1]: unknown capability "
 bad "relative cwd" 'process.cwd: "relative" is not an absolute path' bad_cwd
 bad "missing namespace path" "linux.namespaces: open network namespace /nonexistent/ns" bad_ns_path
 bad "memory limit too small to start" "most likely by the OOM killer (linux.resources.memory.limit is 4096 bytes)" bad_memory
+
+# An executable that cannot be run, in runc's words, which docker matches to choose 127 or 126:
+# runc itself, from the same bundle, is the reference.
+if command -v runc >/dev/null; then
+        R="$WORK/runc-ref"
+        mkdir -p "$R"
+        cp "$GOOD/config.json" "$R/"
+        set_config "$R" root.path "\"$GOOD/rootfs\"" # runc refuses a rootfs that is a symlink
+        echo text > "$GOOD/rootfs/etc/not-executable"
+        for cmd in /bin/nonexistent /etc/not-executable nosuchcommand; do
+                set_args "$R" "$cmd"
+                theirs=$(runc --root "$WORK/runc-state" run -b "$R" "r$n" </dev/null 2>&1 | sed -n 's/.*\(exec: .*\)"$/\1/p' | sed 's/\\"/"/g')
+                ours=$(oc run -b "$R" "o$n" </dev/null 2>&1)
+                expect_eq "exec of $cmd fails in runc's words" "ocictl: $theirs" "$ours"
+                assert_clean "o$n" "$R"
+                runc --root "$WORK/runc-state" delete -f "r$n" >/dev/null 2>&1
+                n=$((n + 1))
+        done
+else
+        fail "runc is not installed (the reference for exec's error strings; apt-get install runc)"
+fi
 
 # Arguments.
 out=$(oc run -b "$WORK/nonexistent" x1 2>&1 </dev/null)

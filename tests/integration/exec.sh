@@ -27,7 +27,7 @@ ex sh -c 'exit 42'
 expect_eq "exit status of the process" 42 "$?"
 out=$(ex /bin/nonexistent)
 expect_eq "exec failure exits 255" 255 "$?"
-expect_contains "exec failure says why" 'exec: "/bin/nonexistent": No such file or directory' "$out"
+expect_contains "exec failure says why" 'exec: "/bin/nonexistent": stat /bin/nonexistent: no such file or directory' "$out"
 out=$(oc exec nosuch true 2>&1)
 expect_eq "unknown container exits 255" 255 "$?"
 expect_contains "unknown container says why" "container does not exist" "$out"
