@@ -176,8 +176,7 @@ VERB(update) {
         r = want_id(argc, argv, "update", &id);
         if (r < 0)
                 return r;
-        if (!resources && !any_flag)
-                return cli_error(-EINVAL, "update: nothing to change (give --resources FILE or a flag such as --memory)");
+        /* Nothing to change is no error, as with runc (it only checks the container). */
         if (resources && !(file_json = read_resources_file(resources)))
                 return cli_error(-errno, "update: --resources %s: %m", resources);
         if (any_flag && !(flags_json = flags_to_json(values)))

@@ -17,8 +17,14 @@
 #include "process-util.h"
 
 int want_id(int argc, char **argv, const char *verb, const char **ret) {
-        if (optind < 1)
-                optind = 1; /* the verb took no options: getopt never ran past argv[0] */
+        if (optind < 1) {
+                /* The verb takes no options, so getopt never ran: "-x" is not an id either. */
+                optind = 1;
+                if (optind < argc && argv[optind][0] == '-' && !streq(argv[optind], "--"))
+                        return cli_error(-EINVAL, "%s: unknown option \"%s\"", verb, argv[optind]);
+                if (optind < argc && streq(argv[optind], "--"))
+                        optind++;
+        }
         if (optind >= argc)
                 return cli_error(-EINVAL, "%s: missing the container id", verb);
         if (!container_id_is_valid(argv[optind]))

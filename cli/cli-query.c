@@ -93,16 +93,17 @@ VERB(state) {
         Session s;
         int r;
 
-        if (argc < 2)
-                return cli_error(-EINVAL, "state: missing the container id");
-        if (!container_id_is_valid(argv[1]))
-                return cli_error(-EINVAL, "state: invalid container id \"%s\"", argv[1]);
+        const char *wanted;
+
+        r = want_id(argc, argv, "state", &wanted);
+        if (r < 0)
+                return r;
         r = session_open(0, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "GetState", &m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "s", argv[1]);
+                r = sd_bus_message_append(m, "s", wanted);
         if (r >= 0)
                 r = session_call(&s, m, &reply);
         if (r < 0)

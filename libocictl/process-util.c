@@ -104,7 +104,8 @@ int signal_from_string(const char *s) {
         if (s[0] >= '0' && s[0] <= '9') {
                 errno = 0;
                 n = strtol(s, &end, 10);
-                if (errno || *end || n <= 0 || n > SIGRTMAX)
+                /* 0 as kill(2) takes it: nothing is sent, the target is only checked. */
+                if (errno || *end || n < 0 || n > SIGRTMAX)
                         return -EINVAL;
                 return (int) n;
         }

@@ -64,7 +64,7 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (r < 0)
                 return r;
         if (resources_empty(&change))
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "update: nothing to change");
+                return sd_bus_reply_method_return(m, NULL); /* as runc: docker sends {"memory":{},"cpu":{}} */
         r = resources_merge(&current, &change);
         if (r < 0)
                 return r;

@@ -120,4 +120,26 @@ expect_eq "delete of an unknown container fails" 1 "$?"
 expect_contains "unknown container error" "container does not exist" "$out"
 oc delete --force nosuch
 expect_eq "delete --force of an unknown container succeeds (as runc)" 0 "$?"
+# runc's contract, as containerd and docker call it: separate commands.
+L="$WORK/contract"
+make_bundle "$L" sleep 100 || fail "make bundle"
+for id in zeta alpha mid; do oc create -b "$L" "$id" </dev/null >/dev/null 2>&1 || fail "create $id"; done
+expect_eq "list is in id order" "alpha mid zeta" "$(oc list -q | paste -sd' ')"
+expect_eq "kill ID 0 on a live container succeeds" 0 "$(oc kill alpha 0 >/dev/null 2>&1; echo $?)"
+out=$(oc start --bogus alpha 2>&1)
+expect_eq "start --bogus: exit status" 1 "$?"
+expect_eq "start --bogus is refused as an option, not looked up as an id" 'ocictl: start: unknown option "--bogus"' "$out"
+expect_contains "state --bogus likewise" 'unknown option "--bogus"' "$(oc state --bogus alpha 2>&1)"
+expect_eq "update with nothing to change succeeds (docker update --restart)" 0 \
+        "$(echo '{"memory":{},"cpu":{}}' | oc update -r - alpha >/dev/null 2>&1; echo $?)"
+expect_eq "update ID --memory (flags after the id) works" 0 "$(oc update mid --memory 64m >/dev/null 2>&1; echo $?)"
+oc start alpha
+oc kill alpha KILL
+for i in $(seq 50); do oc state alpha | grep -q '"stopped"' && break; sleep 0.1; done
+expect_eq "kill ID 0 on a stopped container fails" 1 "$(oc kill alpha 0 >/dev/null 2>&1; echo $?)"
+# A created container is deleted without --force, as runc does (containerd's shim relies on it).
+oc delete mid
+expect_eq "delete of a created container succeeds" 0 "$?"
+for id in alpha zeta; do oc delete -f "$id"; done
+for id in zeta alpha mid; do assert_clean "$id" "$L"; done
 finish
