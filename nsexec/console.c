@@ -39,7 +39,8 @@ int console_setup(int console_socket, const Spec *s, bool dev_console, StageErro
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
                 return step_failed(e, negative_errno(), "process.terminal: open the pty slave");
-        if (fchown(slave, s->uid, s->gid) < 0)
+        /* The uid only: the pty keeps devpts' group (tty, gid 5), as runc leaves it. */
+        if (fchown(slave, s->uid, (gid_t) -1) < 0)
                 return step_failed(e, negative_errno(), "process.terminal: give the pty to uid %u", s->uid);
         if (s->console_height > 0 || s->console_width > 0) {
                 struct winsize ws = { .ws_row = (unsigned short) s->console_height,

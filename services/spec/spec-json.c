@@ -1425,8 +1425,9 @@ static int parse_time_offsets(Parser *p, JsonNode *n) {
         return 0;
 }
 
-/* linux.devices: nodes to create in /dev. Each also gets a device-cgroup rule allowing it, as
- * runc adds. */
+/* linux.devices: nodes to create in /dev. They get no device-cgroup rule of their own: as with
+ * runc, only linux.resources.devices (and the default set) decides what may be opened, so a
+ * config that denies a device keeps it denied even if the node is made. */
 static int parse_linux_devices(Parser *p, JsonNode *n) {
         Spec *s = p->spec;
         JsonArray *a;
@@ -1485,9 +1486,11 @@ static int parse_linux_devices(Parser *p, JsonNode *n) {
                 d->file_mode = 0666; /* runc's default */
                 if ((m = member(o, "fileMode"))) {
                         _cleanup_free_ char *fpath = join(path, "fileMode");
-                        if ((r = want_int(p, m, fpath, 0, 07777, &v)) < 0)
+                        /* podman sends the whole st_mode (8630 = S_IFCHR | 0666): as runc, the
+                         * file-type bits go, the type comes from "type". */
+                        if ((r = want_int(p, m, fpath, 0, 0177777, &v)) < 0)
                                 return r;
-                        d->file_mode = (uint32_t) v;
+                        d->file_mode = (uint32_t) v & 07777;
                 }
                 if ((m = member(o, "uid"))) {
                         _cleanup_free_ char *fpath = join(path, "uid");
@@ -1501,29 +1504,6 @@ static int parse_linux_devices(Parser *p, JsonNode *n) {
                                 return r;
                         d->gid = (uint32_t) v;
                 }
-        }
-        return 0;
-}
-
-/* Every node of linux.devices may be used: a device-cgroup rule after the spec's own, as runc
- * adds one. */
-static int allow_linux_devices(Spec *s) {
-        SpecResources *res = &s->resources;
-        SpecDevice *l;
-
-        if (s->n_devices == 0)
-                return 0;
-        l = realloc(res->devices, (res->n_devices + s->n_devices) * sizeof(SpecDevice));
-        if (!l)
-                return -ENOMEM;
-        res->devices = l;
-        for (size_t i = 0; i < s->n_devices; i++) {
-                const SpecLinuxDevice *d = &s->devices[i];
-                if (d->type == 'p')
-                        continue; /* a fifo is no device */
-                res->devices[res->n_devices++] = (SpecDevice) {
-                        .allow = true, .type = d->type, .major = d->major, .minor = d->minor, .access = "rwm",
-                };
         }
         return 0;
 }
@@ -1895,8 +1875,6 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return fail(p, "linux.timeOffsets", "needs a new time namespace (linux.namespaces)");
         if (s->n_net_devices > 0 && (!s->namespaces[NAMESPACE_NETWORK].enabled || s->namespaces[NAMESPACE_NETWORK].path))
                 return fail(p, "linux.netDevices", "needs a new network namespace (linux.namespaces)");
-        if ((r = allow_linux_devices(s)) < 0)
-                return r;
         return check_idmapped_mounts(p);
 }
 

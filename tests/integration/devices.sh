@@ -12,18 +12,27 @@ set_config "$B" linux.devices '[{"path":"/dev/net/tun","type":"c","major":10,"mi
 out=$(inside 'stat -c "%n %F %t:%T %a %u:%g" /dev/net/tun /dev/myfifo')
 expect_eq "a character device in a new directory, with mode and owner" "/dev/net/tun character special file a:c8 660 1000:5" "$(echo "$out" | sed -n 1p)"
 expect_eq "a fifo" "/dev/myfifo fifo 0:0 600 0:0" "$(echo "$out" | sed -n 2p)"
+# podman sends the whole st_mode (8630 = S_IFCHR | 0666): the type bits are dropped, as runc.
+set_config "$B" linux.devices '[{"path":"/dev/fuse","type":"c","major":10,"minor":229,"fileMode":8630}]'
+expect_eq "fileMode with the file-type bits (podman --device)" "character special file 666" "$(inside 'stat -c "%F %a" /dev/fuse')"
 # The default capabilities have no CAP_DAC_OVERRIDE: the working node gets the default 0666.
-# /dev/fuse, because runc's default rules (which we share) already allow /dev/net/tun.
+# /dev/fuse, because runc's default rules (which we share) already allow /dev/net/tun. The
+# node opens only where linux.resources.devices allows it.
 set_config "$B" linux.devices '[{"path":"/dev/fuse","type":"c","major":10,"minor":229},{"path":"/dev/null","type":"c","major":1,"minor":3,"fileMode":438}]'
+set_config "$B" linux.resources.devices '[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":10,"minor":229,"access":"rwm"}]'
 expect_eq "the default mode is 0666" "666" "$(inside 'stat -c %a /dev/fuse')"
 expect_eq "the node opens" "ok" "$(inside 'exec 3<>/dev/fuse && echo ok || echo "open failed"')"
 expect_eq "a default device given again is replaced, not doubled" "1" "$(inside 'ls /dev | grep -c "^null$"')"
 if [ -e /sys/fs/cgroup/devices/devices.allow ]; then
         expect_contains "the device cgroup allows it" "c 10:229 rwm" "$(inside 'cat /sys/fs/cgroup/devices/devices.list')"
-        # Without the rule the kernel refuses the open: the default config denies all devices.
-        set_config "$B" linux.resources.devices '[{"allow":false,"access":"rwm"},{"allow":false,"type":"c","major":10,"minor":229,"access":"rwm"}]'
-        expect_eq "a spec rule cannot take it away (runc appends its allow rule)" "ok" \
-                "$(inside 'exec 3<>/dev/fuse && echo ok || echo "open failed"')"
+        # Without the rule the kernel refuses the open: listing a node does not widen the
+        # device cgroup (a peer runtime's test: /dev/kmsg listed, all devices denied).
+        set_config "$B" linux.resources.devices '[{"allow":false,"access":"rwm"}]'
+        expect_eq "a listed node stays denied when linux.resources.devices denies it" "open failed" \
+                "$(inside '(exec 3<>/dev/fuse) 2>/dev/null && echo ok || echo "open failed"')"
+        set_config "$B" linux.devices '[{"path":"/dev/kmsg","type":"c","major":1,"minor":11}]'
+        expect_eq "/dev/kmsg listed, all devices denied: no write" "denied" \
+                "$(inside '(echo x > /dev/kmsg) 2>/dev/null && echo written || echo denied')"
         set_config "$B" linux.resources.devices '[{"allow":false,"access":"rwm"}]'
         del_config "$B" linux.devices
         # CAP_MKNOD, so that only the cgroup can say no (it denies mknod and open alike).

@@ -9,7 +9,7 @@ B="$WORK/bundle"
 make_bundle "$B" true || fail "make bundle"
 set_config "$B" process.terminal true
 set_config "$B" process.consoleSize '{"height":40,"width":100}'
-set_args "$B" sh -c 'tty; stty size; ls -l /dev/console | cut -c1; read x; echo "typed:$x"; [ -t 0 ] && echo stdin-is-tty'
+set_args "$B" sh -c 'tty; stty size; ls -l /dev/console | cut -c1; read x; echo "typed:$x"; [ -t 0 ] && echo stdin-is-tty; echo "ptygroup:$(stat -c %g $(tty))"'
 
 listen() { # listen SOCKET OUTPUT [INPUT]
         rm -f "$1"
@@ -29,6 +29,7 @@ expect_contains "consoleSize" "40 100" "$out"
 expect_contains "/dev/console is the pty (a character device)" $'\nc' "$out"
 expect_contains "input typed into the master reaches the process" "typed:hello" "$out"
 expect_contains "stdin is a terminal" "stdin-is-tty" "$out"
+expect_contains "the pty keeps devpts' group (tty, 5), not the process's gid" "ptygroup:5" "$out"
 for _ in $(seq 50); do oc state t1 | grep -q stopped && break; sleep 0.1; done
 oc delete t1
 assert_clean t1 "$B"
