@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 
 #include "become.h"
@@ -8,13 +9,26 @@
 #include "stage-util.h"
 #include "sync.h"
 
-void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filter, char **ret_executable) {
+void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scmp_filter_ctx *ret_filter,
+                          char **ret_executable) {
         StageError e = {};
         int r;
 
         r = identity_apply_limits(s, &e);
         if (r < 0)
                 stage_fail(sync_fd, r, "%s", e.what);
+        /* Entered while still privileged, as runc does: a cwd only root can reach works. */
+        if (chdir(s->cwd) < 0)
+                stage_fail(sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
+        if (check_cwd_inside() < 0)
+                stage_fail(sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
+        /* Nothing of the host may reach the container: every fd above stdio and the preserved
+         * ones closes at exec. Before the filter: a profile need not allow close_range. */
+        if (close_range(3 + (unsigned) n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                stage_fail(sync_fd, negative_errno(), "close_range");
+        /* From the load on (without noNewPrivileges) only what runc also does after its own
+         * load may follow: prctl, setgroups, setres[ug]id, capset, stat/access for the
+         * executable, write, openat of exec.fifo, execve (docs/errors.md). */
         r = seccomp_filter_build(&s->seccomp, ret_filter, &e);
         if (r < 0)
                 stage_fail(sync_fd, r, "%s", e.what);
@@ -39,10 +53,6 @@ void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filte
          * may have set to 1: we stay out of the container's reach until execve. */
         if (prctl(PR_SET_DUMPABLE, 0) < 0)
                 stage_fail(sync_fd, negative_errno(), "prctl(PR_SET_DUMPABLE)");
-        if (chdir(s->cwd) < 0)
-                stage_fail(sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
-        if (check_cwd_inside() < 0)
-                stage_fail(sync_fd, 0, "process.cwd: %s leads outside the container", s->cwd);
         r = identity_find_executable(s, ret_executable, &e);
         if (r < 0)
                 stage_fail_step(sync_fd, r, &e);

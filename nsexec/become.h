@@ -9,4 +9,5 @@
 
 #include "spec.h"
 
-void stage_become_process(const Spec *s, int sync_fd, scmp_filter_ctx *ret_filter, char **ret_executable);
+void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scmp_filter_ctx *ret_filter,
+                          char **ret_executable);

@@ -58,9 +58,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         if (!ctx->config->no_new_keyring &&
             (r = keyring_join_existing(ctx->config->id)) < 0 && r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", ctx->config->id);
-        stage_become_process(s, ctx->sync_fd, &filter, &executable);
-        if (close_range(3 + (unsigned) ctx->config->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                stage_fail(ctx->sync_fd, negative_errno(), "close_range");
+        stage_become_process(s, ctx->sync_fd, ctx->config->n_preserve_fds, &filter, &executable);
         if (s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
         execve(executable, s->args, s->env ?: (char *[]) { NULL });

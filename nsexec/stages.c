@@ -163,11 +163,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
             r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", c->id);
 
-        stage_become_process(s, ctx->sync_fd, &filter, &executable);
-
-        /* Nothing of the host may reach the container: every fd above stdio closes at exec. */
-        if (close_range(3 + (unsigned) c->n_preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                stage_fail(ctx->sync_fd, negative_errno(), "close_range");
+        stage_become_process(s, ctx->sync_fd, c->n_preserve_fds, &filter, &executable);
 
         if (sync_send(ctx->sync_fd, SYNC_INIT_READY, 0) < 0)
                 _exit(1);

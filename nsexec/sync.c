@@ -6,17 +6,23 @@
 #include "fd-passing.h"
 #include "sync.h"
 
+/* write(), not send(): a stage may report after the container's seccomp filter is loaded
+ * (without noNewPrivileges it loads early, as runc's does), and an allow-list profile lists
+ * write but seldom sendto. A stage whose stage 0 is gone dies of SIGPIPE, as it should. */
+static int send_record(int fd, const SyncMessage *m, size_t size) {
+        return write(fd, m, size) < 0 ? negative_errno() : 0;
+}
+
 int sync_send(int fd, SyncType type, int32_t value) {
         SyncMessage m = { .type = type, .value = value };
-        ssize_t n = send(fd, &m, offsetof(SyncMessage, text), MSG_NOSIGNAL);
-        return n < 0 ? negative_errno() : 0;
+        return send_record(fd, &m, offsetof(SyncMessage, text));
 }
 
 int sync_send_text(int fd, SyncType type, const char *text) {
         SyncMessage m = { .type = type };
         int n = snprintf(m.text, sizeof m.text, "%s", text);
         m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
-        return send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL) < 0 ? negative_errno() : 0;
+        return send_record(fd, &m, offsetof(SyncMessage, text) + m.length);
 }
 
 int sync_send_fd(int fd, SyncType type, int passed_fd) {
@@ -51,7 +57,7 @@ void stage_fail_step(int fd, int error, const StageError *e) {
                 stage_fail(fd, error, "%s", e->what);
         n = snprintf(m.text, sizeof m.text, "%s", e->what);
         m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
-        (void) send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL);
+        (void) send_record(fd, &m, offsetof(SyncMessage, text) + m.length);
         _exit(1);
 }
 
@@ -69,6 +75,6 @@ void stage_fail(int fd, int error, const char *fmt, ...) {
         else
                 n = snprintf(m.text, sizeof m.text, "%s", what);
         m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
-        (void) send(fd, &m, offsetof(SyncMessage, text) + m.length, MSG_NOSIGNAL);
+        (void) send_record(fd, &m, offsetof(SyncMessage, text) + m.length);
         _exit(1);
 }

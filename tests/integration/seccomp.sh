@@ -86,4 +86,35 @@ bad_profile "unknown operator" '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"
 bad_profile "argument index" '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]}' 'linux.seccomp.syscalls[0].args[0].index: 6 is out of range'
 bad_profile "notify as default" '{"defaultAction":"SCMP_ACT_NOTIFY","listenerPath":"/x"}' 'linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action'
 bad_profile "unknown flag" '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_MAGIC"]}' 'linux.seccomp.flags[0]: unknown flag'
+# An allow-list profile (default ERRNO) with only what busybox's sh needs, plus what a runtime
+# must do after loading a filter without noNewPrivileges (the same as runc: prctl, setgroups,
+# setres[ug]id, capset, stat/access, openat, write, execve). No close_range, no getcwd, no
+# sendto: ocictl must not need them after the load. With and without noNewPrivileges, for
+# create/start and for exec.
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+sh = "wait4 clone clone3 fork vfork write read readv writev mprotect openat open close dup dup2 dup3 rt_sigreturn rt_sigaction rt_sigprocmask sigaltstack getuid geteuid getgid getegid getpid getppid getpgrp setpgid gettid mmap munmap brk access faccessat faccessat2 execve execveat uname fcntl ioctl arch_prctl futex set_tid_address set_robust_list rseq newfstatat fstat stat lstat statx lseek pread64 readlink getrandom prlimit64 exit exit_group kill tgkill nanosleep clock_nanosleep getdents64 pipe pipe2"
+runtime = "prctl setgroups setresgid setresuid capget capset"
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+                         "syscalls": [{"names": (sh + " " + runtime).split(), "action": "SCMP_ACT_ALLOW"}]}
+c["process"]["args"] = ["sh", "-c", "echo allowed-only; sleep 100"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+for nnp in false true; do
+        set_config "$B" process.noNewPrivileges $nnp
+        oc create -b "$B" "al-$nnp" </dev/null >"$WORK/al-$nnp.out" 2>&1
+        expect_eq "allow-list, noNewPrivileges=$nnp: create" 0 "$?"
+        oc start "al-$nnp" 2>>"$WORK/al-$nnp.out"
+        expect_eq "allow-list, noNewPrivileges=$nnp: start" 0 "$?"
+        out=$(oc exec "al-$nnp" sh -c 'echo exec-ok' </dev/null 2>&1)
+        expect_eq "allow-list, noNewPrivileges=$nnp: exec" "exec-ok" "$out"
+        for i in $(seq 30); do grep -q allowed-only "$WORK/al-$nnp.out" && break; sleep 0.1; done
+        expect_contains "allow-list, noNewPrivileges=$nnp: the process ran" "allowed-only" "$(cat "$WORK/al-$nnp.out")"
+        # The filter is on and narrow: mkdir is not on the list.
+        expect_contains "allow-list, noNewPrivileges=$nnp: an unlisted syscall fails" "Operation not permitted" \
+                "$(oc exec "al-$nnp" mkdir /tmp/x </dev/null 2>&1)"
+        oc delete -f "al-$nnp"
+        assert_clean "al-$nnp" "$B"
+done
 finish
