@@ -182,7 +182,7 @@ VERB(update) {
         if (any_flag && !(flags_json = flags_to_json(values)))
                 return cli_error(-ENOMEM, "update: out of memory");
 
-        r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS), &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         /* The file first, then the flags: as runc, a flag wins over the file. */
@@ -206,7 +206,7 @@ static int pause_or_resume(int argc, char **argv, const char *verb, const char *
 
         r = want_id(argc, argv, verb, &id);
         if (r >= 0)
-                r = session_open(NEEDS(SERVICE_CGROUPS), &s);
+                r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = call_simple(&s, member, "s", id);
@@ -323,7 +323,7 @@ VERB(events) {
                         return -EINVAL;
         r = want_id(argc, argv, "events", &id);
         if (r >= 0)
-                r = session_open(NEEDS(SERVICE_CGROUPS), &s);
+                r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         next_stats = now_ms();

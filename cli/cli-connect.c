@@ -25,16 +25,16 @@ int cli_error(int r, const char *fmt, ...) {
         return r < 0 ? r : -EINVAL;
 }
 
-/* Direct mode: fork the services the verb needs, all at once so they start in parallel, and
- * hand the registry its connections to them. */
-static int session_spawn(unsigned needs, Session *s) {
+/* Direct mode: fork the registry, and the spawner first when the verb clones (cli.h), handing
+ * the registry its connection to it. The registry starts whatever else it needs. */
+static int session_spawn(SessionKind kind, Session *s) {
         int peer_fds[_SERVICE_MAX] = { -1, -1, -1, -1 };
         int registry_fd = -1, r = 0;
 
         setenv("OCICTL_ROOT", arg_global.root, 1);
-        for (ServiceId id = 0; id < SERVICE_REGISTRY && r >= 0; id++)
-                if (needs & NEEDS(id))
-                        r = service_spawn(id, NULL, arg_global.log_fd, &s->children[id], &peer_fds[id]);
+        if (kind == SESSION_CLONES)
+                r = service_spawn(SERVICE_SPAWNER, NULL, arg_global.log_fd, &s->children[SERVICE_SPAWNER],
+                                  &peer_fds[SERVICE_SPAWNER]);
         if (r >= 0)
                 r = service_spawn(SERVICE_REGISTRY, peer_fds, arg_global.log_fd, &s->children[SERVICE_REGISTRY],
                                   &registry_fd);
@@ -45,16 +45,16 @@ static int session_spawn(unsigned needs, Session *s) {
         return peer_connect_fd(SERVICE_REGISTRY, registry_fd, &s->registry);
 }
 
-int session_open(unsigned needs, Session *ret) {
+int session_open(SessionKind kind, Session *ret) {
         Session s = { .direct = !arg_global.bus_address };
         int r;
 
         bus_errors_register();
         if (s.direct)
-                r = session_spawn(needs, &s);
+                r = session_spawn(kind, &s);
         else {
                 r = peer_connect_address(SERVICE_REGISTRY, arg_global.bus_address, &s.registry);
-                if (r >= 0 && (needs & NEEDS(SERVICE_SPAWNER)))
+                if (r >= 0 && kind == SESSION_CLONES)
                         r = peer_from_bus_shared(SERVICE_SPAWNER, s.registry.bus, &s.spawner);
         }
         if (r < 0) {

@@ -241,7 +241,7 @@ VERB(exec) {
                         goto finish;
                 }
         }
-        r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), &s);
+        r = session_open(SESSION_CLONES, &s);
         if (r < 0)
                 goto finish;
         options.console_socket = f.console_socket;

@@ -187,7 +187,7 @@ static int open_and_create(int argc, char **argv, const char *verb, bool allow_d
         if (r >= 0)
                 r = open_bundle(o, &b);
         if (r >= 0)
-                r = session_open(NEEDS(SERVICE_SPEC) | NEEDS(SERVICE_CGROUPS) | NEEDS(SERVICE_SPAWNER), s);
+                r = session_open(SESSION_CLONES, s);
         *ret_opened = r >= 0;
         if (r < 0) {
                 safe_close(b.config_fd);
@@ -247,7 +247,7 @@ VERB(start) {
 
         r = want_id(argc, argv, "start", &id);
         if (r >= 0)
-                r = session_open(NEEDS(SERVICE_SPAWNER), &s);
+                r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = call_simple(&s, "Start", "s", id);
@@ -315,7 +315,7 @@ VERB(kill) {
                 if (sig < 0)
                         return cli_error(sig, "kill: unknown signal \"%s\"", argv[optind]);
         }
-        r = session_open(NEEDS(SERVICE_SPAWNER) | (all ? NEEDS(SERVICE_CGROUPS) : 0), &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = call_simple(&s, "Kill", "sib", id, sig, all);
@@ -336,7 +336,7 @@ VERB(delete) {
                         return -EINVAL;
         r = want_id(argc, argv, "delete", &id);
         if (r >= 0)
-                r = session_open(NEEDS(SERVICE_SPAWNER) | NEEDS(SERVICE_CGROUPS), &s);
+                r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = call_simple(&s, "Delete", "sb", id, force);

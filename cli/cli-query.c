@@ -98,7 +98,7 @@ VERB(state) {
         r = want_id(argc, argv, "state", &wanted);
         if (r < 0)
                 return r;
-        r = session_open(0, &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "GetState", &m);
@@ -162,7 +162,7 @@ VERB(list) {
                 default:
                         return -EINVAL;
                 }
-        r = session_open(0, &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "List", &m);
@@ -231,7 +231,7 @@ VERB(ps) {
         if (optind >= argc || !container_id_is_valid(argv[optind]))
                 return cli_error(-EINVAL, "ps: missing or invalid container id");
         id = argv[optind++];
-        r = session_open(NEEDS(SERVICE_CGROUPS), &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "GetPids", &m);
@@ -264,7 +264,7 @@ VERB(features) {
 
         if (argc > 1)
                 return cli_error(-EINVAL, "features: takes no arguments");
-        r = session_open(NEEDS(SERVICE_SPEC), &s);
+        r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "Features", &m);

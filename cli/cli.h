@@ -18,8 +18,15 @@ typedef struct GlobalOptions {
 
 extern GlobalOptions arg_global;
 
-/* Bits of the services a verb needs besides the registry (direct mode forks only these). */
-#define NEEDS(id) (1u << (id))
+/* The registry alone knows which services a call needs, and starts them itself (direct mode)
+ * or reaches them by name (bus mode). The CLI's one exception: a verb that clones the
+ * container's processes (create, run, exec) starts the spawner as its own child, because with
+ * CLONE_PARENT the container then becomes a child of this ocictl, as containerd's shim and
+ * conmon require of a runtime. */
+typedef enum SessionKind {
+        SESSION_PLAIN,
+        SESSION_CLONES,
+} SessionKind;
 
 typedef struct Session {
         Peer registry;
@@ -28,7 +35,7 @@ typedef struct Session {
         bool direct;
 } Session;
 
-int session_open(unsigned needs, Session *ret);
+int session_open(SessionKind kind, Session *ret);
 /* Disconnects and reaps the services ocictl forked. */
 void session_close(Session *s);
 int session_new_call(Session *s, const char *member, sd_bus_message **ret);

@@ -115,6 +115,17 @@ int peer_connect(ServiceId id, sd_bus *bus_fallback, Peer *ret) {
         return peer_from_bus_shared(id, bus_fallback, ret);
 }
 
+int peer_spawn(ServiceId id, Peer *ret) {
+        pid_t pid;
+        int fd, r;
+
+        /* Not reaped by us: it exits when we close its connection, after we are gone. */
+        r = service_spawn(id, NULL, STDERR_FILENO, &pid, &fd);
+        if (r < 0)
+                return r;
+        return peer_connect_fd(id, fd, ret);
+}
+
 void peer_done(Peer *p) {
         if (p->bus)
                 p->bus = sd_bus_flush_close_unref(p->bus);
@@ -127,7 +138,15 @@ int peer_new_call(const Peer *p, const char *member, sd_bus_message **ret) {
 
 int peer_call(const Peer *p, sd_bus_message *m, sd_bus_error *error, sd_bus_message **reply) {
         /* Container set-up can wait on hooks and slow storage; runc has no timeout either. */
-        return sd_bus_call(p->bus, m, UINT64_MAX - 1, error, reply);
+        int r = sd_bus_call(p->bus, m, UINT64_MAX - 1, error, reply);
+
+        /* A peer that died shows up as a broken connection: say which one. */
+        if (r < 0 && (r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE || r == -ESHUTDOWN)) {
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_NO_REPLY, "%s stopped answering during %s (%s)",
+                                         service_table[p->id].bus_name, sd_bus_message_get_member(m), strerror(-r));
+        }
+        return r;
 }
 
 static const char *service_directory(void) {

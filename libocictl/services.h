@@ -39,6 +39,8 @@ typedef struct Peer {
 /* Finds the peer of a service: the fd named in OCICTL_PEER_FDS (direct mode), else bus_fallback
  * (bus mode: the service's own connection). */
 int peer_connect(ServiceId id, sd_bus *bus_fallback, Peer *ret);
+/* Direct mode: forks the service as our own child and connects to it (its log is our stderr). */
+int peer_spawn(ServiceId id, Peer *ret);
 /* Connects to a peer over an inherited or newly created socket. */
 int peer_connect_fd(ServiceId id, int fd, Peer *ret);
 int peer_connect_address(ServiceId id, const char *address, Peer *ret);

@@ -1,12 +1,17 @@
 #!/bin/bash
 # The test command (README.md, .ci/run): builds ocictl with -Werror, runs every suite (unit, root,
-# bus), runs the unit suite again in an AddressSanitizer/UndefinedBehaviorSanitizer build, and
+# bus), runs the unit suite again in an AddressSanitizer/UndefinedBehaviorSanitizer build, runs
+# the libFuzzer targets for a bounded time (OCICTL_FUZZ_SECONDS, 30 s each), and
 # ends with "N passed, N failed, N skipped" counted from meson's test log. With CI=true a skipped
 # root or bus test counts as failed: nothing may silently stop being tested.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${OCICTL_TEST_BUILD:-build-tests}
 ASAN_BUILD="$BUILD-asan"
+FUZZ_BUILD="$BUILD-fuzz"
+# The configs the integration tests write become the fuzzers' seeds (lib.sh: seed_config).
+export OCICTL_SEED_DIR="$PWD/$BUILD/fuzz-seeds"
+rm -rf "$OCICTL_SEED_DIR"
 passed=0 failed=0 skipped=0
 
 # count BUILD-DIR PREFIX: adds the results of the last `meson test` in BUILD-DIR.
@@ -57,6 +62,15 @@ if build "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false; then
         count "$ASAN_BUILD" "asan: "
 else
         echo "sanitizer build failed"
+        failed=$((failed + 1))
+fi
+
+# The spec parser and the spec's D-Bus decoder under libFuzzer (clang), for a bounded time each.
+if CC=clang build "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false; then
+        meson test -C "$FUZZ_BUILD" --suite fuzz --print-errorlogs
+        count "$FUZZ_BUILD" "fuzz: "
+else
+        echo "fuzz build failed (clang and libclang-rt-14-dev are needed)"
         failed=$((failed + 1))
 fi
 

@@ -30,18 +30,31 @@ int root_fd = -EBADF;
 static sd_bus *service_bus;
 static Peer peers[_SERVICE_MAX];
 
-/* Connects to a peer on first use: only the services a call needs are ever contacted. */
+/* Connects to a peer on first use: only the services a call needs are ever contacted. In direct
+ * mode that means starting it: the registry alone knows which services each call needs (the
+ * CLI hands over only the spawner it started for a verb that clones, cli.h). */
 int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
         int r;
 
         if (!peers[id].bus) {
                 r = peer_connect(id, service_is_direct() ? NULL : service_bus, &peers[id]);
+                if (r == -ENOTCONN && service_is_direct())
+                        r = peer_spawn(id, &peers[id]);
                 if (r < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "cannot reach %s: %s",
                                                  service_table[id].bus_name, strerror(-r));
         }
         *ret = &peers[id];
         return 0;
+}
+
+/* get_peer() ahead of the first call, so that several services start in parallel; a failure
+ * shows again at that call. */
+static void start_peer_early(ServiceId id) {
+        sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        const Peer *p;
+        (void) get_peer(id, &p, &ignored);
+        sd_bus_error_free(&ignored);
 }
 
 static int check_id(const char *id, sd_bus_error *error) {
@@ -371,6 +384,10 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 return r;
         (void) bus_message_get_sender_uid(m, &owner);
+        /* Both start now, in parallel with each other (get_peer only forks and connects); the
+         * first call to each waits for it. A failure shows at that call. */
+        start_peer_early(SERVICE_SPEC);
+        start_peer_early(SERVICE_CGROUPS);
 
         r = container_dir_create(root_fd, id, &dir_fd);
         if (r == -EEXIST)

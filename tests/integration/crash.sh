@@ -14,12 +14,12 @@ wait_services_gone() {
         return 1
 }
 
-n=0 unlisted="" undeleted="" left="" stuck="" interrupted=0
+n=0 unnamed="" unlisted="" undeleted="" left="" stuck="" interrupted=0
 for target in cli registry spawner; do
         for delay in 0.001 0.002 0.003 0.004 0.005 0.006 0.007 0.008 0.009 0.01 0.012 0.014; do
                 n=$((n + 1))
                 id="k$n-$target"
-                "$OCICTL" --root "$ROOT" create -b "$B" "$id" </dev/null >/dev/null 2>&1 &
+                "$OCICTL" --root "$ROOT" create -b "$B" "$id" </dev/null >/dev/null 2>"$WORK/$id.err" &
                 cli=$!
                 sleep "$delay"
                 case $target in
@@ -28,6 +28,13 @@ for target in cli registry spawner; do
                 esac
                 [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null && interrupted=$((interrupted + 1))
                 wait "$cli" 2>/dev/null
+                # A create that failed because a service died says which, in one line.
+                if [ -s "$WORK/$id.err" ] && [ "$target" != cli ]; then
+                        case "$(cat "$WORK/$id.err")" in
+                        *"org.ocictl."*"stopped answering"* | *"cannot reach org.ocictl."*) [ "$(wc -l < "$WORK/$id.err")" = 1 ] || unnamed="$unnamed $id" ;;
+                        *"stopped answering"* | *"Connection reset"* | *"not connected"* | *"Broken pipe"*) unnamed="$unnamed $id" ;;
+                        esac
+                fi
                 wait_services_gone || stuck="$stuck $id"
                 if [ -e "$ROOT/$id" ] && ! oc list -q | grep -qx "$id"; then unlisted="$unlisted $id"; fi
                 oc delete -f "$id" >/dev/null 2>&1 || undeleted="$undeleted $id"
@@ -37,6 +44,7 @@ for target in cli registry spawner; do
 done
 check "the kills landed in the middle of creates ($interrupted of $n)" test "$interrupted" -ge $((n / 2))
 expect_eq "no service outlived its command for long" "" "$stuck"
+expect_eq "a dead service is named, in one line" "" "$unnamed"
 expect_eq "list shows every container a killed create left" "" "$unlisted"
 expect_eq "delete -f succeeds on whatever was left" "" "$undeleted"
 expect_eq "and leaves nothing behind" "" "$left"

@@ -42,6 +42,20 @@ done
 expect_contains "the state names the bundle" "\"bundle\":\"$B\"" "$(grep '^prestart ' "$LOG")"
 assert_clean h1 "$B"
 
+# The same with separate commands, as containerd, podman and CRI-O call a runtime: each verb is
+# its own ocictl, and start and delete must still reach what runs the hooks.
+: > "$LOG"
+set_args "$B" sleep 100
+oc create -b "$B" h2 </dev/null >/dev/null 2>&1 || fail "create h2"
+oc start h2 || fail "start h2"
+oc kill h2 KILL
+for i in $(seq 50); do oc state h2 | grep -q '"stopped"' && break; sleep 0.1; done
+oc delete h2 || fail "delete h2"
+expect_eq "separate commands: every host-side hook runs, in order" "prestart createRuntime createContainer poststart poststop" \
+        "$(cut -d' ' -f1 "$LOG" | paste -sd' ')"
+assert_clean h2 "$B"
+set_args "$B" sh -c 'cat /hooks.log'
+
 # Failures.
 fails() { # fails KIND EXIT-STATUS-OR-"timeout" EXPECTED
         rm -f "$LOG"

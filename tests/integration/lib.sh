@@ -95,6 +95,13 @@ make_bundle() {
         return 0
 }
 
+# Every config a test writes is a seed for the spec parser's fuzzer (tests/fuzz/run-fuzzer.sh).
+seed_config() {
+        [ -n "${OCICTL_SEED_DIR:-}" ] && mkdir -p "$OCICTL_SEED_DIR" &&
+                cp "$1/config.json" "$OCICTL_SEED_DIR/$(md5sum < "$1/config.json" | cut -c1-16).json" 2>/dev/null
+        return 0
+}
+
 # set_config DIR JSON.PATH JSON-VALUE: edits config.json (python3 is on every Debian image).
 set_config() {
         python3 - "$1/config.json" "$2" "$3" <<'PY'
@@ -111,6 +118,7 @@ except json.JSONDecodeError:
     node[parts[-1]] = value
 json.dump(c, open(path, "w"), indent=1)
 PY
+        seed_config "$1"
 }
 
 # del_config DIR JSON.PATH
@@ -126,6 +134,7 @@ for p in parts[:-1]:
 del node[parts[-1]]
 json.dump(c, open(path, "w"), indent=1)
 PY
+        seed_config "$1"
 }
 
 set_args() {
