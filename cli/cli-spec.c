@@ -3,6 +3,8 @@
  * same file), hostname aside, and without "ambient" as runc >= 1.2: an ambient capability needs
  * the same inheritable one, which the default no longer grants. */
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -52,8 +54,11 @@ static const char default_spec[] =
         "\t\t\"namespaces\": [\n"
         "\t\t\t{\n\t\t\t\t\"type\": \"pid\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"network\"\n\t\t\t},\n"
         "\t\t\t{\n\t\t\t\t\"type\": \"ipc\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"uts\"\n\t\t\t},\n"
-        "\t\t\t{\n\t\t\t\t\"type\": \"mount\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"cgroup\"\n\t\t\t}\n"
-        "\t\t],\n"
+        "\t\t\t{\n\t\t\t\t\"type\": \"mount\"\n\t\t\t}";
+/* As runc: a cgroup namespace only where the host is pure cgroup v2. */
+static const char cgroup_namespace[] = ",\n\t\t\t{\n\t\t\t\t\"type\": \"cgroup\"\n\t\t\t}";
+static const char default_spec_tail[] =
+        "\n\t\t],\n"
         "\t\t\"maskedPaths\": [\n"
         "\t\t\t\"/proc/acpi\",\n\t\t\t\"/proc/asound\",\n\t\t\t\"/proc/kcore\",\n\t\t\t\"/proc/keys\",\n"
         "\t\t\t\"/proc/latency_stats\",\n\t\t\t\"/proc/timer_list\",\n\t\t\t\"/proc/timer_stats\",\n"
@@ -65,6 +70,11 @@ static const char default_spec[] =
         "\t}\n"
         "}\n";
 
+static bool write_all(int fd, const char *text) {
+        size_t n = strlen(text);
+        return write(fd, text, n) == (ssize_t) n;
+}
+
 VERB(spec) {
         static const struct option options[] = {
                 { "bundle", required_argument, NULL, 'b' },
@@ -73,8 +83,9 @@ VERB(spec) {
         };
         const char *bundle = ".";
         char path[PATH_MAX];
+        struct statfs sfs;
+        bool v2 = statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
         int c, fd;
-        size_t n = sizeof default_spec - 1;
 
         while ((c = getopt_long_only(argc, argv, "b:", options, NULL)) >= 0)
                 switch (c) {
@@ -92,7 +103,7 @@ VERB(spec) {
                 return cli_error(-EEXIST, "spec: File %s exists. Remove it first", path);
         if (fd < 0)
                 return cli_error(-errno, "spec: cannot create %s: %m", path);
-        if (write(fd, default_spec, n) != (ssize_t) n) {
+        if (!write_all(fd, default_spec) || (v2 && !write_all(fd, cgroup_namespace)) || !write_all(fd, default_spec_tail)) {
                 int r = -errno;
                 close(fd);
                 unlink(path);

@@ -95,10 +95,20 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                         dprintf(log_fd, "%s\n", w.buf);
                         free(w.buf);
                 }
-        } else if (level <= LOG_ERR)
-                dprintf(log_fd, "<%d>%s: %s\n", level, log_program, msg);
-        else
-                dprintf(log_fd, "<%d>%s: %s (%s:%d)\n", level, log_program, msg, file, line);
+        } else {
+                /* The "<N>" prefix is for readers that parse it (journald, a --log file); a person
+                 * at a terminal gets the level in words instead. */
+                char prefix[8] = "";
+                const char *word = "";
+                if (!isatty(log_fd))
+                        snprintf(prefix, sizeof prefix, "<%d>", level);
+                else if (level == LOG_WARNING)
+                        word = "warning: ";
+                if (level <= LOG_ERR)
+                        dprintf(log_fd, "%s%s: %s%s\n", prefix, log_program, word, msg);
+                else
+                        dprintf(log_fd, "%s%s: %s%s (%s:%d)\n", prefix, log_program, word, msg, file, line);
+        }
 
         return -error;
 }

@@ -35,11 +35,12 @@ void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scm
         /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: now, before the uid change.
          * A filter with a listener loads now as well, so that its fd reaches the listener while
          * stage 0 still waits for us (as runc sends it during create). */
-        if ((!s->no_new_privileges || s->seccomp.listener_path) && *ret_filter) {
+        bool notify = s->seccomp.listener_path && seccomp_filter_has_notify(&s->seccomp);
+        if ((!s->no_new_privileges || notify) && *ret_filter) {
                 r = seccomp_filter_load(*ret_filter, &e);
                 if (r < 0)
                         stage_fail(sync_fd, r, "%s", e.what);
-                if (s->seccomp.listener_path && (r = seccomp_notify_pass_up(*ret_filter, sync_fd)) < 0)
+                if (notify && (r = seccomp_notify_pass_up(*ret_filter, sync_fd)) < 0)
                         _exit(1); /* stage 0 reports why */
                 seccomp_release(*ret_filter);
                 *ret_filter = NULL; /* loaded: the callers' late load has nothing left to do */

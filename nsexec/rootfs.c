@@ -473,6 +473,10 @@ static unsigned long propagation_flags(const char *s) {
 }
 
 static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
+        _cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        if (old_root < 0)
+                return step_failed(e, negative_errno(), "open /");
         if (chdir(rootfs) < 0)
                 return step_failed(e, negative_errno(), "chdir to %s", rootfs);
         if (no_pivot) {
@@ -481,10 +485,15 @@ static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
                 if (chroot(".") < 0)
                         return step_failed(e, negative_errno(), "chroot to %s", rootfs);
         } else {
-                /* pivot_root(".", "."): the old root ends up stacked on "/"; detach it without
-                 * letting the unmount propagate to the host. */
+                /* pivot_root(".", "."): the old root ends up stacked on "/". Our cwd is still the
+                 * new root's own directory, under the old root, so the old root is reached
+                 * through its fd: made a slave (recursively, so that our unmount does not
+                 * propagate to the host) and detached. Done on "." instead, the recursive slave
+                 * would hit the new root and undo every mount's own propagation. */
                 if (syscall(SYS_pivot_root, ".", ".") < 0)
                         return step_failed(e, negative_errno(), "pivot_root to %s", rootfs);
+                if (fchdir(old_root) < 0)
+                        return step_failed(e, negative_errno(), "enter the old root");
                 if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                         return step_failed(e, negative_errno(), "make the old root a slave");
                 if (umount2(".", MNT_DETACH) < 0)
@@ -501,14 +510,12 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
         unsigned long prop = propagation_flags(s->rootfs_propagation);
         int r;
 
-        /* Nothing we do below may reach the host: everything becomes a slave (or what the spec
-         * asks) first. */
-        if (mount(NULL, "/", NULL, (prop & MS_SHARED ? MS_SLAVE : prop & ~MS_REC) | MS_REC, NULL) < 0)
-                return step_failed(e, negative_errno(), "make / %s", s->rootfs_propagation ?: "rslave");
+        /* Nothing we do below may reach the host: everything becomes a slave first (private if
+         * the spec asks for that). Shared and unbindable wait for the new root (switch_root). */
+        if (mount(NULL, "/", NULL, (prop & MS_PRIVATE ? MS_PRIVATE : MS_SLAVE) | MS_REC, NULL) < 0)
+                return step_failed(e, negative_errno(), "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
         if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return step_failed(e, negative_errno(), "bind mount rootfs %s", c->rootfs);
-        if ((prop & MS_SHARED) && mount(NULL, c->rootfs, NULL, prop, NULL) < 0)
-                return step_failed(e, negative_errno(), "make rootfs %s", s->rootfs_propagation);
 
         root_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
@@ -610,5 +617,11 @@ int rootfs_finalize(const Spec *s, StageError *e) {
                 if (mount_setattr(root_fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
                         return step_failed(e, negative_errno(), "root.readonly: remount / read-only");
         }
+        /* linux.rootfsPropagation on the new root, last: a shared rootfs could not have been
+         * pivoted to, an unbindable one neither bind-mounted nor cloned for the masks. The
+         * default (rslave) and private are what / already is. */
+        unsigned long prop = propagation_flags(s->rootfs_propagation);
+        if (s->rootfs_propagation && (prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
+                return step_failed(e, negative_errno(), "linux.rootfsPropagation: make / %s", s->rootfs_propagation);
         return 0;
 }

@@ -115,3 +115,10 @@ int seccomp_filter_load(scmp_filter_ctx ctx, StageError *e) {
                 return step_failed(e, r, "linux.seccomp: load the filter");
         return 0;
 }
+
+bool seccomp_filter_has_notify(const SpecSeccomp *sc) {
+        for (size_t i = 0; i < sc->n_rules; i++)
+                if (sc->rules[i].action == SCMP_ACT_NOTIFY)
+                        return true;
+        return false;
+}

@@ -13,3 +13,7 @@
 /* NULL filter when the spec has none. */
 int seccomp_filter_build(const SpecSeccomp *sc, scmp_filter_ctx *ret, StageError *e);
 int seccomp_filter_load(scmp_filter_ctx ctx, StageError *e);
+
+/* Whether a rule sends syscalls to a listener: only then is there a notify fd to hand on (a
+ * listenerPath without one is harmless and ignored, as runc does). */
+bool seccomp_filter_has_notify(const SpecSeccomp *sc);

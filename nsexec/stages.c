@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include "become.h"
 #include "cgroup-join.h"
@@ -69,6 +70,32 @@ static int write_sysctl(int proc_fd, const char *key, const char *value) {
                 else if (*c == '/')
                         return -EINVAL; /* "net/../kernel" is no sysctl name */
         return procfs_write(proc_fd, false, path, value);
+}
+
+/* stdio that is /dev/null opened for reading only (containerd's --null-io hands its own) is
+ * reopened read-write from the container's /dev/null, as runc does, so that the process can
+ * write to it. Only the real null device is taken (a rootfs may make /dev/null a link). */
+static int reopen_dev_null_stdio(void) {
+        for (int fd = 0; fd < 3; fd++) {
+                struct stat st;
+                int flags = fcntl(fd, F_GETFL), null_fd;
+                if (flags < 0 || (flags & O_ACCMODE) == O_RDWR || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+                    st.st_rdev != makedev(1, 3))
+                        continue;
+                null_fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+                if (null_fd < 0)
+                        return negative_errno();
+                if (fstat(null_fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+                        safe_close(null_fd);
+                        return -ENODEV;
+                }
+                if (dup2(null_fd, fd) < 0) {
+                        safe_close(null_fd);
+                        return negative_errno();
+                }
+                safe_close(null_fd);
+        }
+        return 0;
 }
 
 static _noreturn_ void stage_init(StageContext *ctx) {
@@ -137,6 +164,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = rootfs_switch(c, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
+        r = reopen_dev_null_stdio();
+        if (r < 0)
+                stage_fail(ctx->sync_fd, r, "reopen /dev/null stdio read-write");
         {
                 /* runc creates a missing cwd, as root and before the root may turn read-only. */
                 _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -EBADF;

@@ -6,6 +6,7 @@
 
 B="$WORK/bundle"
 make_bundle "$B" sleep 1000 || fail "make bundle"
+add_namespace "$B" cgroup
 CG="ocictl-test-$$"
 set_config "$B" linux.cgroupsPath "\"/$CG/c1\""
 set_config "$B" linux.resources '{"memory":{"limit":67108864},"pids":{"limit":32},"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}]}'

@@ -137,6 +137,20 @@ PY
         seed_config "$1"
 }
 
+# add_namespace DIR TYPE: a new namespace of that type (ocictl spec, like runc's, has a cgroup
+# namespace only on a pure cgroup v2 host).
+add_namespace() {
+        python3 - "$1/config.json" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+ns = c["linux"]["namespaces"]
+if not any(n["type"] == sys.argv[2] for n in ns):
+    ns.append({"type": sys.argv[2]})
+json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+        seed_config "$1"
+}
+
 set_args() {
         local dir=$1
         shift

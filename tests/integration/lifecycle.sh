@@ -142,4 +142,19 @@ oc delete mid
 expect_eq "delete of a created container succeeds" 0 "$?"
 for id in alpha zeta; do oc delete -f "$id"; done
 for id in zeta alpha mid; do assert_clean "$id" "$L"; done
+# stdout that is /dev/null opened read-only (containerd's --null-io): reopened read-write, as runc.
+set_args "$L" sh -c 'echo to-null; echo "status=$?" >&2'
+oc run -b "$L" nullio </dev/null 1</dev/null 2>"$WORK/nullio.err"
+expect_eq "a read-only /dev/null stdout can be written" "status=0" "$(cat "$WORK/nullio.err")"
+assert_clean nullio "$L"
+
+# ocictl spec's namespaces are runc's on this host (a cgroup namespace only on pure cgroup v2).
+if command -v runc >/dev/null; then
+        mkdir -p "$WORK/spec-ours" "$WORK/spec-runc"
+        (cd "$WORK/spec-ours" && "$OCICTL" spec) && (cd "$WORK/spec-runc" && runc spec)
+        ns() { python3 -c 'import json,sys; print(" ".join(sorted(n["type"] for n in json.load(open(sys.argv[1]))["linux"]["namespaces"])))' "$1"; }
+        expect_eq "ocictl spec has runc's namespaces here" "$(ns "$WORK/spec-runc/config.json")" "$(ns "$WORK/spec-ours/config.json")"
+else
+        fail "runc is not installed (the reference for ocictl spec)"
+fi
 finish

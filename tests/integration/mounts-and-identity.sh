@@ -7,6 +7,7 @@
 
 B="$WORK/bundle"
 make_bundle "$B" true || fail "make bundle"
+add_namespace "$B" cgroup
 inside() { set_args "$B" sh -c "$1"; oc run -b "$B" "m$RANDOM" </dev/null 2>&1; }
 
 expect_eq "init is PID 1 of its pid namespace" 1 "$(inside 'echo $$')"

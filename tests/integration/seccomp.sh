@@ -72,6 +72,13 @@ out=$(oc run -b "$B" sn2 </dev/null 2>&1)
 expect_contains "no listener: create fails, naming listenerPath" "linux.seccomp.listenerPath: connect to $WORK/listener.sock" "$out"
 assert_clean sn2 "$B"
 
+# A listenerPath with no SCMP_ACT_NOTIFY rule: nothing to hand on, so the container runs as if
+# it were not there (as runc; the listener is not even contacted).
+set_config "$B" linux.seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$WORK/nobody-listens.sock\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"
+set_args "$B" sh -c 'echo runs'
+expect_eq "listenerPath without a notify rule: the container runs" "runs" "$(oc run -b "$B" sl1 </dev/null 2>&1)"
+assert_clean sl1 "$B"
+
 # Bad profiles: refused by field, nothing left.
 bad_profile() {
         set_config "$B" linux.seccomp "$2"
