@@ -72,17 +72,21 @@ static int write_sysctl(int proc_fd, const char *key, const char *value) {
         return procfs_write(proc_fd, false, path, value);
 }
 
-/* stdio that is /dev/null opened for reading only (containerd's --null-io hands its own) is
- * reopened read-write from the container's /dev/null, as runc does, so that the process can
- * write to it. Only the real null device is taken (a rootfs may make /dev/null a link). */
+/* stdio that is /dev/null opened the wrong way for its use (containerd's --null-io hands a
+ * read-only one for stdout) is reopened read-write from the container's /dev/null, as runc
+ * does, so that the process can write to it. Only the real null device is taken (a rootfs may
+ * make /dev/null a link); a container without one keeps what it was given. */
 static int reopen_dev_null_stdio(void) {
         for (int fd = 0; fd < 3; fd++) {
                 struct stat st;
                 int flags = fcntl(fd, F_GETFL), null_fd;
-                if (flags < 0 || (flags & O_ACCMODE) == O_RDWR || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+                if (flags < 0 || (flags & O_ACCMODE) == O_RDWR || (fd == 0 && (flags & O_ACCMODE) == O_RDONLY) ||
+                    (fd > 0 && (flags & O_ACCMODE) == O_WRONLY) || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
                     st.st_rdev != makedev(1, 3))
                         continue;
                 null_fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+                if (null_fd < 0 && errno == ENOENT)
+                        return 0;
                 if (null_fd < 0)
                         return negative_errno();
                 if (fstat(null_fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
