@@ -104,7 +104,7 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                         snprintf(prefix, sizeof prefix, "<%d>", level);
                 else if (level == LOG_WARNING)
                         word = "warning: ";
-                if (level <= LOG_ERR)
+                if (level <= LOG_ERR || (level == LOG_WARNING && *word))
                         dprintf(log_fd, "%s%s: %s%s\n", prefix, log_program, word, msg);
                 else
                         dprintf(log_fd, "%s%s: %s%s (%s:%d)\n", prefix, log_program, word, msg, file, line);

@@ -91,6 +91,13 @@ fails poststart 6
 expect_eq "a failing poststart hook only warns" 0 "$status"
 expect_contains "with a warning" "poststart hooks: hooks.poststart[0]: $WORK/hook: exited with status 6" "$out"
 assert_clean hf-poststart "$B"
+# On a terminal the warning reads plainly; piped (a log reader) it keeps the syslog prefix.
+out=$(script -qec "$OCICTL --root $ROOT run -b $B hf-tty </dev/null" /dev/null 2>&1 | tr -d '\r')
+expect_contains "on a terminal: a plain warning" "ocictl-registry: warning: hf-tty: poststart hooks: hooks.poststart[0]: $WORK/hook: exited with status 6" "$out"
+case "$out" in *"registry-exec.c"*) fail "on a terminal: no source location: $out" ;; *) pass "on a terminal: no source location" ;; esac
+case "$out" in *"<4>"*) fail "on a terminal: no <4> prefix: $out" ;; *) pass "on a terminal: no <4> prefix" ;; esac
+expect_contains "piped: the prefix stays for log readers" "<4>ocictl-registry: hf-pipe: poststart hooks:" "$(oc run -b "$B" hf-pipe </dev/null 2>&1)"
+assert_clean hf-tty "$B"
 fails poststop 7
 expect_eq "a failing poststop hook only warns" 0 "$status"
 expect_contains "with a warning" "poststop hooks: hooks.poststop[0]: $WORK/hook: exited with status 7" "$out"
