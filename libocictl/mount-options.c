@@ -21,12 +21,19 @@ static const struct {
         { "nosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW }, { "symfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
 };
 
+static bool is_atime_mode(uint64_t attr) {
+        return attr == MOUNT_ATTR_RELATIME || attr == MOUNT_ATTR_NOATIME || attr == MOUNT_ATTR_STRICTATIME;
+}
+
 /* Sets or clears one attribute in a set/clear pair. */
 static void attr_apply(bool clear, uint64_t attr, uint64_t *set, uint64_t *clr) {
-        /* The atime modes are one field: setting one replaces the others. */
-        if (attr & MOUNT_ATTR__ATIME && !clear) {
+        /* The atime modes are one field, not flags (relatime is 0): mount_setattr wants the
+         * whole field in attr_clr and the mode in attr_set. Undoing a mode ("atime",
+         * "norelatime") returns to the kernel's default, relatime. */
+        if (is_atime_mode(attr)) {
                 *clr |= MOUNT_ATTR__ATIME;
-                *set &= ~(uint64_t) MOUNT_ATTR__ATIME;
+                *set = (*set & ~(uint64_t) MOUNT_ATTR__ATIME) | (clear ? MOUNT_ATTR_RELATIME : attr);
+                return;
         }
         if (clear) {
                 *set &= ~attr;

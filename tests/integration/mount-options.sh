@@ -47,6 +47,17 @@ out=$(mounts "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"$WORK/nos
 expect_contains "a missing source is named" "mounts[1]: bind source $WORK/nosuch: No such file or directory" "$out"
 assert_clean idbad "$B"
 
+# Bind mounts with an atime mode (podman and ctr send them): the mode shows in mountinfo
+# (strictatime as the absence of relatime and noatime).
+atime_of() {
+        mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"bind\",\"$1\"]}"
+        inside 'awk "\$5 == \"/data\" { print \$6 }" /proc/self/mountinfo' | tr ',' '\n' | grep -E 'atime$' | paste -sd,
+}
+expect_eq "a bind mount with noatime" "noatime" "$(atime_of noatime)"
+expect_eq "a bind mount with relatime" "relatime" "$(atime_of relatime)"
+expect_eq "a bind mount with strictatime" "" "$(atime_of strictatime)"
+expect_eq "a bind mount with nodiratime" "nodiratime,relatime" "$(atime_of nodiratime)"
+
 umount "$WORK/tree/sub"
 expect_eq "the host tree is untouched" "" "$(ls "$WORK/tree/sub")"
 finish
