@@ -20,6 +20,7 @@ typedef struct ExecFlags {
         int console_socket;
         const char *preserve;
         bool no_new_privs;
+        bool ignore_paused;
         bool have_user;
         uint32_t uid, gid;
         bool have_gid;
@@ -137,7 +138,8 @@ static int parse_exec_flags(int argc, char **argv, ExecFlags *f) {
                         return cli_error(-EOPNOTSUPP, "exec: --%s: this host has no SELinux or AppArmor",
                                          c == ARG_LABEL ? "process-label" : "apparmor");
                 case ARG_IGNORE_PAUSED:
-                        break; /* nothing pauses containers yet */
+                        f->ignore_paused = true;
+                        break;
                 case ARG_CGROUP:
                         return cli_error(-EOPNOTSUPP, "exec: --cgroup is not supported yet");
                 default:
@@ -245,6 +247,7 @@ VERB(exec) {
         if (r < 0)
                 goto finish;
         options.console_socket = f.console_socket;
+        options.ignore_paused = f.ignore_paused;
         r = add_preserved_fds(f.preserve, false, &options);
         if (r < 0)
                 goto close;

@@ -59,11 +59,12 @@ typedef struct CreateFlags {
         const char *bundle;
         const char *pid_file;
         bool detach;
+        bool keep; /* run --keep: the stopped container stays for the caller to delete */
         CreateOptions options; /* what travels to the services */
 } CreateFlags;
 
 static int parse_create_options(int argc, char **argv, const char *verb, bool allow_detach, CreateFlags *o) {
-        enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS };
+        enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS, ARG_KEEP };
         static const struct option options[] = {
                 { "bundle", required_argument, NULL, 'b' },
                 { "pid-file", required_argument, NULL, 'p' },
@@ -72,6 +73,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 { "no-new-keyring", no_argument, NULL, ARG_NO_NEW_KEYRING },
                 { "console-socket", required_argument, NULL, ARG_CONSOLE_SOCKET },
                 { "preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS },
+                { "keep", no_argument, NULL, ARG_KEEP },
                 {},
         };
         const char *preserve = NULL;
@@ -94,6 +96,11 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 case ARG_NO_PIVOT:
                         o->options.no_pivot = true;
                         break;
+                case ARG_KEEP:
+                        if (!allow_detach)
+                                return cli_error(-EINVAL, "%s: unknown option --keep", verb);
+                        o->keep = true;
+                        break;
                 case ARG_NO_NEW_KEYRING:
                         o->options.no_new_keyring = true;
                         break;
@@ -109,6 +116,8 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 default:
                         return -EINVAL;
                 }
+        if (o->keep && o->detach)
+                return cli_error(-EINVAL, "%s: --detach and --keep cannot both be used", verb);
         return add_preserved_fds(preserve, true, &o->options);
 }
 
@@ -290,7 +299,8 @@ VERB(run) {
         }
         status = wait_for_process(&s, id, pid, 0);
         terminal_finish_relay(relay_pid);
-        r = call_simple(&s, "Delete", "sb", id, false);
+        if (!o.keep)
+                (void) call_simple(&s, "Delete", "sb", id, false);
         session_close(&s);
         reap_helpers(0);
         return status < 0 ? 1 : status;

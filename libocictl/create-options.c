@@ -7,6 +7,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
         int r = sd_bus_message_open_container(m, 'a', "{sv}");
         if (r >= 0 && o->no_pivot)
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
+        if (r >= 0 && o->ignore_paused)
+                r = sd_bus_message_append(m, "{sv}", "ignorePaused", "b", 1);
         if (r >= 0 && o->no_new_keyring)
                 r = sd_bus_message_append(m, "{sv}", "noNewKeyring", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
@@ -50,6 +52,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 if (streq(key, "noPivot")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_pivot = b;
+                } else if (streq(key, "ignorePaused")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.ignore_paused = b;
                 } else if (streq(key, "noNewKeyring")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_new_keyring = b;

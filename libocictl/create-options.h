@@ -14,6 +14,7 @@
 typedef struct CreateOptions {
         bool no_pivot;
         bool no_new_keyring; /* "noNewKeyring" b: keep the caller's session keyring (keyring.h) */
+        bool ignore_paused;  /* "ignorePaused" b: exec into a paused container (runc's flag) */
         int console_socket; /* a connected unix socket for the pty master, or -1 */
         /* "consoleIfTerminal" b: console_socket is `run`'s own, used only when process.terminal
          * is true (the CLI cannot know: it never reads config.json). */

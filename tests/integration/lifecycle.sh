@@ -148,6 +148,17 @@ oc run -b "$L" nullio </dev/null 1</dev/null 2>"$WORK/nullio.err"
 expect_eq "a read-only /dev/null stdout can be written" "status=0" "$(cat "$WORK/nullio.err")"
 assert_clean nullio "$L"
 
+# run --keep: the stopped container stays, for the caller's own delete (as runc).
+set_args "$L" true
+oc run --keep -b "$L" kept </dev/null >/dev/null 2>&1
+expect_eq "run --keep leaves the stopped container" "stopped" "$(oc state kept | sed -n 's/.*"status": "\(.*\)".*/\1/p')"
+oc delete kept
+assert_clean kept "$L"
+expect_contains "--keep with --detach is refused" "--detach and --keep cannot both be used" "$(oc run -d --keep -b "$L" kd 2>&1)"
+expect_eq "exec --ignore-paused on a running container works" "ok" \
+        "$(set_args "$L" sleep 100; oc run -d -b "$L" ip </dev/null >/dev/null 2>&1; oc exec --ignore-paused ip echo ok </dev/null 2>&1; oc delete -f ip)"
+assert_clean ip "$L"
+
 # ocictl spec's namespaces are runc's on this host (a cgroup namespace only on pure cgroup v2).
 if command -v runc >/dev/null; then
         mkdir -p "$WORK/spec-ours" "$WORK/spec-runc"
