@@ -161,6 +161,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 state = hook_state_json(c->id, "creating", init_pid, c->bundle, s);
                 if (!state)
                         stage_fail(ctx->sync_fd, -ENOMEM, "hooks: state");
+                /* runc runs them from the container's root (still the host path here). */
+                if (s->n_hooks[HOOK_CREATE_CONTAINER] > 0 && chdir(c->rootfs) < 0)
+                        stage_fail(ctx->sync_fd, negative_errno(), "chdir to %s", c->rootfs);
                 r = hooks_run(s, HOOK_CREATE_CONTAINER, state, &e);
                 if (r < 0)
                         stage_fail(ctx->sync_fd, e.complete ? 0 : r, "%s", e.what);

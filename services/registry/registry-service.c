@@ -544,7 +544,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        r = load_container(id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
@@ -562,6 +562,16 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = call_kill(&state, sig, error);
         if (r < 0)
                 return r;
+        /* As runc: SIGKILL to a paused container thaws it, or a frozen v1 task never acts on
+         * the signal (ctr task kill -s SIGKILL of a paused task). */
+        if (sig == SIGKILL && status == CONTAINER_PAUSED) {
+                r = freeze_container(&state, false, error);
+                if (r < 0)
+                        return r;
+                state.paused = false;
+                if ((r = state_file_write(dir_fd, &state)) < 0)
+                        return sd_bus_error_set_errnof(error, -r, "the container was thawed but its state was not saved: %m");
+        }
         return sd_bus_reply_method_return(m, NULL);
 }
 

@@ -109,6 +109,15 @@ check "the process runs again ($t2 → $t3)" test "$t3" -gt "$t2"
 oc resume c1 2>"$WORK/err"
 expect_contains "resume of a running container refused" "it is running" "$(cat "$WORK/err")"
 
+# SIGKILL to a paused container thaws it, so the kill takes effect (ctr task kill -s SIGKILL).
+oc pause c1
+oc kill c1 KILL
+for i in $(seq 50); do oc state c1 | grep -q '"stopped"' && break; sleep 0.1; done
+expect_contains "SIGKILL of a paused container: it dies" '"status": "stopped"' "$(oc state c1)"
+oc delete c1
+assert_clean c1 "$B"
+oc run -d -b "$B" c1 </dev/null >/dev/null 2>&1 || fail "run c1 again"
+
 # delete --force of a paused container kills, thaws and removes everything.
 oc pause c1
 oc delete --force c1

@@ -11,7 +11,7 @@ LOG="$WORK/hooks.log"
 cat > "$WORK/hook" <<HOOK
 #!/bin/sh
 state=\$(cat)
-echo "\$1 net=\$(readlink /proc/self/ns/net) mnt=\$(readlink /proc/self/ns/mnt) env=\$HOOK_ENV state=\$state" >> $LOG
+echo "\$1 net=\$(readlink /proc/self/ns/net) mnt=\$(readlink /proc/self/ns/mnt) env=\$HOOK_ENV cwd=\$(pwd) state=\$state" >> $LOG
 exit \${2:-0}
 HOOK
 chmod +x "$WORK/hook"
@@ -34,6 +34,7 @@ for k in prestart createRuntime poststart poststop; do
 done
 line=$(grep "^createContainer " "$LOG")
 check "createContainer runs in the container's namespaces" sh -c "! echo '$line' | grep -q 'net=$host_net'"
+expect_contains "createContainer runs from the container's root, as runc" "cwd=$B/rootfs " "$line"
 check "startContainer runs in the container's namespaces" sh -c "! echo '$out' | grep -q 'net=$host_net'"
 expect_contains "hooks get their env" "env=on" "$(grep '^prestart ' "$LOG")"
 for k in prestart:creating createRuntime:creating createContainer:creating poststart:running poststop:stopped; do
