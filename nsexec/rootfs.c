@@ -302,7 +302,22 @@ static int check_proc_destination(int root_fd, int target_fd, const SpecMount *m
                            m->destination, relative);
 }
 
-static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, StageError *e) {
+/* Whether a later mount goes below mounts[i]: a read-only mount there (a "ro" /dev with
+ * /dev/pts and /dev/shm) must wait, or their mount points could not be made. */
+static bool has_later_submounts(const Spec *s, size_t i) {
+        const char *d = s->mounts[i].destination;
+        size_t n = strlen(d);
+
+        while (n > 1 && d[n - 1] == '/')
+                n--;
+        for (size_t j = i + 1; j < s->n_mounts; j++)
+                if (strneq(s->mounts[j].destination, d, n) && s->mounts[j].destination[n] == '/')
+                        return true;
+        return streq(d, "/dev") || (n == 4 && strneq(d, "/dev", 4)); /* device nodes go there too */
+}
+
+static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, bool defer_ro,
+                     StageError *e) {
         _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
         MountOptions o = {};
         struct stat st = {};
@@ -313,6 +328,8 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
         r = mount_options_parse(m->options, &o);
         if (r < 0)
                 return step_failed(e, r, "mounts[%zu]: options", index);
+        if (defer_ro)
+                o.attr_set &= ~(uint64_t) MOUNT_ATTR_RDONLY; /* rootfs_prepare() sets it last */
         if (o.bind || (m->type && streq(m->type, "bind"))) {
                 o.bind = true;
                 if (!m->source) {
@@ -373,6 +390,16 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 return step_failed(e, r, "mounts[%zu]: mount %s on %s", index, o.bind ? m->source : m->type,
                                    m->destination);
         return 0;
+}
+
+static bool mount_wants_readonly(const SpecMount *m) {
+        bool ro = false;
+        for (char **o = m->options; o && *o; o++)
+                if (streq(*o, "ro"))
+                        ro = true;
+                else if (streq(*o, "rw"))
+                        ro = false;
+        return ro;
 }
 
 static bool dev_is_bind_mounted(const Spec *s) {
@@ -521,9 +548,11 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
         if (root_fd < 0)
                 return step_failed(e, negative_errno(), "open rootfs %s", c->rootfs);
 
+        bool deferred[s->n_mounts + 1];
         for (size_t i = 0; i < s->n_mounts; i++) {
+                deferred[i] = mount_wants_readonly(&s->mounts[i]) && has_later_submounts(s, i);
                 r = mount_one(root_fd, &s->mounts[i], i, s->namespaces[NAMESPACE_CGROUP].enabled,
-                              idmapped_fds ? idmapped_fds[i] : -EBADF, e);
+                              idmapped_fds ? idmapped_fds[i] : -EBADF, deferred[i], e);
                 if (r < 0)
                         return r;
         }
@@ -531,6 +560,17 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
                 r = setup_dev(root_fd, s, e);
                 if (r < 0)
                         return r;
+        }
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+                _cleanup_close_ int fd = -EBADF;
+                if (!deferred[i])
+                        continue;
+                r = rootfs_open_in_root(root_fd, s->mounts[i].destination, false, true, &fd);
+                if (r >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                        r = negative_errno();
+                if (r < 0)
+                        return step_failed(e, r, "mounts[%zu]: make %s read-only", i, s->mounts[i].destination);
         }
         return 0;
 }

@@ -58,6 +58,19 @@ expect_eq "a bind mount with relatime" "relatime" "$(atime_of relatime)"
 expect_eq "a bind mount with strictatime" "" "$(atime_of strictatime)"
 expect_eq "a bind mount with nodiratime" "nodiratime,relatime" "$(atime_of nodiratime)"
 
+# A read-only /dev (podman --read-only, a peer runtime's test): read-only once its submounts and
+# device nodes are in place, not before (EROFS).
+mkdir -p "$WORK/defspec" && (cd "$WORK/defspec" && "$OCICTL" spec)
+set_config "$B" mounts "$(python3 -c '
+import json, sys
+ms = json.load(open(sys.argv[1]))["mounts"]
+for m in ms:
+    if m["destination"] == "/dev":
+        m["options"] = m.get("options", []) + ["ro"]
+print(json.dumps(ms))' "$WORK/defspec/config.json")"
+out=$(inside 'touch /dev/x 2>/dev/null && echo rw || echo ro; ls /dev/pts/ptmx /dev/null /dev/shm >/dev/null && echo submounts')
+expect_eq "a read-only /dev with /dev/pts, /dev/shm and the device nodes below it" "ro submounts" "$(echo $out)"
+
 umount "$WORK/tree/sub"
 expect_eq "the host tree is untouched" "" "$(ls "$WORK/tree/sub")"
 finish
