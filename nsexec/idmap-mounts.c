@@ -78,16 +78,47 @@ static int make_idmapped_tree(const NsexecConfig *c, const SpecMount *m, size_t 
         return 0;
 }
 
+static bool is_bind(const SpecMount *m) {
+        return (m->type && streq(m->type, "bind")) || strv_contains(m->options, "bind") || strv_contains(m->options, "rbind");
+}
+
+/* In a new user namespace init is the mapped root, which may not reach a bind source the host's
+ * root can (a 0700 folder): as runc does, the source is opened here, on the host, and init only
+ * attaches the tree. */
+static int make_host_tree(const NsexecConfig *c, const SpecMount *m, size_t index, int *ret_fd, char *error,
+                          size_t error_size) {
+        _cleanup_close_ int base = -EBADF;
+        int tree, r;
+
+        if (!m->source)
+                return 0; /* init names the missing source */
+        base = open(m->source[0] == '/' || !c->bundle ? "/" : c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        tree = base < 0 ? -1 :
+                          open_tree(base, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                             (strv_contains(m->options, "rbind") ? AT_RECURSIVE : 0));
+        if (tree < 0) {
+                r = negative_errno();
+                snprintf(error, error_size, "mounts[%zu]: bind source %s: %s", index, m->source, strerror(-r));
+                return r;
+        }
+        *ret_fd = tree;
+        return 0;
+}
+
 int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, char *error, size_t error_size) {
         const Spec *s = c->spec;
+        bool userns = s->namespaces[NAMESPACE_USER].enabled;
         int r;
 
         for (size_t i = 0; i < s->n_mounts; i++)
                 ret_fds[i] = -EBADF;
         for (size_t i = 0; i < s->n_mounts; i++) {
-                if (s->mounts[i].n_uid_mappings == 0)
+                if (s->mounts[i].n_uid_mappings == 0 && userns && is_bind(&s->mounts[i]))
+                        r = make_host_tree(c, &s->mounts[i], i, &ret_fds[i], error, error_size);
+                else if (s->mounts[i].n_uid_mappings == 0)
                         continue;
-                r = make_idmapped_tree(c, &s->mounts[i], i, &ret_fds[i], error, error_size);
+                else
+                        r = make_idmapped_tree(c, &s->mounts[i], i, &ret_fds[i], error, error_size);
                 if (r < 0) {
                         idmap_mounts_close(ret_fds, s->n_mounts);
                         return r;

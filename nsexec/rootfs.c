@@ -336,7 +336,8 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                         mount_options_done(&o);
                         return step_failed(e, -EINVAL, "mounts[%zu].source: a bind mount needs a source", index);
                 }
-                if (stat(m->source, &st) < 0) {
+                /* A tree stage 0 opened on the host is what is mounted: its type decides. */
+                if (idmapped_fd >= 0 ? fstat(idmapped_fd, &st) < 0 : stat(m->source, &st) < 0) {
                         r = negative_errno();
                         mount_options_done(&o);
                         return step_failed(e, r, "mounts[%zu]: bind source %s", index, m->source);

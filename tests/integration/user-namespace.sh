@@ -79,6 +79,22 @@ expect_eq "user namespace: oomScoreAdj and the sysctl are set" "234 1" "$(echo "
 check "user namespace: the boottime offset is in place" test "$(echo "$out" | sed -n 3p)" -ge 864000
 assert_clean u5 "$B"
 
+# A bind source the mapped root cannot reach (a 0700 folder of the host's root): opened on the
+# host before the user namespace, as runc does, so the container gets it all the same.
+mkdir -p "$WORK/private/inner" "$B/rootfs/priv"
+echo secret-ok > "$WORK/private/inner/file"
+chmod 700 "$WORK/private"
+python3 - "$B/config.json" "$WORK/private/inner" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["mounts"].append({"destination": "/priv", "type": "bind", "source": sys.argv[2], "options": ["rbind", "ro"]})
+c["process"]["args"] = ["cat", "/priv/file"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+check "the mapped root itself cannot reach the source" sh -c "! setpriv --reuid 200000 --regid 200000 --clear-groups cat '$WORK/private/inner/file' 2>/dev/null"
+expect_eq "a bind source only the host's root can reach, in a user namespace" "secret-ok" "$(oc run -b "$B" u6 </dev/null 2>&1)"
+assert_clean u6 "$B"
+
 # A map without 0: nobody can be root inside.
 set_config "$B" linux.uidMappings '[{"containerID":1,"hostID":200000,"size":10}]'
 out=$(oc run -b "$B" u3 </dev/null 2>&1)
