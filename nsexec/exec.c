@@ -191,11 +191,8 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
                                                 error, error_size);
                         if (r < 0)
                                 goto fail;
-                        if (sync_send(parent_end, SYNC_SECCOMP_ACK, 0) < 0) {
-                                r = -EPIPE;
-                                snprintf(error, error_size, "exec set-up ended without a report");
+                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "exec set-up", error, error_size)) < 0)
                                 goto fail;
-                        }
                 }
                 else if (msg.type == SYNC_ERROR) {
                         snprintf(error, error_size, "%s", msg.text);

@@ -421,20 +421,14 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                                           c->spec->gid_mappings, c->spec->n_gid_mappings, "linux", error, error_size);
                         if (r < 0)
                                 goto fail;
-                        if (sync_send(parent_end, SYNC_USERMAP_ACK, 0) < 0) {
-                                r = -EPIPE;
-                                snprintf(error, error_size, "container setup ended without a report");
+                        if ((r = sync_ack(parent_end, SYNC_USERMAP_ACK, 0, "container setup", error, error_size)) < 0)
                                 goto fail;
-                        }
                 } else if (msg.type == SYNC_TIMENS_PLS && c->spec->has_time_offsets && init == 0) {
                         r = write_time_offsets(stage1, c->spec, error, error_size);
                         if (r < 0)
                                 goto fail;
-                        if (sync_send(parent_end, SYNC_TIMENS_ACK, 0) < 0) {
-                                r = -EPIPE;
-                                snprintf(error, error_size, "container setup ended without a report");
+                        if ((r = sync_ack(parent_end, SYNC_TIMENS_ACK, 0, "container setup", error, error_size)) < 0)
                                 goto fail;
-                        }
                 } else if (msg.type == SYNC_HOOKS_PLS)
                         hooks_requested = true;
                 else if (msg.type == SYNC_INIT_PID && init == 0 && notify_fd >= 0) {
@@ -464,11 +458,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                                                 error_size);
                         if (r < 0)
                                 goto fail;
-                        if (sync_send(parent_end, SYNC_SECCOMP_ACK, 0) < 0) {
-                                r = -EPIPE;
-                                snprintf(error, error_size, "container setup ended without a report");
+                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "container setup", error, error_size)) < 0)
                                 goto fail;
-                        }
                 } else if (msg.type == SYNC_ERROR) {
                         snprintf(error, error_size, "%s", msg.text);
                         r = msg.value > 0 ? -msg.value : -EIO;
@@ -484,11 +475,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                         r = run_runtime_hooks(c, init, error, error_size);
                         if (r < 0)
                                 goto fail;
-                        if (sync_send(parent_end, SYNC_HOOKS_ACK, init) < 0) {
-                                r = -EPIPE;
-                                snprintf(error, error_size, "container setup ended without a report");
+                        if ((r = sync_ack(parent_end, SYNC_HOOKS_ACK, init, "container setup", error, error_size)) < 0)
                                 goto fail;
-                        }
                 }
         }
         wait_exit(stage1, 1000);

@@ -18,6 +18,13 @@ int sync_send(int fd, SyncType type, int32_t value) {
         return send_record(fd, &m, offsetof(SyncMessage, text));
 }
 
+int sync_ack(int fd, SyncType type, int32_t value, const char *who, char *error, size_t error_size) {
+        if (sync_send(fd, type, value) >= 0)
+                return 0;
+        snprintf(error, error_size, "%s ended without a report", who);
+        return -EPIPE;
+}
+
 int sync_send_text(int fd, SyncType type, const char *text) {
         SyncMessage m = { .type = type };
         int n = snprintf(m.text, sizeof m.text, "%s", text);

@@ -32,6 +32,9 @@ typedef struct SyncMessage {
 } SyncMessage;
 
 int sync_send(int fd, SyncType type, int32_t value);
+/* Stage 0's answer to a request: on failure fills error with "<who> ended without a report"
+ * (the child is gone) and returns -EPIPE. */
+int sync_ack(int fd, SyncType type, int32_t value, const char *who, char *error, size_t error_size);
 int sync_send_text(int fd, SyncType type, const char *text);
 int sync_recv(int fd, SyncMessage *ret);
 /* With an fd alongside (SCM_RIGHTS). */
