@@ -39,6 +39,9 @@ mk() {
         local name=$1
         shift
         make_bundle "$I/bundles/$name" "$@" || fail "make bundle $name"
+        # Made on this hybrid host, where ocictl spec (as runc's) has no cgroup namespace; the
+        # VM is pure cgroup v2, where it would.
+        add_namespace "$I/bundles/$name" cgroup
         set_config "$I/bundles/$name" linux.cgroupsPath "\"/ocvm/$name\""
 }
 mk res sleep 1000
