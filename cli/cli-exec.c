@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* `ocictl exec`: runc's flags; the process's exit status, or 255 when exec itself fails. */
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include "cli.h"
 #include "container-id.h"
 #include "create-options.h"
+#include "spec.h"
 
 #define EXEC_FAILED 255 /* runc's status when the exec itself fails */
 
@@ -148,6 +151,42 @@ static int parse_exec_flags(int argc, char **argv, ExecFlags *f) {
         return 0;
 }
 
+/* exec -p /dev/fd/N or a pipe, as runc takes it: the parser reads regular files only (a FIFO
+ * could block it forever), so what is not one is read here, bounded, into a sealed memfd. */
+static int as_regular_file(int *fd) {
+        _cleanup_close_ int mem = -EBADF;
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        size_t size = 0;
+
+        if (fstat(*fd, &st) < 0)
+                return -errno;
+        if (S_ISREG(st.st_mode))
+                return 0;
+        buf = malloc(SPEC_JSON_MAX_SIZE + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(*fd, buf + size, SPEC_JSON_MAX_SIZE + 1 - size);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+                if (size > SPEC_JSON_MAX_SIZE)
+                        return -EFBIG;
+        }
+        mem = memfd_create("process.json", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (mem < 0 || write(mem, buf, size) != (ssize_t) size ||
+            fcntl(mem, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK) < 0)
+                return -errno;
+        safe_close(*fd);
+        *fd = TAKE_FD(mem);
+        return 0;
+}
+
 /* The overrides as Registry1.Exec reads them (registry-exec.c). */
 static int append_overrides(sd_bus_message *m, const ExecFlags *f, char **args, int process_fd) {
         int r = sd_bus_message_open_container(m, 'a', "{sv}");
@@ -240,6 +279,12 @@ VERB(exec) {
                 process_fd = open(f.process_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (process_fd < 0) {
                         r = cli_error(-errno, "exec: --process: cannot open %s: %m", f.process_file);
+                        goto finish;
+                }
+                r = as_regular_file(&process_fd);
+                if (r < 0) {
+                        r = cli_error(r, "exec: --process: %s: %s", f.process_file,
+                                      r == -EFBIG ? "larger than 4 MiB" : strerror(-r));
                         goto finish;
                 }
         }

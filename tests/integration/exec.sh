@@ -54,6 +54,8 @@ cat > "$WORK/process.json" <<'JSON'
 JSON
 expect_eq "--process FILE" "hello from /home/u as 1000" "$(oc exec --process "$WORK/process.json" x1 </dev/null 2>&1)"
 echo '{"args": []}' > "$WORK/bad.json"
+expect_eq "--process from a pipe (/dev/fd/N), as runc takes it" "hello from /home/u as 1000" \
+        "$(oc exec -p /dev/fd/5 x1 </dev/null 5< <(cat "$WORK/process.json") 2>&1)"
 out=$(oc exec -p "$WORK/bad.json" x1 </dev/null 2>&1)
 expect_eq "a bad process file exits 255" 255 "$?"
 expect_contains "a bad process file says what" "process.json: process.args: must not be empty" "$out"
