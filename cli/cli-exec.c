@@ -253,7 +253,8 @@ static int append_overrides(sd_bus_message *m, const ExecFlags *f, char **args, 
 
 VERB(exec) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_close_ int process_fd = -EBADF;
+        _cleanup_close_ int process_fd = -EBADF, console_ours = -EBADF, master = -EBADF;
+        pid_t relay_pid = 0;
         ExecFlags f = { .console_socket = -EBADF };
         CreateOptions options = CREATE_OPTIONS_INIT;
         const char *id;
@@ -287,6 +288,14 @@ VERB(exec) {
                                       r == -EFBIG ? "larger than 4 MiB" : strerror(-r));
                         goto finish;
                 }
+        }
+        /* In the foreground without --console-socket, a terminal the process asks for (-t or
+         * process.terminal) is relayed by ocictl itself, as run does and runc does. */
+        if (!f.detach && f.console_socket < 0) {
+                r = terminal_socket_pair(&console_ours, &f.console_socket);
+                if (r < 0)
+                        goto finish;
+                options.console_if_terminal = true;
         }
         r = session_open(SESSION_CLONES, &s);
         if (r < 0)
@@ -327,7 +336,13 @@ VERB(exec) {
                 r = 0;
                 goto finish;
         }
+        /* The process set its terminal up before it exec'd, so a master is here now or never. */
+        if (console_ours >= 0 && terminal_receive_master(console_ours, &master) >= 0 && master >= 0) {
+                relay_pid = terminal_start_relay(master);
+                master = safe_close(master); /* the relay has it: EOF comes once the process ends */
+        }
         status = wait_for_process(&s, NULL, (pid_t) pid, start_time);
+        terminal_finish_relay(relay_pid);
         session_close(&s);
         reap_helpers(0);
         strv_free(f.env);

@@ -86,4 +86,13 @@ expect_eq "a process without terminal gets none" "no-tty" "$(oc run -b "$B" t8 <
 out=$(set_config "$B" process.terminal true; oc run -d -b "$B" t9 </dev/null 2>&1)
 expect_contains "detached, a terminal still needs a console socket (as runc)" "process.terminal is true: --console-socket is required" "$out"
 assert_clean t9 "$B"
+# exec -t in the foreground without --console-socket: ocictl relays the pty itself, as run does.
+set_config "$B" process.terminal false
+set_args "$B" sleep 1000
+oc run -d -b "$B" t9 </dev/null >/dev/null 2>&1 || fail "run t9"
+out=$(script -qec "$OCICTL --root $ROOT exec -t t9 sh -c 'tty; exit 3'; echo status=\$?" /dev/null 2>&1 | tr -d '\r')
+expect_contains "exec -t in the foreground: the process has a pty" "/dev/pts/" "$out"
+expect_contains "exec -t in the foreground: its exit status comes back" "status=3" "$out"
+oc delete -f t9
+assert_clean t9 "$B"
 finish
