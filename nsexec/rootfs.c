@@ -500,6 +500,46 @@ static unsigned long propagation_flags(const char *s) {
         return MS_SLAVE | rec;
 }
 
+/* --no-pivot leaves the old root in the mount namespace, below the chroot: a fully visible procfs
+ * or sysfs of the host's there would let a user namespace inside mount a fresh one
+ * (CVE-2023-27561 in runc). As runc does, every procfs and sysfs outside the rootfs is detached
+ * first, or covered with a tmpfs where detaching is refused. */
+static int hide_host_proc_and_sys(const char *rootfs, StageError *e) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        char *points[256], line[4096];
+        size_t n = 0, root_len = strlen(rootfs);
+        int r = 0;
+
+        if (!f)
+                return step_failed(e, negative_errno(), "--no-pivot: read /proc/self/mountinfo");
+        while (n < ELEMENTSOF(points) && fgets(line, sizeof line, f)) {
+                char point[4096], type[64];
+                const char *dash = strstr(line, " - ");
+                /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - TYPE SOURCE OPTIONS"; octal escapes in
+                 * the mount point are left as they are: such paths are not procfs mounts. */
+                if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 || sscanf(dash + 3, "%63s", type) != 1)
+                        continue;
+                if (!streq(type, "proc") && !streq(type, "sysfs"))
+                        continue;
+                if (strneq(point, rootfs, root_len) && (point[root_len] == '/' || point[root_len] == 0))
+                        continue;
+                if (!(points[n] = strdup(point)))
+                        break;
+                n++;
+        }
+        /* The deepest first: /proc/sys/fs/binfmt_misc before /proc. */
+        for (size_t i = n; i-- > 0 && r >= 0;) {
+                if (mount(NULL, points[i], NULL, MS_SLAVE | MS_REC, NULL) < 0 && errno != ENOENT && errno != EINVAL)
+                        r = step_failed(e, negative_errno(), "--no-pivot: make %s a slave", points[i]);
+                else if (umount2(points[i], MNT_DETACH) < 0 && errno != ENOENT &&
+                         mount("tmpfs", points[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+                        r = step_failed(e, negative_errno(), "--no-pivot: hide %s", points[i]);
+        }
+        for (size_t i = 0; i < n; i++)
+                free(points[i]);
+        return r;
+}
+
 static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
         _cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -508,6 +548,9 @@ static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
         if (chdir(rootfs) < 0)
                 return step_failed(e, negative_errno(), "chdir to %s", rootfs);
         if (no_pivot) {
+                int r = hide_host_proc_and_sys(rootfs, e);
+                if (r < 0)
+                        return r;
                 if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
                         return step_failed(e, negative_errno(), "move %s to /", rootfs);
                 if (chroot(".") < 0)
