@@ -201,7 +201,6 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", c->id);
 
         stage_become_process(s, ctx->sync_fd, c->n_preserve_fds, &filter, &executable);
-
         if (sync_send(ctx->sync_fd, SYNC_INIT_READY, 0) < 0)
                 _exit(1);
         safe_close(ctx->sync_fd);
@@ -212,6 +211,13 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (fifo < 0) {
                 dprintf(STDERR_FILENO, "ocictl init: open exec.fifo: %m\n");
                 _exit(127);
+        }
+        /* With noNewPrivileges the filter waited until here: after the fifo is open (a profile
+         * may refuse opening for writing), before the startContainer hooks, which run under it
+         * as in runc. A failure goes back to `start` through the fifo. */
+        if (filter && (r = seccomp_filter_load(filter, &e)) < 0) {
+                dprintf(fifo, "%s: %s", e.what, strerror(-r));
+                _exit(1);
         }
         /* startContainer hooks: in the container, after start, before the process; a failure
          * goes back to `start` through the fifo instead of the "0". */
@@ -225,10 +231,6 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         if (write(fifo, "0", 1) != 1) {
                 dprintf(STDERR_FILENO, "ocictl init: write exec.fifo: %m\n");
-                _exit(127);
-        }
-        if (s->no_new_privileges && seccomp_filter_load(filter, &e) < 0) {
-                dprintf(STDERR_FILENO, "ocictl init: %s: %s\n", e.what, strerror(errno));
                 _exit(127);
         }
         execve(executable, s->args, s->env ?: (char *[]) { NULL });

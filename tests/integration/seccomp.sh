@@ -72,6 +72,25 @@ out=$(oc run -b "$B" sn2 </dev/null 2>&1)
 expect_contains "no listener: create fails, naming listenerPath" "linux.seccomp.listenerPath: connect to $WORK/listener.sock" "$out"
 assert_clean sn2 "$B"
 
+# startContainer hooks run under the container's filter, as runc, with and without
+# noNewPrivileges: the hook's mkdir is refused, while the same hook without the rule makes it.
+set_args "$B" cat /tmp/hookres
+set_config "$B" root.readonly false
+set_config "$B" hooks '{"startContainer":[{"path":"/bin/sh","args":["sh","-c","mkdir /tmp/hookdir 2>/dev/null && echo made > /tmp/hookres || echo denied > /tmp/hookres"]}]}'
+for nnp in false true; do
+        set_config "$B" process.noNewPrivileges $nnp
+        rm -rf "$B/rootfs/tmp/hookdir" "$B/rootfs/tmp/hookres"
+        set_config "$B" linux.seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}'
+        expect_eq "startContainer hook under the filter (noNewPrivileges=$nnp)" "denied" "$(oc run -b "$B" "sh-$nnp" </dev/null 2>&1)"
+        assert_clean "sh-$nnp" "$B"
+        rm -rf "$B/rootfs/tmp/hookdir" "$B/rootfs/tmp/hookres"
+        del_config "$B" linux.seccomp
+        expect_eq "control: the same hook without the filter (noNewPrivileges=$nnp)" "made" "$(oc run -b "$B" "sc-$nnp" </dev/null 2>&1)"
+        assert_clean "sc-$nnp" "$B"
+done
+rm -rf "$B/rootfs/tmp/hookdir" "$B/rootfs/tmp/hookres"
+del_config "$B" hooks
+
 # A listenerPath with no SCMP_ACT_NOTIFY rule: nothing to hand on, so the container runs as if
 # it were not there (as runc; the listener is not even contacted).
 set_config "$B" linux.seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$WORK/nobody-listens.sock\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"
