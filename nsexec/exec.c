@@ -175,14 +175,11 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
                         goto fail;
                 }
                 if (msg.type == SYNC_INIT_PID && child == 0 && notify_fd >= 0) {
-                        /* From the kernel, not from the message (stages.c does the same). */
-                        r = pidfd_get_pid(notify_fd, c->clone_parent ? getppid() : getpid(), &child);
-                        if (r < 0) {
-                                snprintf(error, error_size, "exec set-up sent a pidfd that is not its process's: %s",
-                                         strerror(-r));
+                        r = take_sibling_pidfd(&notify_fd, c->clone_parent,
+                                               "exec set-up sent a pidfd that is not its process's", &child,
+                                               &child_pidfd, error, error_size);
+                        if (r < 0)
                                 goto fail;
-                        }
-                        child_pidfd = TAKE_FD(notify_fd);
                 }
                 else if (msg.type == SYNC_WARNING && c->warn)
                         c->warn(msg.text);

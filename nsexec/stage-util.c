@@ -90,6 +90,17 @@ int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret) {
         return 0;
 }
 
+int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, char *error,
+                       size_t error_size) {
+        int r = pidfd_get_pid(*pidfd, clone_parent ? getppid() : getpid(), ret_pid);
+        if (r < 0) {
+                snprintf(error, error_size, "%s: %s", what, strerror(-r));
+                return r;
+        }
+        *ret_pidfd = TAKE_FD(*pidfd);
+        return 0;
+}
+
 /* The spawner's sd-event blocks signals it handles; the container must start with none
  * blocked and every handler at its default. */
 void reset_signals(void) {

@@ -15,6 +15,11 @@ pid_t clone_stage_pidfd(unsigned long flags, int *ret_pidfd);
  * what stage 0 learns of init and of an exec'd process, never a pid a message carries, since a
  * process in the container could write that message (issue 10). */
 int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret);
+/* Stage 0 on SYNC_INIT_PID: the process the pidfd *pidfd (from the message) stands for must be
+ * a sibling of stage 1 (CLONE_PARENT: our parent's child in direct mode, ours in bus mode). On
+ * success takes the pidfd into *ret_pidfd and the pid into *ret_pid; else names what in error. */
+int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, char *error,
+                       size_t error_size);
 /* Writes /proc/PID/{uid,gid}_map, as only a process outside a new user namespace may (for more
  * than its own id). field names the spec section in the error ("linux", "mounts[2]"). */
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,

@@ -434,15 +434,11 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                 } else if (msg.type == SYNC_HOOKS_PLS)
                         hooks_requested = true;
                 else if (msg.type == SYNC_INIT_PID && init == 0 && notify_fd >= 0) {
-                        /* init is a sibling of stage 1 (CLONE_PARENT): both have our parent in
-                         * direct mode, us in bus mode. */
-                        r = pidfd_get_pid(notify_fd, c->clone_parent ? getppid() : getpid(), &init);
-                        if (r < 0) {
-                                snprintf(error, error_size, "container setup sent a pidfd that is not its init's: %s",
-                                         strerror(-r));
+                        r = take_sibling_pidfd(&notify_fd, c->clone_parent,
+                                               "container setup sent a pidfd that is not its init's", &init,
+                                               &init_pidfd, error, error_size);
+                        if (r < 0)
                                 goto fail;
-                        }
-                        init_pidfd = TAKE_FD(notify_fd);
                         /* Before init reports ready, so before anything runs in the container. */
                         r = net_devices_move_into(init, c->spec->net_devices, c->spec->n_net_devices, error,
                                                   error_size);
