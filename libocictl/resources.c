@@ -64,6 +64,21 @@ int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret) {
         return 0;
 }
 
+int string_pairs_append(StringPair **pairs, size_t *n, const char *key, const char *value) {
+        StringPair *a = realloc(*pairs, (*n + 1) * sizeof *a);
+        if (!a)
+                return -ENOMEM;
+        *pairs = a;
+        a[*n] = (StringPair) { strdup(key), strdup(value) };
+        if (!a[*n].key || !a[*n].value) {
+                free(a[*n].key);
+                free(a[*n].value);
+                return -ENOMEM;
+        }
+        (*n)++;
+        return 0;
+}
+
 bool resources_empty(const SpecResources *r) {
         size_t lists = 0;
         for (ResourceList l = 0; l < _RES_LIST_MAX; l++)

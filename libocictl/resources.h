@@ -15,6 +15,8 @@ typedef struct StringPair {
 
 void string_pairs_free(StringPair *pairs, size_t n);
 int string_pairs_copy(const StringPair *pairs, size_t n, StringPair **ret);
+/* Appends copies of key and value to the list (*pairs, *n). */
+int string_pairs_append(StringPair **pairs, size_t *n, const char *key, const char *value);
 
 typedef enum ResourceField {
         RES_MEMORY_LIMIT,

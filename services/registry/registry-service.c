@@ -232,15 +232,8 @@ static int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState
                 r = peer_call(p, m, error, &reply);
         if (r >= 0)
                 r = sd_bus_message_enter_container(reply, 'a', "(ss)");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0) {
-                StringPair *a = realloc(state->cgroups, (state->n_cgroups + 1) * sizeof *a);
-                if (!a)
-                        return -ENOMEM;
-                state->cgroups = a;
-                a[state->n_cgroups] = (StringPair) { strdup(key), strdup(path) };
-                if (!a[state->n_cgroups++].value)
-                        return -ENOMEM;
-        }
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0)
+                r = string_pairs_append(&state->cgroups, &state->n_cgroups, key, path);
         return r;
 }
 
@@ -271,16 +264,14 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
         state->n_cgroups = 0;
         r = sd_bus_message_enter_container(reply, 'a', "(sss)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &key, &path, &made)) > 0) {
-                StringPair *a = realloc(state->cgroups, (state->n_cgroups + 1) * sizeof *a);
-                char **c = a ? realloc(*created, (state->n_cgroups + 2) * sizeof *c) : NULL;
-                if (a)
-                        state->cgroups = a;
+                char **c = realloc(*created, (state->n_cgroups + 2) * sizeof *c);
                 if (!c)
                         return -ENOMEM;
                 *created = c;
-                c[state->n_cgroups] = strdup(made);
                 c[state->n_cgroups + 1] = NULL;
-                a[state->n_cgroups++] = (StringPair) { strdup(key), strdup(path) };
+                if (!(c[state->n_cgroups] = strdup(made)))
+                        return -ENOMEM;
+                r = string_pairs_append(&state->cgroups, &state->n_cgroups, key, path);
         }
         if (r >= 0)
                 r = sd_bus_message_exit_container(reply);
