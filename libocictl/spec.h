@@ -205,6 +205,10 @@ void spec_done(Spec *s);
 
 /* Moves the process fields of src (exec --process FILE) into dst, replacing dst's. */
 void spec_take_process(Spec *dst, Spec *src);
+/* "process" is optional in config.json until `start`: without it there are no args. */
+static inline bool spec_has_process(const Spec *s) {
+        return s->args && s->args[0];
+}
 /* Sets NAME=VALUE in a process environment, replacing an entry with the same name (runc's exec
  * --env): later settings win. */
 int spec_env_set(Spec *s, const char *assignment);

@@ -78,6 +78,18 @@ static _noreturn_ void stage_exec_child(ExecContext *ctx) {
         if (ctx->config->spec->has_oom_score_adj &&
             (r = procfs_set_oom_score_adj(ctx->config->spec->oom_score_adj)) < 0)
                 stage_fail(ctx->sync_fd, r, "process.oomScoreAdj: set %d", ctx->config->spec->oom_score_adj);
+        /* A container in our mount namespace (none of its own) has a chroot for a root, which
+         * setns does not bring along: take init's, from our own /proc while we are still the
+         * host's root, and check that the pidfd's process is still the one it names. */
+        if (!(ctx->ns_flags & CLONE_NEWNS)) {
+                char root_path[64];
+                snprintf(root_path, sizeof root_path, "/proc/%d/root", (int) ctx->config->init_pid);
+                _cleanup_close_ int root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root < 0 || syscall(SYS_pidfd_send_signal, ctx->pidfd, 0, NULL, 0) < 0)
+                        stage_fail(ctx->sync_fd, -ESRCH, "container not running");
+                if (fchdir(root) < 0 || chroot(".") < 0)
+                        stage_fail(ctx->sync_fd, negative_errno(), "enter the container's root");
+        }
         if (ctx->ns_flags && setns(ctx->pidfd, ctx->ns_flags) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "join the container's namespaces");
         /* Our own pid namespace does not change: the process is the next clone. */

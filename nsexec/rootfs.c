@@ -581,6 +581,10 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
         unsigned long prop = propagation_flags(s->rootfs_propagation);
         int r;
 
+        /* In the caller's mount namespace there is nothing of ours to mount (the parser refused
+         * every field that would): root.path only becomes the root (switch_root). */
+        if (!s->namespaces[NAMESPACE_MOUNT].enabled)
+                return 0;
         /* Nothing we do below may reach the host: everything becomes a slave first (private if
          * the spec asks for that). Shared and unbindable wait for the new root (switch_root). */
         if (mount(NULL, "/", NULL, (prop & MS_PRIVATE ? MS_PRIVATE : MS_SLAVE) | MS_REC, NULL) < 0)
@@ -620,6 +624,17 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
 }
 
 int rootfs_switch(const NsexecConfig *c, StageError *e) {
+        /* Without a mount namespace of its own the container cannot pivot (that would move the
+         * caller's root) and has nothing to hide: a chroot, as runc does. */
+        if (!c->spec->namespaces[NAMESPACE_MOUNT].enabled) {
+                if (chdir(c->rootfs) < 0)
+                        return step_failed(e, negative_errno(), "chdir to %s", c->rootfs);
+                if (chroot(".") < 0)
+                        return step_failed(e, negative_errno(), "chroot to %s", c->rootfs);
+                if (chdir("/") < 0)
+                        return step_failed(e, negative_errno(), "chdir to /");
+                return 0;
+        }
         return switch_root(c->rootfs, c->no_pivot, e);
 }
 
@@ -690,6 +705,8 @@ int rootfs_finalize(const Spec *s, StageError *e) {
 
         if (root_fd < 0)
                 return step_failed(e, negative_errno(), "open /");
+        if (!s->namespaces[NAMESPACE_MOUNT].enabled)
+                return 0; /* every mount below would be the caller's */
         for (char **p = s->masked_paths; p && *p; p++)
                 if ((r = mask_path(root_fd, *p, e)) < 0)
                         return r;

@@ -137,9 +137,10 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 if (r < 0)
                         stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         }
-        /* Before any mount of the config's: ours, not one the rootfs could shape (procfs.h). */
-        if (s->n_sysctls > 0 && (r = procfs_open(&proc_fd)) < 0)
-                stage_fail(ctx->sync_fd, r, "linux.sysctl: open a procfs");
+        /* Before any mount of the config's: ours, not one the rootfs could shape (procfs.h).
+         * It writes the sysctls and reopens exec.fifo, also where the container has no /proc. */
+        if ((r = procfs_open(&proc_fd)) < 0)
+                stage_fail(ctx->sync_fd, r, "open a procfs");
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
             (r = loopback_up()) < 0)
                 stage_fail(ctx->sync_fd, r, "bring up lo in the new network namespace");
@@ -174,7 +175,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         r = reopen_dev_null_stdio();
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "reopen /dev/null stdio read-write");
-        {
+        if (s->cwd) {
                 /* runc creates a missing cwd, as root and before the root may turn read-only. */
                 _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), cwd = -EBADF;
                 r = root < 0 ? negative_errno() : rootfs_open_in_root(root, s->cwd, true, true, &cwd);
@@ -192,7 +193,6 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 if (r < 0)
                         stage_fail(ctx->sync_fd, r, "linux.sysctl.%s: set \"%s\"", s->sysctls[i].key, s->sysctls[i].value);
         }
-        proc_fd = safe_close(proc_fd);
         r = rootfs_finalize(s, &e);
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "%s", e.what);
@@ -200,17 +200,24 @@ static _noreturn_ void stage_init(StageContext *ctx) {
             r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", c->id);
 
-        stage_become_process(s, ctx->sync_fd, c->n_preserve_fds, &filter, &executable);
+        if (spec_has_process(s))
+                stage_become_process(s, ctx->sync_fd, c->n_preserve_fds, &filter, &executable);
         if (sync_send(ctx->sync_fd, SYNC_INIT_READY, 0) < 0)
                 _exit(1);
         safe_close(ctx->sync_fd);
 
         /* Blocks until `start` opens the other end. */
-        snprintf(fifo_path, sizeof fifo_path, "/proc/self/fd/%d", ctx->fifo_fd);
-        fifo = open(fifo_path, O_WRONLY | O_CLOEXEC);
+        snprintf(fifo_path, sizeof fifo_path, "self/fd/%d", ctx->fifo_fd);
+        fifo = openat(proc_fd, fifo_path, O_WRONLY | O_CLOEXEC);
         if (fifo < 0) {
                 dprintf(STDERR_FILENO, "ocictl init: open exec.fifo: %m\n");
                 _exit(127);
+        }
+        safe_close(proc_fd);
+        /* A config without a process can be created, not started (the runtime spec's rule). */
+        if (!spec_has_process(s)) {
+                dprintf(fifo, "process: missing in config.json: there is nothing to start");
+                _exit(1);
         }
         /* With noNewPrivileges the filter waited until here: after the fifo is open (a profile
          * may refuse opening for writing), before the startContainer hooks, which run under it

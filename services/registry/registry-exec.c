@@ -250,6 +250,13 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = create_options_read(m, &options, error);
         if (r < 0)
                 return r;
+        /* A container created without a process (the spec allows it) gives exec nothing to
+         * start from: the caller's args are needed, and the cwd is the root. */
+        if (!spec_has_process(&spec))
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "args: missing, and the container's config has no process");
+        if (!spec.cwd && !(spec.cwd = strdup("/")))
+                return -ENOMEM;
         /* runc lets --ignore-paused exec into a paused container; here the new process would be
          * born frozen in the container's cgroup before it could exec, and the call would wait
          * for it until resume. Refused by name until exec can report without that wait. */

@@ -571,8 +571,9 @@ static int parse_process(Parser *p, JsonNode *n) {
         int64_t v;
         int r;
 
+        /* Optional until `start`, which then fails by name (stages.c): the spec's rule. */
         if (!n)
-                return fail(p, "process", "missing: nothing to run");
+                return 0;
         r = want_object(p, n, "process", &o);
         if (r < 0)
                 return r;
@@ -1851,9 +1852,22 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
                 return r;
         if ((r = parse_linux(p, member(o, "linux"))) < 0)
                 return r;
-        /* Without its own mount namespace the rootfs set-up would happen on the host. */
-        if (!s->namespaces[NAMESPACE_MOUNT].enabled)
-                return fail(p, "linux.namespaces", "a mount namespace is required");
+        /* Not listed, the mount namespace is the caller's (the spec's rule for every namespace):
+         * the container only gets root.path as its root. Everything that would mount or make a
+         * node would then do it on the host, so it is refused by name, not done there as runc
+         * does. */
+        if (!s->namespaces[NAMESPACE_MOUNT].enabled) {
+                const char *field = s->n_mounts > 0                  ? "mounts"
+                                    : s->n_devices > 0               ? "linux.devices"
+                                    : s->masked_paths && *s->masked_paths ? "linux.maskedPaths"
+                                    : s->readonly_paths && *s->readonly_paths ? "linux.readonlyPaths"
+                                    : s->rootfs_propagation          ? "linux.rootfsPropagation"
+                                    : s->root_readonly               ? "root.readonly"
+                                    : s->terminal                    ? "process.terminal"
+                                                                     : NULL;
+                if (field)
+                        return fail(p, field, "needs a mount namespace (linux.namespaces): without one it would change the host's mounts");
+        }
         if (s->hostname && *s->hostname && !s->namespaces[NAMESPACE_UTS].enabled)
                 return fail(p, "hostname", "needs a new uts namespace (linux.namespaces)");
         if (s->domainname && *s->domainname && !s->namespaces[NAMESPACE_UTS].enabled)

@@ -45,7 +45,7 @@ static const Case cases[] = {
         { CONFIG("\"root\":{\"path\":\"\"}," OK_PROCESS "," OK_LINUX), "root.path: must not be empty" },
         { CONFIG("\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}," OK_PROCESS "," OK_LINUX), "root.readonly: expected a boolean" },
         /* process */
-        { CONFIG(OK_ROOT "," OK_LINUX), "process: missing" },
+        { CONFIG(OK_ROOT "," OK_LINUX), NULL }, /* optional until start */
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[],\"cwd\":\"/\"}," OK_LINUX), "process.args: must not be empty" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\",1],\"cwd\":\"/\"}," OK_LINUX), "process.args[1]: expected a string" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"]}," OK_LINUX), "process.cwd: missing" },
@@ -79,7 +79,8 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"mount\"}]}"), "linux.namespaces[1].type: namespace \"mount\" is given twice" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"x\"}]}"), "linux.namespaces[1].type: unknown namespace \"net\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"x\"}]}"), "linux.namespaces[1].path: \"x\" is not an absolute path" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), "linux.namespaces: a mount namespace is required" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"}],\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), "mounts: needs a mount namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time\"}]}"), NULL },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"timeOffsets\":{\"boottime\":{\"secs\":1}}}"), "linux.timeOffsets: needs a new time namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"nanosecs\":1000000000}}}"), "linux.timeOffsets.boottime.nanosecs: 1000000000 is out of range" },
