@@ -68,6 +68,10 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
 
                 if (streq(opt, "idmap") || streq(opt, "ridmap"))
                         continue; /* stage 0 made the idmapped tree (idmap-mounts.c) */
+                if (streq(opt, "tmpcopyup")) {
+                        o.copy_up = true;
+                        continue;
+                }
                 if (streq(opt, "bind") || streq(opt, "rbind")) {
                         o.bind = true;
                         o.recursive = o.recursive || streq(opt, "rbind");
@@ -102,7 +106,7 @@ int mount_options_parse(char *const *options, MountOptions *ret) {
 }
 
 char **mount_options_known(void) {
-        static const char *const others[] = { "bind", "rbind", "idmap", "ridmap" };
+        static const char *const others[] = { "bind", "rbind", "idmap", "ridmap", "tmpcopyup" };
         size_t n = 0, size = ELEMENTSOF(others) + 2 * ELEMENTSOF(attr_table) + ELEMENTSOF(propagation_table) + 1;
         char **l = calloc(size, sizeof(char *));
 

@@ -13,6 +13,7 @@ typedef struct MountOptions {
         bool bind, recursive;
         unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, MS_UNBINDABLE, or 0 */
         bool propagation_recursive;
+        bool copy_up; /* "tmpcopyup": the new tmpfs starts with the image's files (tmpfs-copyup.h) */
         char **data; /* borrowed pointers into the option list, NULL-terminated */
 } MountOptions;
 

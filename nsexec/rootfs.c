@@ -14,6 +14,7 @@
 #include "mount-options.h"
 #include "procfs.h"
 #include "rootfs.h"
+#include "tmpfs-copyup.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -316,6 +317,34 @@ static bool has_later_submounts(const Spec *s, size_t i) {
         return streq(d, "/dev") || (n == 4 && strneq(d, "/dev", 4)); /* device nodes go there too */
 }
 
+/* tmpcopyup, as runc: the tmpfs is made writable, gets a copy of what the image has at the
+ * destination, and turns read-only (if asked) only then. */
+static int make_copied_up_tmpfs(int target_fd, const SpecMount *m, const MountOptions *o, int *ret_fd, size_t index,
+                                StageError *e) {
+        MountOptions writable = *o;
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        _cleanup_close_ int mnt = -EBADF;
+        char bad[128] = "", what[PATH_MAX];
+        int r;
+
+        if (!streq(m->type, "tmpfs"))
+                return step_failed(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not %s", index,
+                                   m->type);
+        writable.attr_set &= ~(uint64_t) MOUNT_ATTR_RDONLY;
+        r = make_fs_mount(m->type, m->source, &writable, &mnt, bad, sizeof bad);
+        if (r < 0 && bad[0])
+                return step_failed(e, r, "mounts[%zu]: mount tmpfs on %s: option \"%s\"", index, m->destination, bad);
+        if (r < 0)
+                return step_failed(e, r, "mounts[%zu]: mount tmpfs on %s", index, m->destination);
+        r = tmpfs_copy_up(target_fd, mnt, what, sizeof what);
+        if (r < 0)
+                return step_failed(e, r, "mounts[%zu]: tmpcopyup: copy %s/%s", index, m->destination, what);
+        if ((o->attr_set & MOUNT_ATTR_RDONLY) && mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+                return step_failed(e, negative_errno(), "mounts[%zu]: make %s read-only", index, m->destination);
+        *ret_fd = TAKE_FD(mnt);
+        return 0;
+}
+
 static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, bool defer_ro,
                      StageError *e) {
         _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
@@ -332,6 +361,10 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 o.attr_set &= ~(uint64_t) MOUNT_ATTR_RDONLY; /* rootfs_prepare() sets it last */
         if (o.bind || (m->type && streq(m->type, "bind"))) {
                 o.bind = true;
+                if (o.copy_up) {
+                        mount_options_done(&o);
+                        return step_failed(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not a bind mount", index);
+                }
                 if (!m->source) {
                         mount_options_done(&o);
                         return step_failed(e, -EINVAL, "mounts[%zu].source: a bind mount needs a source", index);
@@ -375,8 +408,14 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                         r = negative_errno();
         } else if (o.bind)
                 r = make_bind_mount(m->source, &o, &mnt);
+        else if (o.copy_up)
+                r = make_copied_up_tmpfs(target_fd, m, &o, &mnt, index, e);
         else
                 r = make_fs_mount(m->type, m->source, &o, &mnt, bad, sizeof bad);
+        if (r < 0 && e->what[0]) {
+                mount_options_done(&o);
+                return r;
+        }
         if (r >= 0)
                 r = set_recursive_attrs(mnt, &o);
         if (r >= 0)

@@ -351,7 +351,7 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
         _cleanup_free_ int *idmapped_fds = NULL;
         _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, init = 0;
-        bool hooks_requested = false, devices_moved = false;
+        bool hooks_requested = false, devices_moved = false, init_ready = false;
         SyncMessage msg;
         int pair[2], r;
 
@@ -453,8 +453,8 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                                 goto fail;
                         devices_moved = true;
                 }
-                else if (msg.type == SYNC_INIT_READY && init > 0)
-                        break;
+                else if (msg.type == SYNC_INIT_READY)
+                        init_ready = true; /* it may overtake stage 1's pid report (below) */
                 else if (msg.type == SYNC_WARNING && c->warn)
                         c->warn(msg.text);
                 else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && init > 0) {
@@ -483,6 +483,9 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                         if ((r = sync_ack(parent_end, SYNC_HOOKS_ACK, init, "container setup", error, error_size)) < 0)
                                 goto fail;
                 }
+                /* init now waits on exec.fifo: nothing of the container's process has run. */
+                if (init_ready && init > 0)
+                        break;
         }
         wait_exit(stage1, 1000);
         *ret_init_pid = init;

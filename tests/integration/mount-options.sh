@@ -71,6 +71,52 @@ print(json.dumps(ms))' "$WORK/defspec/config.json")"
 out=$(inside 'touch /dev/x 2>/dev/null && echo rw || echo ro; ls /dev/pts/ptmx /dev/null /dev/shm >/dev/null && echo submounts')
 expect_eq "a read-only /dev with /dev/pts, /dev/shm and the device nodes below it" "ro submounts" "$(echo $out)"
 
+# tmpcopyup (podman's --tmpfs, --read-only): the new tmpfs starts with the image's files at its
+# destination, modes, owners, links and nodes kept, with runc from the same bundle as reference.
+R="$B/rootfs/copied"
+mkdir -p "$R/sub/deeper"
+echo image-data > "$R/data"
+echo private > "$R/file"
+chown 1000:1001 "$R/file" && chmod 0640 "$R/file"
+cp /bin/busybox "$R/sub/suid" && chmod 4755 "$R/sub/suid"
+echo deep > "$R/sub/deeper/f"
+chmod 0711 "$R/sub"
+ln -s /etc/shadow "$R/host-link" # a link is copied as a link, never followed to the host
+listing='cd /copied && find . | sort | while read f; do echo "$f $(stat -c "%A %u:%g" "$f") $(readlink "$f")"; done; cat data sub/deeper/f'
+copyup() { mounts "{\"destination\":\"/copied\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[$1]}"; }
+copyup '"nosuid","size=4m"'
+expect_eq "without tmpcopyup the tmpfs is empty" "0" "$(inside 'ls -A /copied | wc -l')"
+copyup '"nosuid","size=4m","tmpcopyup"'
+ours=$(inside "$listing; touch /copied/new && echo writable")
+expect_contains "tmpcopyup copies the image's files" "image-data" "$ours"
+expect_contains "with their owner and mode" "./file -rw-r----- 1000:1001" "$ours"
+expect_contains "set-id bits survive the chown" "./sub/suid -rwsr-xr-x 0:0" "$ours"
+expect_contains "a link stays a link" "./host-link lrwxrwxrwx 0:0 /etc/shadow" "$ours"
+expect_contains "the copy is writable" "writable" "$ours"
+check "the image itself is untouched" test ! -e "$R/new"
+if command -v runc >/dev/null; then
+        set_args "$B" sh -c "$listing; touch /copied/new && echo writable"
+        theirs=$(runc --root "$WORK/runc" run -b "$B" rcopy </dev/null 2>&1)
+        runc --root "$WORK/runc" delete -f rcopy >/dev/null 2>&1
+        expect_eq "tmpcopyup: the same tree as runc's" "$theirs" "$ours"
+else
+        fail "runc is not installed (the reference for tmpcopyup)"
+fi
+mkfifo "$R/fifo" # Debian's runc 1.1.5 fails on a fifo (lchown of a node it did not make)
+expect_eq "a fifo stays a fifo" "fifo" "$(inside 'stat -c %F /copied/fifo')"
+copyup '"ro","tmpcopyup"'
+expect_eq "ro with tmpcopyup: copied, then read-only" "image-data ro" \
+        "$(inside 'echo $(cat /copied/data) $(touch /copied/x 2>/dev/null && echo rw || echo ro)')"
+copyup '"size=4k","tmpcopyup"'
+out=$(oc run -b "$B" copyfull </dev/null 2>&1)
+expect_eq "a copy that does not fit fails the create" 1 "$?"
+expect_contains "naming the mount and the file" "mounts[1]: tmpcopyup: copy /copied/" "$out"
+expect_contains "and the reason" "No space left on device" "$out"
+assert_clean copyfull "$B"
+mounts "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"$WORK/tree\",\"options\":[\"rbind\",\"tmpcopyup\"]}"
+expect_contains "tmpcopyup on a bind mount is refused" '"tmpcopyup" is only for a tmpfs' "$(oc run -b "$B" copybind </dev/null 2>&1)"
+rm -rf "$R"
+
 umount "$WORK/tree/sub"
 expect_eq "the host tree is untouched" "" "$(ls "$WORK/tree/sub")"
 finish
