@@ -13,6 +13,11 @@
 #     that the sysctl net.ipv4.core_pattern lands in the host's kernel.core_pattern. The tree is
 #     first shown to lead there; then every way of putting it on /proc is refused, a sysctl with
 #     no file of its own is refused.
+#  3. A fresh procfs mounted from a nested user namespace (busybox `unshare -Umpf --mount-proc`):
+#     the kernel allows it only while a fully visible procfs is in the mount namespace. Shown to
+#     work in a container whose own /proc has no masks; refused with the masks; and refused
+#     with --no-pivot, where the host's full /proc stays in the namespace below the chroot
+#     unless ocictl hides it (runc does the same; with the hiding taken out, it mounts).
 # bus-mode.sh checks that a spawner started by hand runs from a sealed copy too.
 . "$(dirname "$0")/lib.sh"
 
@@ -120,6 +125,19 @@ set_config "$C" mounts '[{"destination":"/proc","type":"proc","source":"proc"}]'
 set_args "$C" cat /proc/self/oom_score_adj
 expect_eq "process.oomScoreAdj is set" "123" "$(oc run -b "$C" p6 </dev/null 2>&1)"
 set_args "$C" sleep 100
+# 3. A nested user namespace's procfs.
+N="$WORK/n"
+make_bundle "$N" sh -c 'unshare -Umpf --mount-proc true 2>/dev/null && echo MOUNTED || echo refused' || fail "make bundle"
+cp "$N/config.json" "$N/masked.json"
+set_config "$N" linux.maskedPaths '[]'
+set_config "$N" linux.readonlyPaths '[]'
+expect_eq "control: with an unmasked /proc a nested user namespace mounts a procfs" MOUNTED "$(oc run -b "$N" nproc1 </dev/null 2>&1)"
+cp "$N/masked.json" "$N/config.json"
+expect_eq "with the masked paths it cannot" refused "$(oc run -b "$N" nproc2 </dev/null 2>&1)"
+expect_eq "with --no-pivot (the host's /proc below the chroot) it cannot" refused \
+        "$(oc run --no-pivot -b "$N" nproc3 </dev/null 2>&1)"
+for id in nproc1 nproc2 nproc3; do assert_clean "$id" "$N"; done
+
 oc run -d -b "$C" p7 </dev/null >/dev/null 2>&1
 expect_eq "process.oomScoreAdj is set for exec" "321" "$(printf '{"args":["cat","/proc/self/oom_score_adj"],"cwd":"/","oomScoreAdj":321}' > "$WORK/p.json"; oc exec -p "$WORK/p.json" p7 </dev/null 2>&1)"
 oc delete -f p7
