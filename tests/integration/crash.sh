@@ -1,6 +1,7 @@
 #!/bin/bash
-# SIGKILL in the middle of `create`, of ocictl itself, of the registry and of the spawner, at
-# many moments: afterwards `list` shows whatever was left half-made, and `delete -f` removes all
+# SIGKILL in the middle of `create`, of ocictl itself and of each service (the registry and the
+# spawner are ocictl's children, the parser and the cgroup manager the registry's), at many
+# moments: afterwards `list` shows whatever was left half-made, and `delete -f` removes all
 # of it: no state folder, cgroup, process or mount remains, every time.
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +16,7 @@ wait_services_gone() {
 }
 
 n=0 unnamed="" unlisted="" undeleted="" left="" stuck="" interrupted=0
-for target in cli registry spawner; do
+for target in cli registry spawner spec cgroups; do
         for delay in 0.001 0.002 0.003 0.004 0.005 0.006 0.007 0.008 0.009 0.01 0.012 0.014; do
                 n=$((n + 1))
                 id="k$n-$target"
@@ -24,7 +25,8 @@ for target in cli registry spawner; do
                 sleep "$delay"
                 case $target in
                 cli) victim=$cli ;;
-                *) victim=$(pgrep -P "$cli" -x "ocictl-$target") ;;
+                registry | spawner) victim=$(pgrep -P "$cli" -x "ocictl-$target") ;;
+                *) victim=$(pgrep -n -x "ocictl-$target") ;; # tests run one at a time
                 esac
                 [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null && interrupted=$((interrupted + 1))
                 wait "$cli" 2>/dev/null
