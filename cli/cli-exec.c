@@ -30,7 +30,40 @@ typedef struct ExecFlags {
         char **env, **caps;
         uint32_t gids[64];
         size_t n_gids;
+        /* --cgroup, as runc parses it: one PATH for every hierarchy, or CONTROLLER[,…]:PATH
+         * each; a controller appears once. */
+        char *cgroup_controllers[16], *cgroup_paths[16];
+        size_t n_cgroups;
+        bool cgroup_for_all;
 } ExecFlags;
+
+static int add_sub_cgroup(ExecFlags *f, char *arg) {
+        char *colon = strchr(arg, ':');
+
+        if (!colon) {
+                if (f->n_cgroups > 0)
+                        return cli_error(-EINVAL, "exec: --cgroup \"%s\": missing the <controller>: prefix", arg);
+                f->cgroup_controllers[f->n_cgroups] = (char *) "";
+                f->cgroup_paths[f->n_cgroups++] = arg;
+                f->cgroup_for_all = true;
+                return 0;
+        }
+        if (f->cgroup_for_all)
+                return cli_error(-EINVAL, "exec: --cgroup \"%s\": missing the <controller>: prefix", f->cgroup_paths[0]);
+        *colon = 0;
+        for (char *list = arg, *ctrl; (ctrl = strsep(&list, ","));) {
+                if (!*ctrl)
+                        return cli_error(-EINVAL, "exec: --cgroup: empty <controller> before \"%s\"", colon + 1);
+                for (size_t i = 0; i < f->n_cgroups; i++)
+                        if (streq(f->cgroup_controllers[i], ctrl))
+                                return cli_error(-EINVAL, "exec: --cgroup: controller %s given more than once", ctrl);
+                if (f->n_cgroups >= ELEMENTSOF(f->cgroup_paths))
+                        return cli_error(-E2BIG, "exec: --cgroup: more than %zu controllers", ELEMENTSOF(f->cgroup_paths));
+                f->cgroup_controllers[f->n_cgroups] = ctrl;
+                f->cgroup_paths[f->n_cgroups++] = colon + 1;
+        }
+        return 0;
+}
 
 static int strv_push(char ***l, const char *s) {
         size_t n = strv_length(*l);
@@ -144,7 +177,9 @@ static int parse_exec_flags(int argc, char **argv, ExecFlags *f) {
                         f->ignore_paused = true;
                         break;
                 case ARG_CGROUP:
-                        return cli_error(-EOPNOTSUPP, "exec: --cgroup is not supported yet");
+                        if ((r = add_sub_cgroup(f, optarg)) < 0)
+                                return r;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -243,6 +278,19 @@ static int append_overrides(sd_bus_message *m, const ExecFlags *f, char **args, 
         }
         if (r >= 0 && f->no_new_privs)
                 r = sd_bus_message_append(m, "{sv}", "noNewPrivileges", "b", 1);
+        if (r >= 0 && f->n_cgroups > 0) {
+                r = sd_bus_message_open_container(m, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "subCgroups");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "a{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "{ss}");
+                for (size_t i = 0; r >= 0 && i < f->n_cgroups; i++)
+                        r = sd_bus_message_append(m, "{ss}", f->cgroup_controllers[i], f->cgroup_paths[i]);
+                for (int k = 0; r >= 0 && k < 3; k++)
+                        r = sd_bus_message_close_container(m);
+        }
         /* As runc: without a process file, exec has a terminal only with --tty. */
         if (r >= 0 && process_fd < 0)
                 r = sd_bus_message_append(m, "{sv}", "terminal", "b", f->tty);

@@ -84,6 +84,19 @@ static inline bool strv_contains(char *const *l, const char *s) {
         return false;
 }
 
+/* Whether one of the "/"-separated parts of p is name ("..", "."). */
+static inline bool path_has_component(const char *p, const char *name) {
+        size_t len = strlen(name);
+        while (*p) {
+                size_t n = strcspn(p, "/");
+                if (n == len && strneq(p, name, len))
+                        return true;
+                p += n;
+                p += strspn(p, "/");
+        }
+        return false;
+}
+
 static inline void *memdup(const void *p, size_t n) {
         void *q = malloc(n ?: 1);
         if (q && n > 0)

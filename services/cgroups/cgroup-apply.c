@@ -44,17 +44,6 @@ void cgroup_set_done(CgroupSet *s) {
         *s = (CgroupSet) {};
 }
 
-static bool path_has_dotdot(const char *p) {
-        while (*p) {
-                size_t n = strcspn(p, "/");
-                if (n == 2 && strneq(p, "..", 2))
-                        return true;
-                p += n;
-                p += strspn(p, "/");
-        }
-        return false;
-}
-
 /* Squashes "//" and drops a trailing "/", so that saved paths compare equal. */
 static void path_simplify(char *s) {
         char *w = s;
@@ -84,7 +73,7 @@ int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, cons
                 rel = mapped;
         }
 
-        if (path_has_dotdot(rel))
+        if (path_has_component(rel, ".."))
                 return -EINVAL;
         if (rel[0] == '/')
                 n = asprintf(&s, "%s", rel);
@@ -625,7 +614,7 @@ int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const 
                 for (size_t j = 0; j < l->n_hierarchies && !h; j++)
                         if (streq(l->hierarchies[j].key, keys[i]))
                                 h = &l->hierarchies[j];
-                if (!h || paths[i][0] != '/' || path_has_dotdot(paths[i]) || streq(paths[i], "/")) {
+                if (!h || paths[i][0] != '/' || path_has_component(paths[i], "..") || streq(paths[i], "/")) {
                         cgroup_set_done(&s);
                         return -EINVAL;
                 }
@@ -633,7 +622,7 @@ int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const 
                 const char *c = created && created[i][0] ? created[i] : NULL;
                 size_t cn = c ? strlen(c) : 0;
                 if (c && (!strneq(paths[i], c, cn) || (paths[i][cn] != '/' && paths[i][cn] != 0) || streq(c, "/") ||
-                          path_has_dotdot(c))) {
+                          path_has_component(c, ".."))) {
                         cgroup_set_done(&s);
                         return -EINVAL;
                 }

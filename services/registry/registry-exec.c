@@ -3,6 +3,7 @@
  * with (re-read through the sandboxed parser from the folder's copy) and the caller's overrides,
  * as runc's exec builds it from the container's config and its flags. */
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/file.h>
 
 #include "bus-errors.h"
@@ -37,12 +38,64 @@ static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
         return 0;
 }
 
+/* exec --cgroup: a sub-cgroup of the container's, for every hierarchy ("" as the controller) or
+ * per controller; the strings are the caller's message's. */
+typedef struct SubCgroups {
+        const char *controllers[16], *paths[16];
+        size_t n;
+} SubCgroups;
+
+/* Below the container's cgroup and nowhere else: relative, no "." or ".." part. */
+static int read_sub_cgroups(sd_bus_message *m, SubCgroups *subs, sd_bus_error *error) {
+        const char *ctrl, *path;
+        int r;
+
+        r = sd_bus_message_enter_container(m, 'v', "a{ss}");
+        if (r >= 0)
+                r = sd_bus_message_enter_container(m, 'a', "{ss}");
+        while (r >= 0 && (r = sd_bus_message_read(m, "{ss}", &ctrl, &path)) > 0) {
+                if (subs->n >= ELEMENTSOF(subs->paths))
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "cgroup: more than %zu sub-cgroups",
+                                                 ELEMENTSOF(subs->paths));
+                path += strspn(path, "/"); /* "/" is the container's own cgroup, as with runc */
+                if (strlen(path) >= PATH_MAX || path_has_component(path, "..") ||
+                    path_has_component(path, "."))
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                 "cgroup: \"%s\" is not a sub-cgroup path", path);
+                for (size_t i = 0; i < subs->n; i++)
+                        if (streq(subs->controllers[i], ctrl) || !*ctrl || !*subs->controllers[i])
+                                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                         "cgroup: controller \"%s\" given twice", ctrl);
+                subs->controllers[subs->n] = ctrl;
+                subs->paths[subs->n++] = path;
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        return r;
+}
+
+/* The sub-cgroup asked for in hierarchy key ("cpu,cpuacct"; "" for cgroup2), or NULL. */
+static const char *sub_cgroup_for(const SubCgroups *subs, const char *key) {
+        for (size_t i = 0; i < subs->n; i++) {
+                size_t n = strlen(subs->controllers[i]);
+                if (n == 0)
+                        return subs->paths[i];
+                for (const char *k = key; *k; k += strcspn(k, ",") + (k[strcspn(k, ",")] == ',')) {
+                        if (strneq(k, subs->controllers[i], n) && (k[n] == ',' || k[n] == 0))
+                                return subs->paths[i];
+                }
+        }
+        return NULL;
+}
+
 /* The overrides of runc's exec flags: "args" as, "env" as (NAME=VALUE, later ones win),
  * "cwd" s, "uid" u, "gid" u, "additionalGids" au, "capabilities" as (added to every set but the
  * inheritable one, as runc), "noNewPrivileges" b, "terminal" b, "processFile" h (a whole Process
- * object).
+ * object), "subCgroups" a{ss} (controller, or "" for all, → path below the container's cgroup).
  * Unknown keys are refused. */
-static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
+static int apply_overrides(sd_bus_message *m, Spec *spec, SubCgroups *subs, sd_bus_error *error) {
         const char *key;
         int r;
 
@@ -53,7 +106,9 @@ static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
                 r = sd_bus_message_read(m, "s", &key);
                 if (r < 0)
                         return r;
-                if (streq(key, "processFile")) {
+                if (streq(key, "subCgroups"))
+                        r = read_sub_cgroups(m, subs, error);
+                else if (streq(key, "processFile")) {
                         int fd;
                         r = sd_bus_message_read(m, "v", "h", &fd);
                         if (r >= 0)
@@ -152,17 +207,58 @@ static int apply_overrides(sd_bus_message *m, Spec *spec, sd_bus_error *error) {
         return sd_bus_message_exit_container(m);
 }
 
-static int call_cgroups_open(const ContainerState *state, int *fds, size_t *n_fds, sd_bus_error *error) {
+static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs, int *fds, size_t *n_fds,
+                             sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        ContainerState target = *state;
+        StringPair paths[state->n_cgroups + 1];
+        char *joined[state->n_cgroups + 1];
         const Peer *p;
         int fd, r;
 
         *n_fds = 0;
+        if (state->n_cgroups == 0 && subs->n > 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED, "cgroup: the container has no cgroup");
         if (state->n_cgroups == 0)
                 return 0;
-        r = new_cgroups_call(state, "Open", NULL, &p, &m, error);
+        /* The container's own paths, each with its sub-cgroup below it where one was asked. */
+        for (size_t i = 0; i < state->n_cgroups; i++) {
+                const char *sub = sub_cgroup_for(subs, state->cgroups[i].key);
+                joined[i] = NULL;
+                paths[i] = state->cgroups[i];
+                if (sub && *sub) {
+                        if (asprintf(&joined[i], "%s/%s", state->cgroups[i].value, sub) < 0) {
+                                while (i > 0)
+                                        free(joined[--i]);
+                                return -ENOMEM;
+                        }
+                        paths[i].value = joined[i];
+                }
+        }
+        for (size_t i = 0; i < subs->n; i++) {
+                bool found = !*subs->controllers[i];
+                SubCgroups one = { .controllers = { subs->controllers[i] }, .paths = { "" }, .n = 1 };
+                for (size_t j = 0; j < state->n_cgroups && !found; j++)
+                        found = sub_cgroup_for(&one, state->cgroups[j].key) != NULL;
+                if (!found) {
+                        for (size_t j = 0; j < state->n_cgroups; j++)
+                                free(joined[j]);
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                 "cgroup: the container has no cgroup for the controller \"%s\"",
+                                                 subs->controllers[i]);
+                }
+        }
+        target.cgroups = paths;
+        r = new_cgroups_call(&target, "Open", NULL, &p, &m, error);
+        for (size_t i = 0; i < state->n_cgroups; i++)
+                free(joined[i]);
         if (r >= 0)
                 r = peer_call(p, m, error, &reply);
+        if (r < 0 && subs->n > 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_FILE_NOT_FOUND)) {
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "cgroup: a sub-cgroup asked for does not exist (runc does not make it either)");
+        }
         if (r >= 0)
                 r = sd_bus_message_enter_container(reply, 'a', "h");
         while (r >= 0 && *n_fds < CGROUP_FDS_MAX && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
@@ -225,6 +321,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         int stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
         CreateOptions options = CREATE_OPTIONS_INIT;
+        SubCgroups subs = {};
         const Peer *p;
         const char *id;
         uint32_t pid;
@@ -243,7 +340,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return r;
         r = load_saved_spec(dir_fd, id, &spec, error);
         if (r >= 0)
-                r = apply_overrides(m, &spec, error);
+                r = apply_overrides(m, &spec, &subs, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
         if (r >= 0)
@@ -267,7 +364,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a %s container",
                                          container_status_to_string(status));
-        r = call_cgroups_open(&state, cgroup_fds, &n_cgroup_fds, error);
+        r = call_cgroups_open(&state, &subs, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 return r;
         /* Ours to say, whatever the caller sent. */

@@ -86,6 +86,36 @@ kill -TERM $runner
 wait $runner
 expect_eq "exec forwards SIGTERM to the process" 9 "$?"
 
+# exec --cgroup (runc's format): into existing sub-cgroups of the container's, per controller
+# on v1; the sub-cgroup must exist (runc does not make it either) and stay below the container's.
+init=$(cat "$WORK/init.pid")
+cg_of() { awk -F: -v c="$1" '$2 == c { print $3 }' "/proc/$init/cgroup"; }
+mnt_of() { awk -v c="$1" '$3 == "cgroup" && $4 ~ "(^|,)"c"(,|$)" { print $2; exit }' /proc/self/mounts; }
+cpu_dir="$(mnt_of cpu)$(cg_of cpu)" pids_dir="$(mnt_of pids)$(cg_of pids)"
+if [ -d "$cpu_dir" ] && [ -d "$pids_dir" ]; then
+        mkdir "$cpu_dir/sub" "$pids_dir/sub"
+        out=$(oc exec --cgroup cpu:sub --cgroup pids:/sub x1 cat /proc/self/cgroup </dev/null 2>&1)
+        expect_contains "exec --cgroup cpu:sub runs in the cpu sub-cgroup" ":cpu:$(cg_of cpu)/sub" "$out"
+        expect_contains "... and pids:/sub in the pids one" ":pids:$(cg_of pids)/sub" "$out"
+        expect_contains "... and the other hierarchies in the container's own" ":memory:$(cg_of memory)" "$out"
+        out=$(oc exec --cgroup cpu,pids:sub x1 cat /proc/self/cgroup </dev/null 2>&1)
+        expect_contains "a controller list shares one path" ":pids:$(cg_of pids)/sub" "$out"
+        expect_contains "exec --cgroup of a missing sub-cgroup is refused" "does not exist" \
+                "$(oc exec --cgroup cpu:nosub x1 true </dev/null 2>&1)"
+        expect_contains "exec --cgroup cannot leave the container's cgroup" '"../.." is not a sub-cgroup path' \
+                "$(oc exec --cgroup cpu:../.. x1 true </dev/null 2>&1)"
+        expect_contains "exec --cgroup of a controller it has no cgroup for" 'no cgroup for the controller "nosuch"' \
+                "$(oc exec --cgroup nosuch:sub x1 true </dev/null 2>&1)"
+        expect_contains "a path for all after one per controller is refused, as runc" "missing the <controller>: prefix" \
+                "$(oc exec --cgroup cpu:sub --cgroup sub x1 true </dev/null 2>&1)"
+        expect_contains "a controller twice is refused" "controller cpu given more than once" \
+                "$(oc exec --cgroup cpu:a --cgroup cpu,pids:b x1 true </dev/null 2>&1)"
+        for _ in $(seq 20); do [ -z "$(cat "$cpu_dir/sub/cgroup.procs")" ] && break; sleep 0.1; done
+        rmdir "$cpu_dir/sub" "$pids_dir/sub"
+else
+        fail "no cpu and pids cgroup v1 hierarchies here for exec --cgroup (the VM test covers v2)"
+fi
+
 oc kill x1 KILL
 for _ in $(seq 50); do oc state x1 | grep -q stopped && break; sleep 0.1; done
 out=$(ex true)

@@ -119,6 +119,17 @@ check "... which is the root of its cgroup namespace" grep -qx '0::/' <<EOF2
 $out
 EOF2
 
+# exec --cgroup: into an existing sub-cgroup (born there), as runc; a missing one is refused.
+mkdir "$D/sub"
+out=$(oc --debug exec --cgroup sub c1 cat /proc/self/cgroup </dev/null 2>&1)
+expect_contains "exec --cgroup: born in the sub-cgroup" "cgroup2 joined at clone (CLONE_INTO_CGROUP)" "$out"
+check "... which it names" grep -qx '0::/sub' <<EOF2
+$out
+EOF2
+expect_contains "exec --cgroup of a missing sub-cgroup is refused" "does not exist" \
+        "$(oc exec --cgroup nosub c1 true </dev/null 2>&1)"
+rmdir "$D/sub"
+
 # delete --force uses cgroup.kill, and removes the cgroup.
 oc delete --force c1
 expect_eq "delete --force" 0 "$?"
