@@ -9,7 +9,7 @@
 #include "stage-util.h"
 #include "sync.h"
 
-void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scmp_filter_ctx *ret_filter,
+void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, SeccompFilter **ret_filter,
                           char **ret_executable) {
         StageError e = {};
         int r;
@@ -42,8 +42,7 @@ void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scm
                         stage_fail(sync_fd, r, "%s", e.what);
                 if (notify && (r = seccomp_notify_pass_up(*ret_filter, sync_fd)) < 0)
                         _exit(1); /* stage 0 reports why */
-                seccomp_release(*ret_filter);
-                *ret_filter = NULL; /* loaded: the callers' late load has nothing left to do */
+                *ret_filter = seccomp_filter_free(*ret_filter); /* loaded: the callers' late load has nothing left to do */
         }
         r = identity_apply_user(s, &e);
         if (r < 0)

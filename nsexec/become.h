@@ -5,9 +5,9 @@
  * the stage through stage_fail(). */
 #pragma once
 
-#include <seccomp.h>
+#include "seccomp-filter.h"
 
 #include "spec.h"
 
-void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, scmp_filter_ctx *ret_filter,
+void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, SeccompFilter **ret_filter,
                           char **ret_executable);

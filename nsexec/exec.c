@@ -37,7 +37,7 @@ typedef struct ExecContext {
 static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         const Spec *s = ctx->config->spec;
         _cleanup_free_ char *executable = NULL;
-        scmp_filter_ctx filter = NULL;
+        SeccompFilter *filter = NULL;
         int console_socket = ctx->config->console_socket;
         StageError e = {};
         int r;

@@ -1,5 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "seccomp-enosys.h"
 #include "seccomp-filter.h"
+
+struct SeccompFilter {
+        scmp_filter_ctx ctx;
+        const SpecSeccomp *spec;
+        int notify_fd;
+};
 
 /* The parser keeps SCMP_ACT_ERRNO/TRACE without their value; the errno goes in here. */
 static uint32_t fold_action(uint32_t action, uint32_t errno_ret) {
@@ -59,9 +72,10 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action, const SpecSecc
         return 0;
 }
 
-int seccomp_filter_build(const SpecSeccomp *sc, scmp_filter_ctx *ret, StageError *e) {
+int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError *e) {
         uint32_t default_action;
         scmp_filter_ctx ctx;
+        SeccompFilter *f;
         int r = 0;
 
         *ret = NULL;
@@ -71,18 +85,6 @@ int seccomp_filter_build(const SpecSeccomp *sc, scmp_filter_ctx *ret, StageError
         ctx = seccomp_init(default_action);
         if (!ctx)
                 return step_failed(e, -EINVAL, "linux.seccomp.defaultAction: libseccomp refused it");
-        /* noNewPrivileges is the spec's to decide, not libseccomp's. */
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-        if (r >= 0 && (sc->flags & SPEC_SECCOMP_FLAG_TSYNC))
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-        if (r >= 0 && (sc->flags & SPEC_SECCOMP_FLAG_LOG))
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-        if (r >= 0 && (sc->flags & SPEC_SECCOMP_FLAG_SPEC_ALLOW))
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
-        if (r < 0) {
-                seccomp_release(ctx);
-                return step_failed(e, r, "linux.seccomp.flags");
-        }
         if (sc->flags & SPEC_SECCOMP_FLAG_WAIT_KILLABLE_RECV) {
                 seccomp_release(ctx);
                 return step_failed(e, -EOPNOTSUPP,
@@ -102,18 +104,83 @@ int seccomp_filter_build(const SpecSeccomp *sc, scmp_filter_ctx *ret, StageError
                         return r;
                 }
         }
-        *ret = ctx;
+        f = malloc(sizeof *f);
+        if (!f) {
+                seccomp_release(ctx);
+                return step_failed(e, -ENOMEM, "linux.seccomp");
+        }
+        *f = (SeccompFilter) { .ctx = ctx, .spec = sc, .notify_fd = -EBADF };
+        *ret = f;
         return 0;
 }
 
-int seccomp_filter_load(scmp_filter_ctx ctx, StageError *e) {
+/* libseccomp's program as the kernel would get it (an array of struct sock_filter). */
+static int export_program(scmp_filter_ctx ctx, struct sock_filter *out, size_t max, size_t *ret_n) {
+        _cleanup_close_ int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+        ssize_t n;
         int r;
-        if (!ctx)
-                return 0;
-        r = seccomp_load(ctx);
+
+        if (fd < 0)
+                return negative_errno();
+        r = seccomp_export_bpf(ctx, fd);
         if (r < 0)
-                return step_failed(e, r, "linux.seccomp: load the filter");
+                return r;
+        n = pread(fd, out, max * sizeof *out + 1, 0);
+        if (n < 0)
+                return negative_errno();
+        if ((size_t) n > max * sizeof *out || n % (ssize_t) sizeof *out != 0)
+                return -E2BIG;
+        *ret_n = (size_t) n / sizeof *out;
         return 0;
+}
+
+int seccomp_filter_load(SeccompFilter *f, StageError *e) {
+        static struct sock_filter program[BPF_MAXINSNS];
+        unsigned flags = 0;
+        size_t n_stub, n_body;
+        long fd;
+        int r;
+
+        if (!f)
+                return 0;
+        r = seccomp_enosys_stub(f->spec, program, ELEMENTSOF(program), &n_stub);
+        if (r < 0)
+                return step_failed(e, r, "linux.seccomp: the ENOSYS stub");
+        r = export_program(f->ctx, program + n_stub, ELEMENTSOF(program) - n_stub, &n_body);
+        if (r < 0)
+                return step_failed(e, r, "linux.seccomp: the filter (more than %d instructions?)", BPF_MAXINSNS);
+        if (f->spec->flags & SPEC_SECCOMP_FLAG_TSYNC)
+                flags |= SECCOMP_FILTER_FLAG_TSYNC;
+        if (f->spec->flags & SPEC_SECCOMP_FLAG_LOG)
+                flags |= SECCOMP_FILTER_FLAG_LOG;
+        if (f->spec->flags & SPEC_SECCOMP_FLAG_SPEC_ALLOW)
+                flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+        if (seccomp_filter_has_notify(f->spec)) {
+                flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+                if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+                        flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH; /* the kernel's price for both */
+        }
+        struct sock_fprog prog = { .len = (unsigned short) (n_stub + n_body), .filter = program };
+        /* noNewPrivileges is the spec's to decide: without it loading needs CAP_SYS_ADMIN. */
+        fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        if (fd < 0)
+                return step_failed(e, negative_errno(), "linux.seccomp: load the filter");
+        if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+                f->notify_fd = (int) fd;
+        return 0;
+}
+
+int seccomp_filter_take_notify_fd(SeccompFilter *f) {
+        return f && f->notify_fd >= 0 ? TAKE_FD(f->notify_fd) : -ENOENT;
+}
+
+SeccompFilter *seccomp_filter_free(SeccompFilter *f) {
+        if (f) {
+                seccomp_release(f->ctx);
+                safe_close(f->notify_fd);
+                free(f);
+        }
+        return NULL;
 }
 
 bool seccomp_filter_has_notify(const SpecSeccomp *sc) {

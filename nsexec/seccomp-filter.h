@@ -10,9 +10,15 @@
 #include "spec.h"
 #include "stage-error.h"
 
-/* NULL filter when the spec has none. */
-int seccomp_filter_build(const SpecSeccomp *sc, scmp_filter_ctx *ret, StageError *e);
-int seccomp_filter_load(scmp_filter_ctx ctx, StageError *e);
+typedef struct SeccompFilter SeccompFilter;
+
+/* NULL filter when the spec has none. sc must outlive the filter. */
+int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError *e);
+/* libseccomp's program with the ENOSYS stub in front (seccomp-enosys.h), loaded with the
+ * spec's flags; with a notify rule, the listener fd is kept for seccomp_filter_take_notify_fd. */
+int seccomp_filter_load(SeccompFilter *f, StageError *e);
+int seccomp_filter_take_notify_fd(SeccompFilter *f);
+SeccompFilter *seccomp_filter_free(SeccompFilter *f);
 
 /* Whether a rule sends syscalls to a listener: only then is there a notify fd to hand on (a
  * listenerPath without one is harmless and ignored, as runc does). */

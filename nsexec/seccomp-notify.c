@@ -50,9 +50,9 @@ int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char
         return 0;
 }
 
-int seccomp_notify_pass_up(void *filter, int sync_fd) {
+int seccomp_notify_pass_up(SeccompFilter *filter, int sync_fd) {
         SyncMessage ack;
-        int fd = seccomp_notify_fd(filter), r;
+        int fd = seccomp_filter_take_notify_fd(filter), r;
 
         if (fd < 0)
                 return fd;

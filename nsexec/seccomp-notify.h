@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include "seccomp-filter.h"
 #include "spec.h"
 
 /* pid: the process whose filter it is; state_pid: the container's init. */
@@ -15,4 +16,4 @@ int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char
 
 /* In the process: after the filter with SCMP_ACT_NOTIFY rules is loaded, hands its notify fd
  * to stage 0 and waits until the listener has it (its syscalls may wait on the listener). */
-int seccomp_notify_pass_up(void *filter, int sync_fd);
+int seccomp_notify_pass_up(SeccompFilter *filter, int sync_fd);

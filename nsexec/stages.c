@@ -106,7 +106,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         const NsexecConfig *c = ctx->config;
         const Spec *s = c->spec;
         _cleanup_free_ char *executable = NULL, *state = NULL;
-        scmp_filter_ctx filter = NULL;
+        SeccompFilter *filter = NULL;
         pid_t init_pid = 0;
         int console_socket = c->console_socket;
         char fifo_path[64];
