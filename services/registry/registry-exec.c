@@ -354,19 +354,20 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                                          "args: missing, and the container's config has no process");
         if (!spec.cwd && !(spec.cwd = strdup("/")))
                 return -ENOMEM;
-        /* runc lets --ignore-paused exec into a paused container; here the new process would be
-         * born frozen in the container's cgroup before it could exec, and the call would wait
-         * for it until resume. Refused by name until exec can report without that wait. */
+        /* --ignore-paused, as runc: the new process is born frozen in the container's cgroup and
+         * the call returns once it runs, after a resume. */
         ContainerStatus status = container_status(dir_fd, &state);
-        if (status == CONTAINER_PAUSED && options.ignore_paused)
-                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
-                                         "exec --ignore-paused into a paused container is not supported yet");
-        if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a %s container",
-                                         container_status_to_string(status));
+        bool into_paused = status == CONTAINER_PAUSED && options.ignore_paused;
+        if (status != CONTAINER_RUNNING && status != CONTAINER_CREATED && !into_paused)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a %s container%s",
+                                         container_status_to_string(status),
+                                         status == CONTAINER_PAUSED ? " (use --ignore-paused to override)" : "");
         r = call_cgroups_open(&state, &subs, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 return r;
+        /* The resume this call waits for, and a kill or delete meanwhile, need the lock. */
+        if (into_paused)
+                (void) flock(dir_fd, LOCK_UN);
         /* Ours to say, whatever the caller sent. */
         options.container_id = state.id;
         options.bundle = state.bundle;

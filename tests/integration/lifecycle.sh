@@ -158,6 +158,30 @@ expect_contains "--keep with --detach is refused" "--detach and --keep cannot bo
 expect_eq "exec --ignore-paused on a running container works" "ok" \
         "$(set_args "$L" sleep 100; oc run -d -b "$L" ip </dev/null >/dev/null 2>&1; oc exec --ignore-paused ip echo ok </dev/null 2>&1; oc delete -f ip)"
 assert_clean ip "$L"
+# Into a paused container, as runc: the process is born frozen and runs at resume; the call
+# returns then. A delete meanwhile takes the lock it needs and leaves nothing.
+set_args "$L" sleep 100
+oc run -d -b "$L" ipz </dev/null >/dev/null 2>&1
+oc pause ipz
+expect_contains "exec into a paused container needs --ignore-paused, as runc says" \
+        "cannot exec in a paused container (use --ignore-paused to override)" "$(oc exec ipz true </dev/null 2>&1)"
+oc exec --ignore-paused ipz echo ran-after-resume </dev/null >"$WORK/ipz.out" 2>&1 &
+ipz_exec=$!
+sleep 0.5
+expect_eq "exec --ignore-paused waits while the container is paused" "" "$(cat "$WORK/ipz.out")"
+oc resume ipz
+expect_eq "resume is not blocked by the waiting exec" 0 "$?"
+wait $ipz_exec
+expect_eq "... and the process runs once resumed" "ran-after-resume" "$(cat "$WORK/ipz.out")"
+oc pause ipz
+oc exec --ignore-paused ipz sleep 50 </dev/null >/dev/null 2>&1 &
+ipz_exec=$!
+sleep 0.5
+oc delete -f ipz
+expect_eq "delete -f of a paused container with an exec waiting in it" 0 "$?"
+wait $ipz_exec
+check "the waiting exec then fails" test $? -ne 0
+assert_clean ipz "$L"
 
 # ocictl spec's namespaces are runc's on this host (a cgroup namespace only on pure cgroup v2).
 if command -v runc >/dev/null; then
