@@ -440,6 +440,11 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r < 0)
                 goto fail;
         r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
+                /* The cgroup manager died in the middle: what it made is unknown. The state on
+                 * disk ("creating", with the resolved paths) stays, for delete -f to remove. */
+                return r;
+        }
         if (r < 0) {
                 /* Nothing was made: the resolved paths are not ours to remove. */
                 string_pairs_free(state.cgroups, state.n_cgroups);
