@@ -70,6 +70,18 @@ static size_t collect_limits(const SpecSeccomp *sc, ArchLimit *limits) {
         return n;
 }
 
+/* Two instructions at pc: a number above max goes to enosys, any other past the stub (max 0:
+ * the profile names nothing there, so the filter alone decides). Returns the next pc. */
+static size_t emit_above_max(struct sock_filter *out, size_t pc, uint32_t max, size_t enosys, size_t body_start) {
+        if (max)
+                out[pc] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, max, (uint8_t) (enosys - pc - 1), 0);
+        else
+                out[pc] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, 0);
+        pc++;
+        out[pc] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, (uint32_t) (body_start - pc - 1));
+        return pc + 1;
+}
+
 int seccomp_enosys_stub(const SpecSeccomp *sc, struct sock_filter *out, size_t max, size_t *ret_n) {
         uint32_t default_action = sc->default_action == SCMP_ACT_ERRNO(0) ? SCMP_ACT_ERRNO(sc->default_errno_ret)
                                                                            : sc->default_action;
@@ -110,23 +122,9 @@ int seccomp_enosys_stub(const SpecSeccomp *sc, struct sock_filter *out, size_t m
                          * the others go on to x86_64's test, three instructions down. */
                         out[n] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, 0, 2);
                         n++;
-                        if (l->max_x32)
-                                out[n] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, l->max_x32,
-                                                                       JUMP_FROM(n, enosys), 0);
-                        else
-                                out[n] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, 0);
-                        n++;
-                        out[n] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, JA_FROM(n, body_start));
-                        n++;
+                        n = emit_above_max(out, n, l->max_x32, enosys, body_start);
                 }
-                if (l->max_nr)
-                        out[n] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, l->max_nr,
-                                                               JUMP_FROM(n, enosys), 0);
-                else
-                        out[n] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, 0);
-                n++;
-                out[n] = (struct sock_filter) BPF_STMT(BPF_JMP | BPF_JA, JA_FROM(n, body_start));
-                n++;
+                n = emit_above_max(out, n, l->max_nr, enosys, body_start);
         }
         if (n != enosys)
                 return -EINVAL;
