@@ -264,9 +264,13 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
         while (r >= 0 && *n_fds < CGROUP_FDS_MAX && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
                 fds[*n_fds] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
                 if (fds[*n_fds] < 0)
-                        return negative_errno();
-                (*n_fds)++;
+                        r = negative_errno();
+                else
+                        (*n_fds)++;
         }
+        if (r < 0) /* the caller gets all of them or none */
+                for (; *n_fds > 0; (*n_fds)--)
+                        safe_close(fds[*n_fds - 1]);
         return r < 0 ? r : 0;
 }
 

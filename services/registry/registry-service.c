@@ -18,7 +18,6 @@
 #include "log.h"
 #include "process-util.h"
 #include "registry-container.h"
-#include "net-device.h"
 #include "registry.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -141,6 +140,29 @@ static int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_e
         if (s->n_cgroups == 0)
                 return 0;
         r = new_cgroups_call(s, created ? "Rollback" : "Remove", created, &p, &m, error);
+        if (r < 0)
+                return r;
+        return peer_call(p, m, error, NULL);
+}
+
+static int call_return_net_devices(const ContainerState *s, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        const Peer *p;
+        int r;
+
+        if (s->n_net_devices == 0)
+                return 0;
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "ReturnNetDevices", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ut", (uint32_t) s->pid, s->start_time);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < s->n_net_devices; i++)
+                r = sd_bus_message_append(m, "(ss)", s->net_devices[i].key, s->net_devices[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
         if (r < 0)
                 return r;
         return peer_call(p, m, error, NULL);
@@ -285,6 +307,9 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
                 else
                         (*n_fds)++;
         }
+        if (r < 0) /* the caller gets all of them or none */
+                for (; *n_fds > 0; (*n_fds)--)
+                        safe_close(fds[*n_fds - 1]);
         return r < 0 ? r : 0;
 }
 
@@ -617,9 +642,10 @@ static int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error)
         case CONTAINER_CREATED:
                 /* Back to the host before the namespace dies with init (runtime spec: delete
                  * returns linux.netDevices under their original names). */
-                r = net_devices_return(state.pid, state.net_devices, state.n_net_devices);
+                r = call_return_net_devices(&state, error);
                 if (r < 0)
-                        log_warning("%s: cannot return network devices to the host: %s", id, strerror(-r));
+                        log_warning("%s: %s", id, error->message ?: strerror(-r));
+                sd_bus_error_free(error);
                 r = call_kill(&state, SIGKILL, error);
                 if (r < 0 && !sd_bus_error_has_name(error, OCICTL_ERROR_INVALID_STATE))
                         return r;

@@ -12,6 +12,7 @@
 #include "create-options.h"
 #include "log.h"
 #include "hooks.h"
+#include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
 #include "sealed-exec.h"
@@ -325,6 +326,35 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
+/* Root only: linux.netDevices back to the host under their own names, before delete kills init
+ * (its network namespace would take a virtual one with it). */
+static int method_return_net_devices(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        StringPair *devices = NULL;
+        size_t n = 0;
+        const char *name, *inside;
+        uint32_t pid;
+        uint64_t start_time, t;
+        int r;
+
+        r = sd_bus_message_read(m, "ut", &pid, &start_time);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(m, 'a', "(ss)");
+        while (r >= 0 && n < SPEC_MAX_STRINGS && (r = sd_bus_message_read(m, "(ss)", &name, &inside)) > 0)
+                r = string_pairs_append(&devices, &n, name, inside);
+        if (r >= 0)
+                r = sd_bus_message_exit_container(m);
+        if (r >= 0)
+                r = bus_check_caller_is_root(m, error);
+        if (r >= 0 && (process_get_start_time((pid_t) pid, &t) < 0 || t != start_time))
+                r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container not running");
+        if (r >= 0 && (r = net_devices_return((pid_t) pid, devices, n)) < 0)
+                r = sd_bus_error_set_errnof(error, -r, "cannot return the network devices to the host: %m");
+        string_pairs_free(devices, n);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, NULL);
+}
+
 static const Exited *find_exited(pid_t pid) {
         for (size_t i = 0; i < n_exited; i++)
                 if (exited[i].pid == pid)
@@ -398,6 +428,8 @@ static const sd_bus_vtable spawner_vtable[] = {
                                 SD_BUS_NO_RESULT, method_run_hooks, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("u", pid, "t", start_time, "i", signal), SD_BUS_NO_RESULT,
                                 method_kill, 0),
+        SD_BUS_METHOD_WITH_ARGS("ReturnNetDevices", SD_BUS_ARGS("u", pid, "t", start_time, "a(ss)", devices),
+                                SD_BUS_NO_RESULT, method_return_net_devices, 0),
         SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_ARGS("u", pid), SD_BUS_RESULT("i", status), method_wait, 0),
         SD_BUS_SIGNAL_WITH_ARGS("Exited", SD_BUS_ARGS("u", pid, "i", status), 0),
         SD_BUS_VTABLE_END,
