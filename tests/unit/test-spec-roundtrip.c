@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Every key of a config.json that uses every section survives the parser and the spec's D-Bus
+ * form: parsed (as the spec service does), encoded (message A), decoded (as the registry and the
+ * spawner do), encoded again (message B); A and B must read the same, and A must carry each key
+ * listed below. A field the decoder dropped or misread shows as a difference, a field the
+ * encoder never sends as a missing key. */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "spec-bus.h"
+#include "spec-json.h"
+#include "test-helpers.h"
+
+static const char config[] =
+        "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+        "\"hostname\":\"h\",\"domainname\":\"d\",\"annotations\":{\"a\":\"b\"},"
+        "\"process\":{\"terminal\":true,\"consoleSize\":{\"height\":24,\"width\":80},"
+        " \"user\":{\"uid\":1,\"gid\":2,\"umask\":18,\"additionalGids\":[3,4]},"
+        " \"args\":[\"sh\"],\"env\":[\"A=1\"],\"cwd\":\"/w\",\"noNewPrivileges\":true,\"oomScoreAdj\":5,"
+        " \"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],"
+        "  \"inheritable\":[\"CAP_KILL\"],\"ambient\":[\"CAP_KILL\"]},"
+        " \"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":20}],"
+        " \"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":3},"
+        " \"scheduler\":{\"policy\":\"SCHED_BATCH\",\"nice\":2},"
+        " \"execCPUAffinity\":{\"initial\":\"0\",\"final\":\"0-1\"}},"
+        "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+        " {\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/tmp\",\"options\":[\"rbind\",\"idmap\"],"
+        "  \"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}],"
+        "  \"gidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}],"
+        "\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\",\"args\":[\"true\"],\"env\":[\"X=1\"],\"timeout\":3}],"
+        " \"createRuntime\":[{\"path\":\"/bin/true\"}],\"createContainer\":[{\"path\":\"/bin/true\"}],"
+        " \"startContainer\":[{\"path\":\"/bin/true\"}],\"poststart\":[{\"path\":\"/bin/true\"}],"
+        " \"poststop\":[{\"path\":\"/bin/true\"}]},"
+        "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"},{\"type\":\"ipc\"},"
+        "  {\"type\":\"uts\"},{\"type\":\"user\"},{\"type\":\"cgroup\"},{\"type\":\"time\"}],"
+        " \"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+        " \"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+        " \"timeOffsets\":{\"monotonic\":{\"secs\":1,\"nanosecs\":2},\"boottime\":{\"secs\":3,\"nanosecs\":4}},"
+        " \"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,\"fileMode\":438,\"uid\":0,\"gid\":0}],"
+        " \"netDevices\":{\"eth9\":{\"name\":\"eth0\"}},"
+        " \"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},"
+        " \"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\"},"
+        " \"personality\":{\"domain\":\"LINUX32\"},"
+        " \"cgroupsPath\":\"/x/y\",\"rootfsPropagation\":\"rslave\","
+        " \"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"],"
+        " \"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152},\"cpu\":{\"shares\":512,\"cpus\":\"0\"},"
+        "  \"pids\":{\"limit\":9},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}],"
+        "  \"blockIO\":{\"weight\":100,\"throttleReadBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":1000}]},"
+        "  \"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":4194304}],\"unified\":{\"memory.high\":\"100\"}},"
+        " \"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+        "  \"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"listenerPath\":\"/run/l.sock\",\"listenerMetadata\":\"meta\","
+        "  \"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+        "   {\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,"
+        "    \"args\":[{\"index\":1,\"value\":9,\"valueTwo\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
+        "   {\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}}";
+
+/* What must cross the bus: one key per section, at least. */
+static const char *const required_keys[] = {
+        "process.args", "process.env", "process.cwd", "process.user.uid", "process.user.additionalGids",
+        "process.user.umask", "process.capabilities", "process.rlimits", "process.noNewPrivileges",
+        "process.oomScoreAdj", "process.consoleSize", "process.ioPriority", "process.scheduler",
+        "process.execCPUAffinity.initial", "process.execCPUAffinity.final", "hostname", "domainname",
+        "root.path", "root.readonly", "mounts", "annotations", "hooks.prestart", "hooks.createRuntime",
+        "hooks.createContainer", "hooks.startContainer", "hooks.poststart", "hooks.poststop", "linux.namespaces",
+        "linux.uidMappings", "linux.gidMappings", "linux.timeOffsets", "linux.devices", "linux.netDevices",
+        "linux.sysctl", "linux.memoryPolicy", "linux.personality", "linux.cgroupsPath",
+        "linux.rootfsPropagation", "linux.maskedPaths", "linux.readonlyPaths", "linux.resources",
+        "linux.seccomp",
+};
+
+static sd_bus *started_bus(int fd) {
+        sd_bus *b = NULL;
+        if (sd_bus_new(&b) < 0)
+                return NULL;
+        sd_bus_set_fd(b, fd, fd);
+        if (sd_bus_start(b) < 0)
+                return sd_bus_unref(b);
+        return b;
+}
+
+/* The spec as a sealed message and that message's text. */
+static char *encode_and_dump(sd_bus *b, const Spec *s, uint64_t cookie, sd_bus_message **ret) {
+        sd_bus_message *m = NULL;
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        if (sd_bus_message_new_signal(b, &m, "/x", "org.ocictl.Test", "Spec") < 0 || spec_bus_append(m, s) < 0 ||
+            sd_bus_message_seal(m, cookie, 0) < 0) {
+                sd_bus_message_unref(m);
+                return NULL;
+        }
+        f = open_memstream(&text, &size);
+        if (!f || sd_bus_message_dump(m, f, 0) < 0) {
+                if (f)
+                        fclose(f);
+                free(text);
+                sd_bus_message_unref(m);
+                return NULL;
+        }
+        fclose(f);
+        sd_bus_message_rewind(m, true);
+        *ret = m;
+        return text;
+}
+
+int main(void) {
+        sd_bus_message *a = NULL, *b = NULL;
+        char *error = NULL, *text_a, *text_b;
+        Spec parsed, decoded;
+        sd_bus *bus;
+        int pair[2], r;
+
+        spec_init(&parsed);
+        spec_init(&decoded);
+        r = spec_from_json(config, sizeof config - 1, &parsed, &error);
+        CHECK(r >= 0, "the full config parses: %s", test_str(error));
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0, "socketpair");
+        bus = started_bus(pair[0]);
+        CHECK(bus != NULL, "bus");
+        if (r < 0 || !bus)
+                return test_finish("test-spec-roundtrip");
+
+        text_a = encode_and_dump(bus, &parsed, 1, &a);
+        CHECK(text_a != NULL, "encode the parsed spec");
+        r = a ? spec_bus_read(a, &decoded) : -EINVAL;
+        CHECK(r >= 0, "decode: %s", strerror(-r));
+        CHECK(a && sd_bus_message_at_end(a, true) > 0, "the whole message is read");
+        text_b = encode_and_dump(bus, &decoded, 2, &b);
+        CHECK(text_b != NULL, "encode the decoded spec");
+        CHECK(text_a && text_b && strcmp(text_a, text_b) == 0, "the decoded spec encodes as the parsed one did:\n--- A\n%s\n--- B\n%s",
+              test_str(text_a), test_str(text_b));
+        for (size_t i = 0; i < sizeof required_keys / sizeof *required_keys; i++) {
+                char quoted[128];
+                snprintf(quoted, sizeof quoted, "\"%s\"", required_keys[i]);
+                CHECK(text_a && strstr(text_a, quoted), "%s crosses the bus", required_keys[i]);
+        }
+        free(text_a);
+        free(text_b);
+        sd_bus_message_unref(a);
+        sd_bus_message_unref(b);
+        spec_done(&parsed);
+        spec_done(&decoded);
+        free(error);
+        sd_bus_unref(bus);
+        close(pair[1]);
+        return test_finish("test-spec-roundtrip");
+}
