@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -432,6 +433,48 @@ static int remove_created(const CgroupEntry *e) {
         return 0;
 }
 
+/* Every cgroup Create makes (or takes over) for a container carries the container's id in this
+ * attribute: the other methods act only on such a cgroup or one below it, never on any path a
+ * caller names (the host's /system.slice, say). trusted.*: only the host's root can set it, so
+ * no container, even with its own cgroup namespace and user namespace, can forge it. */
+#define CGROUP_OWNER_XATTR "trusted.ocictl.container"
+
+static int mark_owner(const char *dir, const char *id) {
+        if (setxattr(dir, CGROUP_OWNER_XATTR, id, strlen(id), 0) < 0 && errno != EOPNOTSUPP)
+                return negative_errno();
+        return 0; /* a hierarchy without xattrs (old kernels) cannot be told apart: see below */
+}
+
+/* 1 if the entry's directory, or one above it inside its hierarchy, is a container's cgroup. */
+static int entry_is_owned(const CgroupEntry *e) {
+        size_t base = strlen(e->dir) - strlen(e->path);
+        _cleanup_free_ char *d = strdup(e->dir);
+
+        if (!d)
+                return -ENOMEM;
+        while (strlen(d) > base) {
+                if (getxattr(d, CGROUP_OWNER_XATTR, NULL, 0) >= 0)
+                        return 1;
+                if (errno == EOPNOTSUPP)
+                        return 1;
+                if (errno != ENODATA)
+                        return negative_errno();
+                *strrchr(d, '/') = 0;
+        }
+        return 0;
+}
+
+int cgroup_set_check_owned(const CgroupSet *s, CgroupError *err) {
+        for (size_t i = 0; i < s->n_entries; i++) {
+                int r = entry_is_owned(&s->entries[i]);
+                if (r < 0)
+                        return fail(err, r, "cgroup %s: %s", s->entries[i].dir, strerror(-r));
+                if (r == 0)
+                        return fail(err, -EPERM, "cgroup %s is not one ocictl made for a container", s->entries[i].dir);
+        }
+        return 0;
+}
+
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
                   CgroupSet *ret, CgroupError *err) {
         CgroupSet s = {};
@@ -466,6 +509,11 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 r = mkdir_parents(e->dir, strlen(h->mountpoint), &e->created);
                 if (r < 0) {
                         fail(err, r, "cannot create cgroup %s: %s", e->dir, strerror(-r));
+                        break;
+                }
+                r = mark_owner(e->dir, id);
+                if (r < 0) {
+                        fail(err, r, "cannot mark cgroup %s as the container's: %s", e->dir, strerror(-r));
                         break;
                 }
                 if (!h->v2 && cgroup_hierarchy_has_controller(h, "cpuset")) {
@@ -531,11 +579,18 @@ static int kill_listed(const char *dir, int sig) {
         return n;
 }
 
-static void kill_all(const CgroupLayout *l, const CgroupSet *s) {
+static void kill_all(const CgroupLayout *l, const CgroupSet *all) {
         const struct timespec tick = { 0, 10 * 1000 * 1000 };
         const CgroupHierarchy *freezer = cgroup_layout_find(l, "freezer");
         CgroupError ignored;
         bool frozen = false;
+        CgroupSet owned = {}, *s = &owned;
+
+        /* Only a container's cgroup is killed; any other directory named is merely rmdir'ed,
+         * which fails while something lives in it. Borrowed pointers: not freed here. */
+        for (size_t i = 0; i < all->n_entries; i++)
+                if (entry_is_owned(&all->entries[i]) > 0)
+                        owned.entries[owned.n_entries++] = all->entries[i];
 
         for (size_t i = 0; i < s->n_entries; i++)
                 if (s->entries[i].v2)

@@ -147,12 +147,24 @@ static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus
         return 0;
 }
 
+/* For everything but Remove and Rollback (whose kill spares what is not a container's): the
+ * paths must be a container's cgroups, not any a caller names. */
+static int read_owned_set(sd_bus_message *m, CgroupSet *ret, sd_bus_error *error) {
+        CgroupError err = {};
+        int r = read_set(m, false, ret, error);
+        if (r >= 0 && (r = cgroup_set_check_owned(ret, &err)) == -EPERM)
+                return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "%s", err.message);
+        if (r < 0 && err.message[0]) /* -ENOENT keeps its name: a missing sub-cgroup, for exec */
+                return sd_bus_error_set_errnof(error, -r, "%s", err.message);
+        return r;
+}
+
 /* Root only: signals every process in a container's cgroup (kill --all). */
 static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         int sig, r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "i", &sig);
         if (r >= 0)
@@ -173,7 +185,7 @@ static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *erro
         static pid_t pids[65536];
         int n, r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r < 0)
                 return r;
         n = cgroup_pids(&set, pids, ELEMENTSOF(pids));
@@ -217,7 +229,7 @@ static int method_open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         size_t n_fds = 0;
         int r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r >= 0)
                 r = bus_check_caller_is_root(m, error);
         if (r < 0)
@@ -247,7 +259,7 @@ static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error)
         CgroupError err = {};
         int r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r < 0)
                 return r;
         r = spec_bus_read_resources(m, &res);
@@ -268,7 +280,7 @@ static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error)
         CgroupError err = {};
         int frozen, r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "b", &frozen);
         if (r >= 0)
@@ -288,7 +300,7 @@ static int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         _cleanup_free_ char *json = NULL;
         int r;
 
-        r = read_set(m, false, &set, error);
+        r = read_owned_set(m, &set, error);
         if (r < 0)
                 return r;
         json = cgroup_stats_json(&layout, &set);

@@ -122,6 +122,30 @@ busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.
 expect_contains "busctl resumes" '"running"' \
         "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)"
 
+# Cgroups1 acts on containers' cgroups only, not on any cgroup a (root) caller names: a host
+# process in a cgroup of its own survives Kill; the container's own cgroup takes the signal.
+pids_mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/self/mounts)
+if [ -n "$pids_mnt" ]; then
+        victim_cg="/ocictl-victim-$$"
+        mkdir "$pids_mnt$victim_cg"
+        sleep 100 &
+        victim=$!
+        echo "$victim" > "$pids_mnt$victim_cg/cgroup.procs"
+        out=$(busctl --address="$ADDRESS" call org.ocictl.Cgroups1 /org/ocictl/Cgroups1 org.ocictl.Cgroups1 Kill \
+                'a(ss)i' 1 pids "$victim_cg" 9 2>&1)
+        expect_contains "Cgroups1.Kill of a cgroup that is not a container's is refused" "is not one ocictl made for a container" "$out"
+        check "... and the process in it lives" kill -0 "$victim"
+        own=$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid/cgroup")
+        busctl --address="$ADDRESS" call org.ocictl.Cgroups1 /org/ocictl/Cgroups1 org.ocictl.Cgroups1 Kill \
+                'a(ss)i' 1 pids "$own" 18 >/dev/null 2>&1
+        expect_eq "control: Cgroups1.Kill of the container's own cgroup works" 0 "$?"
+        kill "$victim"
+        wait "$victim" 2>/dev/null
+        rmdir "$pids_mnt$victim_cg"
+else
+        fail "no pids cgroup v1 hierarchy here for the Cgroups1 ownership check"
+fi
+
 # Unprivileged callers: reading is allowed, changing is refused (bus policy and the services).
 if command -v setpriv >/dev/null; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
