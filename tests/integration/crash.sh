@@ -42,8 +42,8 @@ for target in cli registry spawner spec cgroups; do
                 wait_services_gone || stuck="$stuck $id"
                 if [ -e "$ROOT/$id" ] && ! oc list -q | grep -qx "$id"; then unlisted="$unlisted $id"; fi
                 oc delete -f "$id" >/dev/null 2>&1 || undeleted="$undeleted $id"
-                out=$(assert_clean "$id" "$B")
-                case "$out" in ok*) ;; *) left="$left ${out#FAIL - left behind by }" ;; esac
+                out=$(what_is_left "$id" "$B")
+                [ -z "$out" ] || left="$left $id:$out"
         done
 done
 check "the kills landed in the middle of creates ($interrupted of $n)" test "$interrupted" -ge $((n / 2))

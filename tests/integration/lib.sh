@@ -1,7 +1,12 @@
 # Shared by the integration tests: a busybox bundle, a private state root, checks that count,
 # and the "nothing left behind" check. Each test script sources this, runs its checks and calls
-# finish. Exit 77 means skipped (meson's convention).
+# finish. The output is TAP (meson reads it: protocol 'tap'): each check an "ok N - …" or
+# "not ok N - …" line on fd 3, the plan at the end, and whatever else a script or the commands
+# it runs print on stdout becomes a "# " comment.
 set -u
+exec 3>&1
+exec 1> >(sed -u 's/^/# /' >&3)
+TAP_FILTER=$!
 
 BUILD=${OCICTL_BUILD_DIR:?run through meson test}
 OCICTL="$BUILD/ocictl"
@@ -11,9 +16,17 @@ TEST_NAME=$(basename "$0" .sh)
 WORK=""
 ROOT=""
 
+# The rest of the script cannot run here: nothing checked yet is a skip (counted as a failure
+# with CI=true, tests/run-tests.sh), later on a skipped check.
 skip() {
-        echo "SKIP: $*"
-        exit 77
+        if [ "$CHECKS" = 0 ]; then
+                echo "1..0 # SKIP $*" >&3
+        else
+                CHECKS=$((CHECKS + 1))
+                echo "ok $CHECKS - the rest # SKIP $*" >&3
+                echo "1..$CHECKS" >&3
+        fi
+        exit 0
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root (real namespaces, mounts and cgroups)"
@@ -52,10 +65,16 @@ cgroup_dir_of() {
         fi
         echo "$h"
 }
-trap cleanup_all EXIT
+# The comment filter gets everything before the shell exits, or meson would miss the end.
+on_exit() {
+        cleanup_all
+        exec 1>&3
+        wait "$TAP_FILTER" 2>/dev/null
+}
+trap on_exit EXIT
 
-pass() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
-fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
+pass() { CHECKS=$((CHECKS + 1)); echo "ok $CHECKS - $*" >&3; }
+fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "not ok $CHECKS - $*" >&3; }
 
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() {
@@ -159,6 +178,13 @@ set_args() {
 
 # assert_clean ID BUNDLE: no state folder, fifo, cgroup, container process or mount is left.
 assert_clean() {
+        local left
+        left=$(what_is_left "$@")
+        if [ -z "$left" ]; then pass "nothing left behind by $1"; else fail "left behind by $1:$left"; fi
+}
+
+# what_is_left ID BUNDLE: what assert_clean looks for, as a list ("" when nothing).
+what_is_left() {
         local id=$1 bundle=${2:-} left=""
         [ -e "$ROOT/$id" ] && left="$left state-folder"
         if find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" 2>/dev/null | grep -q .; then
@@ -169,12 +195,12 @@ assert_clean() {
         # it (this VM's init does so slowly): only live processes count as left behind.
         if ps -eo stat=,comm= | grep -v '^Z' | grep -q 'ocictl:\['; then left="$left nsexec-process"; fi
         if [ -n "$bundle" ] && pgrep -f "$bundle" >/dev/null 2>&1; then left="$left process"; fi
-        if [ -z "$left" ]; then pass "nothing left behind by $id"; else fail "left behind by $id:$left"; fi
+        echo "$left"
 }
 
 
 finish() {
         echo "$TEST_NAME: $CHECKS checks, $FAILED failed"
-        [ "$FAILED" = 0 ]
-        exit $?
+        echo "1..$CHECKS" >&3
+        exit 0 # the "not ok" lines fail the test
 }
