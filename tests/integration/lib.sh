@@ -1,12 +1,11 @@
 # Shared by the integration tests: a busybox bundle, a private state root, checks that count,
 # and the "nothing left behind" check. Each test script sources this, runs its checks and calls
 # finish. The output is TAP (meson reads it: protocol 'tap'): each check an "ok N - …" or
-# "not ok N - …" line on fd 3, the plan at the end, and whatever else a script or the commands
-# it runs print on stdout becomes a "# " comment.
+# "not ok N - …" line, the plan at the end, on meson's stdout kept as fd 9 (fds 3 and up are the
+# tests' own, for --preserve-fds and LISTEN_FDS); whatever else a script or the commands it runs
+# print goes to stderr, which meson logs beside it.
 set -u
-exec 3>&1
-exec 1> >(sed -u 's/^/# /' >&3)
-TAP_FILTER=$!
+exec 9>&1 1>&2
 
 BUILD=${OCICTL_BUILD_DIR:?run through meson test}
 OCICTL="$BUILD/ocictl"
@@ -20,11 +19,11 @@ ROOT=""
 # with CI=true, tests/run-tests.sh), later on a skipped check.
 skip() {
         if [ "$CHECKS" = 0 ]; then
-                echo "1..0 # SKIP $*" >&3
+                echo "1..0 # SKIP $*" >&9
         else
                 CHECKS=$((CHECKS + 1))
-                echo "ok $CHECKS - the rest # SKIP $*" >&3
-                echo "1..$CHECKS" >&3
+                echo "ok $CHECKS - the rest # SKIP $*" >&9
+                echo "1..$CHECKS" >&9
         fi
         exit 0
 }
@@ -65,16 +64,10 @@ cgroup_dir_of() {
         fi
         echo "$h"
 }
-# The comment filter gets everything before the shell exits, or meson would miss the end.
-on_exit() {
-        cleanup_all
-        exec 1>&3
-        wait "$TAP_FILTER" 2>/dev/null
-}
-trap on_exit EXIT
+trap cleanup_all EXIT
 
-pass() { CHECKS=$((CHECKS + 1)); echo "ok $CHECKS - $*" >&3; }
-fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "not ok $CHECKS - $*" >&3; }
+pass() { CHECKS=$((CHECKS + 1)); echo "ok $CHECKS - $*" >&9; }
+fail() { CHECKS=$((CHECKS + 1)); FAILED=$((FAILED + 1)); echo "not ok $CHECKS - $*" >&9; }
 
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() {
@@ -201,6 +194,6 @@ what_is_left() {
 
 finish() {
         echo "$TEST_NAME: $CHECKS checks, $FAILED failed"
-        echo "1..$CHECKS" >&3
+        echo "1..$CHECKS" >&9
         exit 0 # the "not ok" lines fail the test
 }
