@@ -6,10 +6,6 @@
 
 #include "spec.h"
 
-void spec_init(Spec *s) {
-        *s = (Spec) {};
-}
-
 void spec_done(Spec *s) {
         free(s->oci_version);
         free(s->root_path);
@@ -63,7 +59,7 @@ void spec_done(Spec *s) {
                 }
                 free(s->hooks[k]);
         }
-        spec_init(s);
+        *s = (Spec) {};
 }
 
 void spec_take_process(Spec *dst, Spec *src) {

@@ -200,7 +200,6 @@ typedef struct Spec {
         size_t n_hooks[_HOOK_KIND_MAX];
 } Spec;
 
-void spec_init(Spec *s);
 void spec_done(Spec *s);
 
 /* Moves the process fields of src (exec --process FILE) into dst, replacing dst's. */

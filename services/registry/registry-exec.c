@@ -17,11 +17,10 @@
 
 static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_(spec_done) Spec process;
+        _cleanup_(spec_done) Spec process = {};
         const Peer *p;
         int r;
 
-        spec_init(&process);
         r = get_peer(SERVICE_SPEC, &p, error);
         if (r < 0)
                 return r;
@@ -291,11 +290,10 @@ int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error)
 void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         const Peer *p;
         int r;
 
-        spec_init(&spec);
         if (!(state->hooks & (1u << kind)))
                 return;
         r = load_saved_spec(dir_fd, state->id, &spec, &error);
@@ -320,7 +318,7 @@ void run_post_hooks(const ContainerState *state, HookKind kind, const char *stat
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         _cleanup_close_ int dir_fd = -EBADF;
         int stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
@@ -332,7 +330,6 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint64_t start_time;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;

@@ -371,7 +371,7 @@ static int call_spawn(const char *id, const char *bundle, const char *rootfs, co
 static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         _cleanup_free_ char *rootfs = NULL;
         _cleanup_strv_free_ char **created_cgroups = NULL;
         _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF;
@@ -383,7 +383,6 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         uid_t owner = 0;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "ssh", &id, &bundle, &config_fd);
         if (r >= 0)
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);

@@ -100,7 +100,7 @@ static void log_setup_warning(const char *text) {
 /* Root only: it creates namespaces and mounts. Every argument comes from the registry, which
  * got the spec from the sandboxed parser; nsexec resolves every path inside the rootfs. */
 static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         const char *id, *bundle, *rootfs;
         int state_dir_fd, cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
@@ -111,7 +111,6 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         uint64_t start_time;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "sss", &id, &bundle, &rootfs);
         if (r < 0)
                 return r;
@@ -184,7 +183,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
  * read it through the parser; the namespaces joined are those of the process with this pid and
  * start time, pinned by a pidfd. */
 static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         CreateOptions options = CREATE_OPTIONS_INIT;
         int cgroup_fds[64], stdio[3];
         char err[NSEXEC_ERROR_MAX];
@@ -195,7 +194,6 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         pid_t pid;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "ut", &init_pid, &init_start_time);
         if (r < 0)
                 return r;
@@ -251,7 +249,7 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 /* Root only: runs the hooks that belong to the runtime's namespaces after create (poststart,
  * poststop; the registry asks, holding the container's spec). */
 static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         _cleanup_free_ char *state = NULL;
         const char *kind_name, *id, *bundle, *status;
         HookKind kind = _HOOK_KIND_INVALID;
@@ -259,7 +257,6 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
         uint32_t pid;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "sssus", &kind_name, &id, &bundle, &pid, &status);
         if (r < 0)
                 return r;

@@ -49,11 +49,10 @@ static int parse_fd(sd_bus_message *m, const char *what, int (*parse)(const char
                     sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *data = NULL, *msg = NULL;
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         size_t size = 0;
         int fd, r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "h", &fd);
         if (r < 0)
                 return r;
@@ -86,11 +85,10 @@ static int method_parse_process(sd_bus_message *m, void *userdata, sd_bus_error 
 static int method_parse_resources(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_free_ char *msg = NULL;
-        _cleanup_(spec_done) Spec spec;
+        _cleanup_(spec_done) Spec spec = {};
         const char *json;
         int r;
 
-        spec_init(&spec);
         r = sd_bus_message_read(m, "s", &json);
         if (r < 0)
                 return r;

@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r >= 0 && sd_bus_message_seal(m, 1, 0) >= 0 && sd_bus_message_rewind(m, 1) >= 0) {
-                spec_init(&s);
+                s = (Spec) {};
                 (void) spec_bus_read(m, &s);
                 spec_done(&s);
         }

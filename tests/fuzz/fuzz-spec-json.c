@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         Spec s = {};
         char *error = NULL;
 
-        spec_init(&s);
+        s = (Spec) {};
         (void) spec_from_json((const char *) data, size, &s, &error);
         spec_done(&s);
         free(error);

@@ -39,7 +39,7 @@ int main(void) {
         sd_bus *b;
         int pair[2], r;
 
-        spec_init(&in);
+        in = (Spec) {};
         in.oci_version = "1.0.2";
         in.root_path = "rootfs";
         in.root_readonly = true;
@@ -94,7 +94,7 @@ int main(void) {
         r = sd_bus_message_seal(m, 1, 0);
         CHECK(r >= 0, "seal: %s", strerror(-r));
         sd_bus_message_rewind(m, 1);
-        spec_init(&out);
+        out = (Spec) {};
         r = spec_bus_read(m, &out);
         CHECK(r >= 0, "read: %s", strerror(-r));
         CHECK(sd_bus_message_at_end(m, true) > 0, "the whole message must be consumed");
@@ -139,7 +139,7 @@ int main(void) {
         CHECK(r >= 0, "append unknown");
         sd_bus_message_seal(m, 2, 0);
         sd_bus_message_rewind(m, 1);
-        spec_init(&out);
+        out = (Spec) {};
         CHECK(spec_bus_read(m, &out) == -EBADMSG, "unknown key must fail");
         spec_done(&out);
         sd_bus_message_unref(m);

@@ -165,7 +165,7 @@ static void check_fields(void) {
         char *error = NULL;
         int r;
 
-        spec_init(&s);
+        s = (Spec) {};
         r = spec_from_json(json, strlen(json), &s, &error);
         CHECK(r == 0, "parse failed: %s", error ?: "");
         if (r < 0) {
@@ -201,7 +201,7 @@ int main(void) {
                 char *error = NULL;
                 int r;
 
-                spec_init(&s);
+                s = (Spec) {};
                 r = spec_from_json(cases[i].json, strlen(cases[i].json), &s, &error);
                 if (!cases[i].error) {
                         good++;

@@ -111,8 +111,8 @@ int main(void) {
         sd_bus *bus;
         int pair[2], r;
 
-        spec_init(&parsed);
-        spec_init(&decoded);
+        parsed = (Spec) {};
+        decoded = (Spec) {};
         r = spec_from_json(config, sizeof config - 1, &parsed, &error);
         CHECK(r >= 0, "the full config parses: %s", test_str(error));
         CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0, "socketpair");
