@@ -13,7 +13,6 @@
 #include "registry.h"
 #include "spec-bus.h"
 
-#define CGROUP_FDS_MAX 64
 
 static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -213,7 +212,7 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
         StringPair paths[state->n_cgroups + 1];
         char *joined[state->n_cgroups + 1];
         const Peer *p;
-        int fd, r;
+        int r;
 
         *n_fds = 0;
         if (state->n_cgroups == 0 && subs->n > 0)
@@ -259,18 +258,8 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
                                          "cgroup: a sub-cgroup asked for does not exist (runc does not make it either)");
         }
         if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'a', "h");
-        while (r >= 0 && *n_fds < CGROUP_FDS_MAX && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
-                fds[*n_fds] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-                if (fds[*n_fds] < 0)
-                        r = negative_errno();
-                else
-                        (*n_fds)++;
-        }
-        if (r < 0) /* the caller gets all of them or none */
-                for (; *n_fds > 0; (*n_fds)--)
-                        safe_close(fds[*n_fds - 1]);
-        return r < 0 ? r : 0;
+                r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
+        return r;
 }
 
 int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error) {

@@ -22,7 +22,6 @@
 #include "services.h"
 #include "spec-bus.h"
 
-#define CGROUP_FDS_MAX 64
 
 const char *root_dir = "/run/ocictl";
 int root_fd = -EBADF;
@@ -104,6 +103,27 @@ int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, s
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot read the state of %s: %m", id);
         *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n) {
+        size_t n = 0;
+        int fd, r;
+
+        r = sd_bus_message_enter_container(reply, 'a', "h");
+        while (r >= 0 && n < max && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
+                fds[n] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                if (fds[n] < 0)
+                        r = negative_errno();
+                else
+                        n++;
+        }
+        if (r < 0) { /* all of them or none */
+                while (n > 0)
+                        safe_close(fds[--n]);
+                return r;
+        }
+        *ret_n = n;
         return 0;
 }
 
@@ -264,8 +284,9 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *key, *path, *made;
         const Peer *p;
-        int fd, r;
+        int r;
 
+        *n_fds = 0;
         r = get_peer(SERVICE_CGROUPS, &p, error);
         if (r < 0)
                 return r;
@@ -298,19 +319,8 @@ static int call_cgroups_create(const char *id, const Spec *spec, ContainerState 
         if (r >= 0)
                 r = sd_bus_message_exit_container(reply);
         if (r >= 0)
-                r = sd_bus_message_enter_container(reply, 'a', "h");
-        *n_fds = 0;
-        while (r >= 0 && *n_fds < CGROUP_FDS_MAX && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
-                fds[*n_fds] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-                if (fds[*n_fds] < 0)
-                        r = negative_errno();
-                else
-                        (*n_fds)++;
-        }
-        if (r < 0) /* the caller gets all of them or none */
-                for (; *n_fds > 0; (*n_fds)--)
-                        safe_close(fds[*n_fds - 1]);
-        return r < 0 ? r : 0;
+                r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
+        return r;
 }
 
 /* A second open of the state folder for the spawner: flock belongs to the open file, and init

@@ -15,6 +15,9 @@ int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error);
 int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error);
 /* A call to Cgroups1.member naming the container's cgroup: its (hierarchy, path) records, or
  * with created (what Create reported it made, for Rollback) (hierarchy, path, created). */
+#define CGROUP_FDS_MAX 64 /* one per hierarchy is what a host has */
+/* The a{h} of a reply, dup'ed (close-on-exec) so that they outlive it: all of them or none. */
+int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n);
 int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
                      sd_bus_message **ret, sd_bus_error *error);
 /* Spec1.Parse of a config.json descriptor. */
