@@ -138,8 +138,10 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                         stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         }
         /* Before any mount of the config's: ours, not one the rootfs could shape (procfs.h).
-         * It writes the sysctls and reopens exec.fifo, also where the container has no /proc. */
-        if ((r = procfs_open(&proc_fd)) < 0)
+         * It writes the sysctls and reopens exec.fifo; that needs it only where the container
+         * has no /proc of its own (no mount namespace), otherwise the container's will do. */
+        r = procfs_open(&proc_fd);
+        if (r < 0 && (s->n_sysctls > 0 || !s->namespaces[NAMESPACE_MOUNT].enabled))
                 stage_fail(ctx->sync_fd, r, "open a procfs");
         if (s->namespaces[NAMESPACE_NETWORK].enabled && !s->namespaces[NAMESPACE_NETWORK].path &&
             (r = loopback_up()) < 0)
@@ -207,8 +209,9 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         safe_close(ctx->sync_fd);
 
         /* Blocks until `start` opens the other end. */
-        snprintf(fifo_path, sizeof fifo_path, "self/fd/%d", ctx->fifo_fd);
-        fifo = openat(proc_fd, fifo_path, O_WRONLY | O_CLOEXEC);
+        snprintf(fifo_path, sizeof fifo_path, "/proc/self/fd/%d", ctx->fifo_fd);
+        fifo = proc_fd >= 0 ? openat(proc_fd, fifo_path + strlen("/proc/"), O_WRONLY | O_CLOEXEC)
+                            : open(fifo_path, O_WRONLY | O_CLOEXEC);
         if (fifo < 0) {
                 dprintf(STDERR_FILENO, "ocictl init: open exec.fifo: %m\n");
                 _exit(127);
