@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What the registry's handler files share (registry-service.c, registry-exec.c). */
+/* What the registry's files share: registry-service.c (main, vtable, the container folders),
+ * registry-peers.c (calls to the other services), registry-lifecycle.c, registry-queries.c,
+ * registry-exec.c, registry-cgroup.c (the handlers). */
 #pragma once
 
 #include "services.h"
+#include "create-options.h"
 #include "state-file.h"
 
 extern const char *root_dir;
@@ -41,3 +44,31 @@ int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error);
+
+/* registry-peers.c */
+void peers_set_bus(sd_bus *bus);
+void peers_done(void);
+void start_peer_early(ServiceId id);
+int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error);
+int call_return_net_devices(const ContainerState *s, sd_bus_error *error);
+int call_kill(const ContainerState *s, int sig, sd_bus_error *error);
+int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error);
+int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
+                               size_t *n_fds, sd_bus_error *error);
+int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
+                      ContainerState *state, sd_bus_error *error);
+int reopen_unlocked(int dir_fd);
+
+/* registry-lifecycle.c */
+int check_id(const char *id, sd_bus_error *error);
+int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error);
+
+/* registry-queries.c */
+int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error);

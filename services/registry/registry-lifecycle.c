@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Registry1's lifecycle: Create, Start, Kill, Delete. Every failure path undoes what the call
+ * made: no cgroup, process, fifo or state folder stays behind (a killed call leaves its
+ * "creating" state for delete -f). */
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "bus-errors.h"
+#include "container-id.h"
+#include "create-options.h"
+#include "log.h"
+#include "process-util.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "services.h"
+#include "spec-bus.h"
+
+int check_id(const char *id, sd_bus_error *error) {
+        if (!container_id_is_valid(id))
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "invalid container id \"%s\": use 1-%d letters, digits, '_', '+', '-', '.'",
+                                         id, CONTAINER_ID_MAX);
+        return 0;
+}
+
+static void now_rfc3339(char *buf, size_t size) {
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+/* Waits for a process we are not the parent of (pidfd), up to timeout_ms. */
+static int wait_gone(pid_t pid, uint64_t start_time, int timeout_ms) {
+        int fd = (int) syscall(SYS_pidfd_open, pid, 0);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int r;
+
+        if (fd < 0)
+                return 0; /* already gone */
+        if (!process_is_same_and_alive(pid, start_time)) {
+                safe_close(fd);
+                return 0;
+        }
+        r = poll(&p, 1, timeout_ms);
+        safe_close(fd);
+        return r > 0 ? 0 : -ETIMEDOUT;
+}
+
+static int resolve_rootfs(const char *bundle, const char *root_path, char **ret, sd_bus_error *error) {
+        _cleanup_free_ char *joined = NULL;
+        char resolved[PATH_MAX];
+        struct stat st;
+
+        if (root_path[0] == '/')
+                joined = strdup(root_path);
+        else if (asprintf(&joined, "%s/%s", bundle, root_path) < 0)
+                joined = NULL;
+        if (!joined)
+                return -ENOMEM;
+        if (!realpath(joined, resolved) || stat(resolved, &st) < 0)
+                return sd_bus_error_set_errnof(error, errno, "config.json: root.path: %s: %m", joined);
+        if (!S_ISDIR(st.st_mode))
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: root.path: %s is not a directory",
+                                         joined);
+        *ret = strdup(resolved);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Root only (polkit for others comes with system mode). The config is read by the sandboxed
+ * parser from the caller's descriptor; the bundle path only names the rootfs, which must be a
+ * directory. */
+int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_(spec_done) Spec spec = {};
+        _cleanup_free_ char *rootfs = NULL;
+        _cleanup_strv_free_ char **created_cgroups = NULL;
+        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF;
+        const char *id, *bundle;
+        int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
+        size_t n_cgroup_fds = 0;
+        char created[64];
+        CreateOptions options = CREATE_OPTIONS_INIT;
+        uid_t owner = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "ssh", &id, &bundle, &config_fd);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+        if (r >= 0)
+                r = create_options_read(m, &options, error);
+        if (r < 0)
+                return r;
+        r = check_id(id, error);
+        if (r < 0)
+                return r;
+        if (bundle[0] != '/')
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "bundle \"%s\" is not an absolute path", bundle);
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        (void) bus_message_get_sender_uid(m, &owner);
+        /* Both start now, in parallel with each other (get_peer only forks and connects); the
+         * first call to each waits for it. A failure shows at that call. */
+        start_peer_early(SERVICE_SPEC);
+        start_peer_early(SERVICE_CGROUPS);
+
+        r = container_dir_create(root_fd, id, &dir_fd);
+        if (r == -EEXIST)
+                return sd_bus_error_setf(error, OCICTL_ERROR_ALREADY_EXISTS, "container with given ID already exists");
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot create %s/%s: %m", root_dir, id);
+
+        /* From here on every failure goes to fail: and removes what was made. The parser reads
+         * our copy, so what exec later re-reads is exactly what was validated. */
+        r = container_dir_save_config(dir_fd, config_fd, 4 * 1024 * 1024, &copy_fd);
+        if (r == -EFBIG || r == -EBADFD)
+                r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s",
+                                      r == -EFBIG ? "larger than 4 MiB" : "not a regular file");
+        else if (r < 0)
+                r = sd_bus_error_set_errnof(error, -r, "cannot save config.json in %s/%s: %m", root_dir, id);
+        if (r >= 0)
+                r = call_parse(copy_fd, &parsed, error);
+        if (r >= 0)
+                r = spec_bus_read(parsed, &spec);
+        if (r >= 0)
+                r = resolve_rootfs(bundle, spec.root_path, &rootfs, error);
+        if (r < 0)
+                goto fail;
+
+        state.id = strdup(id);
+        state.bundle = strdup(bundle);
+        state.rootfs = strdup(rootfs);
+        now_rfc3339(created, sizeof created);
+        state.created = strdup(created);
+        state.owner = owner;
+        state.no_new_keyring = options.no_new_keyring;
+        if (!state.id || !state.bundle || !state.rootfs || !state.created) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        for (HookKind k = 0; k < _HOOK_KIND_MAX; k++)
+                if (spec.n_hooks[k] > 0)
+                        state.hooks |= 1u << k;
+        /* Copies: the spawner needs both too (the hooks' state, the interfaces to move). */
+        if (string_pairs_copy(spec.annotations, spec.n_annotations, &state.annotations) < 0 ||
+            string_pairs_copy(spec.net_devices, spec.n_net_devices, &state.net_devices) < 0) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        state.n_annotations = spec.n_annotations;
+        state.n_net_devices = spec.n_net_devices;
+        state.resources = resources_to_json(&spec.resources);
+        if (!state.resources) {
+                r = -ENOMEM;
+                goto fail;
+        }
+
+        /* Intent first (issue 10): a state without a pid reads as "creating", and names the
+         * cgroups before they exist, so that whatever dies from here on, `list` shows the
+         * container and `delete -f` finds and kills what it holds. */
+        r = call_cgroups_resolve(id, &spec, &state, error);
+        if (r >= 0 && (r = state_file_write(dir_fd, &state)) < 0)
+                sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
+        if (r < 0)
+                goto fail;
+        r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
+                /* The cgroup manager died in the middle: what it made is unknown. The state on
+                 * disk ("creating", with the resolved paths) stays, for delete -f to remove. */
+                return r;
+        }
+        if (r < 0) {
+                /* Nothing was made: the resolved paths are not ours to remove. */
+                string_pairs_free(state.cgroups, state.n_cgroups);
+                state.cgroups = NULL;
+                state.n_cgroups = 0;
+                goto fail;
+        }
+        r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state, error);
+        for (size_t i = 0; i < n_cgroup_fds; i++)
+                safe_close(cgroup_fds[i]);
+        if (r < 0)
+                goto fail;
+        r = state_file_write(dir_fd, &state);
+        if (r < 0) {
+                sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
+                goto fail;
+        }
+        emit_changed(id, "created");
+        return sd_bus_reply_method_return(m, "u", (uint32_t) state.pid);
+
+fail:
+        if (state.pid > 0) {
+                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                (void) call_kill(&state, SIGKILL, &ignored);
+                (void) wait_gone(state.pid, state.start_time, 5000);
+                sd_bus_error_free(&ignored);
+        }
+        if (state.n_cgroups > 0) {
+                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                if (call_cgroups_remove(&state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
+                        log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);
+                sd_bus_error_free(&ignored);
+        }
+        (void) container_dir_remove(root_fd, id, dir_fd);
+        return r;
+}
+
+int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+        const Peer *p;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = load_container(id, LOCK_EX, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        switch (container_status(dir_fd, &state)) {
+        case CONTAINER_CREATED:
+                break;
+        case CONTAINER_STOPPED:
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start a container that has stopped");
+        case CONTAINER_CREATING:
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
+                                         "cannot start container %s: its create did not finish (delete -f removes it)", id);
+        default:
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start an already running container");
+        }
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int unlocked_fd = reopen_unlocked(dir_fd);
+        if (unlocked_fd < 0)
+                return unlocked_fd;
+        r = peer_new_call(p, "Start", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "hut", unlocked_fd, (uint32_t) state.pid, state.start_time);
+        if (r >= 0)
+                r = peer_call(p, call, error, NULL);
+        if (r < 0)
+                return r;
+        run_post_hooks(&state, HOOK_POSTSTART, "running", dir_fd);
+        emit_changed(id, "running");
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+        int sig, all, r;
+
+        r = sd_bus_message_read(m, "sib", &id, &sig, &all);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = load_container(id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        ContainerStatus status = container_status(dir_fd, &state);
+        if (status != CONTAINER_CREATED && status != CONTAINER_RUNNING && status != CONTAINER_PAUSED)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container not running");
+        if (all) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+                const Peer *p;
+                r = new_cgroups_call(&state, "Kill", NULL, &p, &call, error);
+                if (r >= 0)
+                        r = sd_bus_message_append(call, "i", sig);
+                if (r >= 0)
+                        r = peer_call(p, call, error, NULL);
+        } else
+                r = call_kill(&state, sig, error);
+        if (r < 0)
+                return r;
+        /* As runc: SIGKILL to a paused container thaws it, or a frozen v1 task never acts on
+         * the signal (ctr task kill -s SIGKILL of a paused task). */
+        if (sig == SIGKILL && status == CONTAINER_PAUSED) {
+                r = freeze_container(&state, false, error);
+                if (r < 0)
+                        return r;
+                state.paused = false;
+                if ((r = state_file_write(dir_fd, &state)) < 0)
+                        return sd_bus_error_set_errnof(error, -r, "the container was thawed but its state was not saved: %m");
+        }
+        return sd_bus_reply_method_return(m, NULL);
+}
+
+int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+        int force, r;
+
+        r = sd_bus_message_read(m, "sb", &id, &force);
+        if (r < 0)
+                return r;
+        r = check_id(id, error);
+        if (r < 0)
+                return r;
+        r = bus_check_caller_is_root(m, error);
+        if (r < 0)
+                return r;
+        r = container_dir_open(root_fd, id, LOCK_EX, &dir_fd);
+        if (r == -ENOENT && force)
+                return sd_bus_reply_method_return(m, NULL); /* as runc: nothing to delete is fine */
+        if (r == -ENOENT)
+                return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot open %s/%s: %m", root_dir, id);
+        r = state_file_read(dir_fd, &state);
+        if (r == -ENOENT) {
+                /* A create that died before writing its state: the folder is all there is. As
+                 * runc, remove it; only --force makes that a success. */
+                (void) container_dir_remove(root_fd, id, dir_fd);
+                if (force)
+                        return sd_bus_reply_method_return(m, NULL);
+                return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
+        }
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot read the state of %s: %m", id);
+
+        ContainerStatus status = container_status(dir_fd, &state);
+        switch (status) {
+        case CONTAINER_RUNNING:
+        case CONTAINER_PAUSED:
+                if (!force)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
+                                                 "cannot delete container %s that is not stopped: %s", id,
+                                                 container_status_to_string(status));
+                _fallthrough_;
+        case CONTAINER_CREATED:
+                /* Back to the host before the namespace dies with init (runtime spec: delete
+                 * returns linux.netDevices under their original names). */
+                r = call_return_net_devices(&state, error);
+                if (r < 0)
+                        log_warning("%s: %s", id, error->message ?: strerror(-r));
+                sd_bus_error_free(error);
+                r = call_kill(&state, SIGKILL, error);
+                if (r < 0 && !sd_bus_error_has_name(error, OCICTL_ERROR_INVALID_STATE))
+                        return r;
+                sd_bus_error_free(error);
+                /* A frozen v1 task cannot act on SIGKILL until it thaws. */
+                if (status == CONTAINER_PAUSED && (r = freeze_container(&state, false, error)) < 0)
+                        return r;
+                if (wait_gone(state.pid, state.start_time, 10000) < 0)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container %s did not die", id);
+                break;
+        default:
+                break;
+        }
+        r = call_cgroups_remove(&state, NULL, error);
+        if (r < 0)
+                return r;
+        run_post_hooks(&state, HOOK_POSTSTOP, "stopped", dir_fd);
+        r = container_dir_remove(root_fd, id, dir_fd);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", root_dir, id);
+        emit_changed(id, "deleted");
+        return sd_bus_reply_method_return(m, NULL);
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The registry's calls to its peers (Spec1, Cgroups1, Spawner1): each one a function that builds
+ * the call from the container's state, sends it and reads what comes back. Peers are reached
+ * or started on first use. */
+#include <fcntl.h>
+#include <limits.h>
+
+#include "bus-errors.h"
+#include "container-id.h"
+#include "create-options.h"
+#include "log.h"
+#include "process-util.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "services.h"
+#include "spec-bus.h"
+
+/* The registry's own bus (system mode) and its connections to the peer services. */
+static sd_bus *service_bus;
+static Peer peers[_SERVICE_MAX];
+
+void peers_set_bus(sd_bus *bus) {
+        service_bus = bus;
+}
+
+void peers_done(void) {
+        for (ServiceId i = 0; i < _SERVICE_MAX; i++)
+                peer_done(&peers[i]);
+}
+
+/* Connects to a peer on first use: only the services a call needs are ever contacted. In direct
+ * mode that means starting it: the registry alone knows which services each call needs (the
+ * CLI hands over only the spawner it started for a verb that clones, cli.h). */
+int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
+        int r;
+
+        if (!peers[id].bus) {
+                r = peer_connect(id, service_is_direct() ? NULL : service_bus, &peers[id]);
+                if (r == -ENOTCONN && service_is_direct())
+                        r = peer_spawn(id, &peers[id]);
+                if (r < 0)
+                        return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "cannot reach %s: %s",
+                                                 service_table[id].bus_name, strerror(-r));
+        }
+        *ret = &peers[id];
+        return 0;
+}
+
+/* get_peer() ahead of the first call, so that several services start in parallel; a failure
+ * shows again at that call. */
+void start_peer_early(ServiceId id) {
+        sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        const Peer *p;
+        (void) get_peer(id, &p, &ignored);
+        sd_bus_error_free(&ignored);
+}
+
+void emit_changed(const char *id, const char *status) {
+        if (!service_is_direct())
+                (void) sd_bus_emit_signal(service_bus, service_table[SERVICE_REGISTRY].object_path,
+                                          service_table[SERVICE_REGISTRY].bus_name, "ContainerChanged", "ss", id,
+                                          status);
+}
+
+int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n) {
+        size_t n = 0;
+        int fd, r;
+
+        r = sd_bus_message_enter_container(reply, 'a', "h");
+        while (r >= 0 && n < max && (r = sd_bus_message_read(reply, "h", &fd)) > 0) {
+                fds[n] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+                if (fds[n] < 0)
+                        r = negative_errno();
+                else
+                        n++;
+        }
+        if (r < 0) { /* all of them or none */
+                while (n > 0)
+                        safe_close(fds[--n]);
+                return r;
+        }
+        *ret_n = n;
+        return 0;
+}
+
+int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
+                     sd_bus_message **ret, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = get_peer(SERVICE_CGROUPS, ret_peer, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(*ret_peer, member, &m);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', created ? "(sss)" : "(ss)");
+        for (size_t i = 0; r >= 0 && i < s->n_cgroups; i++)
+                r = created ? sd_bus_message_append(m, "(sss)", s->cgroups[i].key, s->cgroups[i].value,
+                                                    created[i] ?: "")
+                            : sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+/* Remove, or with created (what Create reported it made) Rollback, which also removes the
+ * parents made for this container. */
+int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        const Peer *p;
+        int r;
+
+        if (s->n_cgroups == 0)
+                return 0;
+        r = new_cgroups_call(s, created ? "Rollback" : "Remove", created, &p, &m, error);
+        if (r < 0)
+                return r;
+        return peer_call(p, m, error, NULL);
+}
+
+int call_return_net_devices(const ContainerState *s, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        const Peer *p;
+        int r;
+
+        if (s->n_net_devices == 0)
+                return 0;
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "ReturnNetDevices", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ut", (uint32_t) s->pid, s->start_time);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(ss)");
+        for (size_t i = 0; r >= 0 && i < s->n_net_devices; i++)
+                r = sd_bus_message_append(m, "(ss)", s->net_devices[i].key, s->net_devices[i].value);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return r;
+        return peer_call(p, m, error, NULL);
+}
+
+int call_kill(const ContainerState *s, int sig, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Kill", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "uti", (uint32_t) s->pid, s->start_time, sig);
+        if (r < 0)
+                return r;
+        return peer_call(p, m, error, NULL);
+}
+
+int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_SPEC, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Parse", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "h", config_fd);
+        if (r < 0)
+                return r;
+        return peer_call(p, m, error, ret_reply);
+}
+
+/* Where Cgroups1.Create will put the cgroup, into state->cgroups: recorded before it exists. */
+int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *key, *path;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_CGROUPS, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Resolve", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
+        if (r >= 0)
+                r = peer_call(p, m, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "(ss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0)
+                r = string_pairs_append(&state->cgroups, &state->n_cgroups, key, path);
+        return r;
+}
+
+int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
+                               size_t *n_fds, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *key, *path, *made;
+        const Peer *p;
+        int r;
+
+        *n_fds = 0;
+        r = get_peer(SERVICE_CGROUPS, &p, error);
+        if (r < 0)
+                return r;
+        r = peer_new_call(p, "Create", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
+        if (r >= 0)
+                r = spec_bus_append_resources(m, &spec->resources);
+        if (r < 0)
+                return r;
+        r = peer_call(p, m, error, &reply);
+        if (r < 0)
+                return r;
+
+        /* What Resolve said, now with what was made. */
+        string_pairs_free(state->cgroups, state->n_cgroups);
+        state->cgroups = NULL;
+        state->n_cgroups = 0;
+        r = sd_bus_message_enter_container(reply, 'a', "(sss)");
+        while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &key, &path, &made)) > 0) {
+                char **c = realloc(*created, (state->n_cgroups + 2) * sizeof *c);
+                if (!c)
+                        return -ENOMEM;
+                *created = c;
+                c[state->n_cgroups + 1] = NULL;
+                if (!(c[state->n_cgroups] = strdup(made)))
+                        return -ENOMEM;
+                r = string_pairs_append(&state->cgroups, &state->n_cgroups, key, path);
+        }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(reply);
+        if (r >= 0)
+                r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
+        return r;
+}
+
+int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
+                      ContainerState *state, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_close_ int unlocked_fd = -EBADF;
+        const Peer *p;
+        uint32_t pid;
+        int r;
+
+        r = get_peer(SERVICE_SPAWNER, &p, error);
+        if (r < 0)
+                return r;
+        unlocked_fd = reopen_unlocked(dir_fd);
+        if (unlocked_fd < 0)
+                return unlocked_fd;
+        r = peer_new_call(p, "Spawn", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "sss", id, bundle, rootfs);
+        if (r >= 0)
+                r = spec_bus_append(m, spec);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "h", unlocked_fd);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "h");
+        for (size_t i = 0; r >= 0 && i < n_cgroup_fds; i++)
+                r = sd_bus_message_append(m, "h", cgroup_fds[i]);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "hhh", stdio[0], stdio[1], stdio[2]);
+        if (r >= 0)
+                r = create_options_append(m, options);
+        if (r < 0)
+                return r;
+        r = peer_call(p, m, error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "ut", &pid, &state->start_time);
+        if (r < 0)
+                return r;
+        state->pid = (pid_t) pid;
+        return 0;
+}
+
+/* A second open of the state folder for the spawner: flock belongs to the open file, and init
+ * (cloned from the spawner) keeps every fd it was sent until it execs; the locked fd itself would
+ * keep the folder locked for as long as init waits for `start`. */
+int reopen_unlocked(int dir_fd) {
+        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? negative_errno() : fd;
+}

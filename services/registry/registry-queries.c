@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Registry1's read-only calls: Features, GetPids, GetState, List. */
+#include <fcntl.h>
+#include <dirent.h>
+#include <sys/file.h>
+
+#include "bus-errors.h"
+#include "container-id.h"
+#include "create-options.h"
+#include "log.h"
+#include "process-util.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "services.h"
+#include "spec-bus.h"
+
+/* Open to every caller: what the runtime supports (runc features), as the parser says. */
+int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
+        const char *json;
+        const Peer *p;
+        int r;
+
+        r = get_peer(SERVICE_SPEC, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "Features", &call);
+        if (r >= 0)
+                r = peer_call(p, call, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "s", &json);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, "s", json);
+}
+
+/* Open to every caller, like GetState: the pids of the container's processes (runc ps). */
+int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL, *answer = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const void *pids;
+        const Peer *p;
+        const char *id;
+        size_t size = 0;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        if (container_status(dir_fd, &state) == CONTAINER_STOPPED || state.n_cgroups == 0)
+                return sd_bus_reply_method_return(m, "au", 0);
+        r = new_cgroups_call(&state, "GetPids", NULL, &p, &call, error);
+        if (r >= 0)
+                r = peer_call(p, call, error, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read_array(reply, 'u', &pids, &size);
+        if (r >= 0)
+                r = sd_bus_message_new_method_return(m, &answer);
+        if (r >= 0)
+                r = sd_bus_message_append_array(answer, 'u', pids, size);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, answer, NULL);
+}
+
+static int append_annotations(sd_bus_message *reply, const ContainerState *s) {
+        int r = sd_bus_message_open_container(reply, 'a', "{ss}");
+        for (size_t i = 0; r >= 0 && i < s->n_annotations; i++)
+                r = sd_bus_message_append(reply, "{ss}", s->annotations[i].key, s->annotations[i].value);
+        return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* Anyone may read a container's state, as with runc's state folder (mode 0711): it holds
+ * nothing secret. */
+int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r < 0)
+                return r;
+        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        ContainerStatus status = container_status(dir_fd, &state);
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_append(reply, "suussss", container_status_to_string(status),
+                                          (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid), (uint32_t) state.owner,
+                                          state.bundle ?: "", state.rootfs ?: "", state.created ?: "", state.id);
+        if (r >= 0)
+                r = append_annotations(reply, &state);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The container ids under the root, sorted (runc lists in id order). */
+static int list_ids(char ***ret, size_t *ret_n) {
+        _cleanup_strv_free_ char **ids = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        DIR *d;
+        int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+
+        d = fd < 0 ? NULL : fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return negative_errno();
+        }
+        rewinddir(d);
+        while ((de = readdir(d))) {
+                char **grown;
+                if (!container_id_is_valid(de->d_name) || de->d_type != DT_DIR)
+                        continue;
+                grown = realloc(ids, (n + 2) * sizeof *ids);
+                if (!grown || !(grown[n] = strdup(de->d_name))) {
+                        if (grown)
+                                ids = grown;
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                ids = grown;
+                ids[++n] = NULL;
+        }
+        closedir(d);
+        if (n > 0)
+                qsort(ids, n, sizeof *ids, compare_strings);
+        *ret = TAKE_PTR(ids);
+        *ret_n = n;
+        return 0;
+}
+
+int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **ids = NULL;
+        size_t n = 0;
+        int r;
+
+        r = list_ids(&ids, &n);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "cannot list %s: %m", root_dir);
+        r = sd_bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_open_container(reply, 'a', "(ssuusss)");
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                _cleanup_(container_state_done) ContainerState state = {};
+                _cleanup_close_ int dir_fd = -EBADF;
+                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+
+                if (load_container(ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0) {
+                        sd_bus_error_free(&ignored);
+                        continue; /* gone meanwhile */
+                }
+                ContainerStatus status = container_status(dir_fd, &state);
+                r = sd_bus_message_append(reply, "(ssuusss)", state.id, container_status_to_string(status),
+                                          (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid),
+                                          (uint32_t) state.owner, state.bundle ?: "", state.rootfs ?: "",
+                                          state.created ?: "");
+        }
+        if (r >= 0)
+                r = sd_bus_message_close_container(reply);
+        if (r < 0)
+                return r;
+        return sd_bus_send(NULL, reply, NULL);
+}
