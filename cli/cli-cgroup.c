@@ -254,7 +254,7 @@ static uint64_t now_ms(void) {
  * call (which reports it as an error). */
 static int get_stats(Session *s, const char *id, bool first, char **ret_json, uint64_t *ret_ooms, bool *gone) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         const char *json;
         int r;
 
@@ -269,7 +269,6 @@ static int get_stats(Session *s, const char *id, bool first, char **ret_json, ui
                                    sd_bus_error_has_name(&error, OCICTL_ERROR_NO_SUCH_CONTAINER));
                 if (!*gone)
                         cli_error(r, "events: %s", error.message ?: strerror(-r));
-                sd_bus_error_free(&error);
                 return *gone ? 0 : r;
         }
         r = sd_bus_message_read(reply, "st", &json, ret_ooms);

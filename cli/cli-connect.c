@@ -83,12 +83,10 @@ int session_new_call(Session *s, const char *member, sd_bus_message **ret) {
 }
 
 int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply) {
-        sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r = peer_call(&s->registry, m, &error, reply);
-        if (r < 0) {
+        if (r < 0)
                 cli_error(r, "%s", error.message ?: strerror(-r));
-                sd_bus_error_free(&error);
-        }
         return r;
 }
 

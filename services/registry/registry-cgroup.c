@@ -133,9 +133,8 @@ static int pause_or_resume(sd_bus_message *m, bool frozen, sd_bus_error *error) 
         state.paused = frozen;
         r = state_file_write(dir_fd, &state);
         if (r < 0) {
-                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
                 (void) freeze_container(&state, !frozen, &ignored);
-                sd_bus_error_free(&ignored);
                 return sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         }
         emit_changed(id, frozen ? "paused" : container_status_to_string(container_status(dir_fd, &state)));

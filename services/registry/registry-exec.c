@@ -278,7 +278,7 @@ int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error)
 
 void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(spec_done) Spec spec = {};
         const Peer *p;
         int r;
@@ -299,7 +299,6 @@ void run_post_hooks(const ContainerState *state, HookKind kind, const char *stat
                 r = peer_call(p, call, &error, NULL);
         if (r < 0)
                 log_warning("%s: %s hooks: %s", state->id, hook_kind_to_string(kind), error.message ?: strerror(-r));
-        sd_bus_error_free(&error);
 }
 
 /* Root only. The process gets the container's namespaces, cgroup, capabilities and user unless

@@ -200,16 +200,14 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
 fail:
         if (state.pid > 0) {
-                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
                 (void) call_kill(&state, SIGKILL, &ignored);
                 (void) wait_gone(state.pid, state.start_time, 5000);
-                sd_bus_error_free(&ignored);
         }
         if (state.n_cgroups > 0) {
-                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
                 if (call_cgroups_remove(&state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
                         log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);
-                sd_bus_error_free(&ignored);
         }
         (void) container_dir_remove(root_fd, id, dir_fd);
         return r;

@@ -49,10 +49,9 @@ int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
 /* get_peer() ahead of the first call, so that several services start in parallel; a failure
  * shows again at that call. */
 void start_peer_early(ServiceId id) {
-        sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
         const Peer *p;
         (void) get_peer(id, &p, &ignored);
-        sd_bus_error_free(&ignored);
 }
 
 void emit_changed(const char *id, const char *status) {

@@ -110,7 +110,7 @@ static int list_ids(char ***ret, size_t *ret_n) {
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
         struct dirent *de;
-        DIR *d;
+        _cleanup_closedir_ DIR *d = NULL;
         int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
 
         d = fd < 0 ? NULL : fdopendir(fd);
@@ -127,13 +127,11 @@ static int list_ids(char ***ret, size_t *ret_n) {
                 if (!grown || !(grown[n] = strdup(de->d_name))) {
                         if (grown)
                                 ids = grown;
-                        closedir(d);
                         return -ENOMEM;
                 }
                 ids = grown;
                 ids[++n] = NULL;
         }
-        closedir(d);
         if (n > 0)
                 qsort(ids, n, sizeof *ids, compare_strings);
         *ret = TAKE_PTR(ids);
@@ -156,12 +154,10 @@ int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 _cleanup_(container_state_done) ContainerState state = {};
                 _cleanup_close_ int dir_fd = -EBADF;
-                sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
 
-                if (load_container(ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0) {
-                        sd_bus_error_free(&ignored);
+                if (load_container(ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0)
                         continue; /* gone meanwhile */
-                }
                 ContainerStatus status = container_status(dir_fd, &state);
                 r = sd_bus_message_append(reply, "(ssuusss)", state.id, container_status_to_string(status),
                                           (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid),
