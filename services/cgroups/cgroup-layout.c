@@ -100,7 +100,7 @@ static int read_mountinfo(const char *path, CgroupLayout *l) {
 static int read_own_cgroups(const char *path, CgroupLayout *l) {
         _cleanup_free_ char *line = NULL;
         size_t cap = 0;
-        FILE *f = fopen(path, "re");
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
 
         if (!f)
                 return negative_errno();
@@ -123,9 +123,10 @@ static int read_own_cgroups(const char *path, CgroupLayout *l) {
                                 continue;
                         free(h->own_path);
                         h->own_path = strdup(p);
+                        if (!h->own_path)
+                                return -ENOMEM; /* not "/" below: that would be the wrong cgroup */
                 }
         }
-        fclose(f);
         for (size_t i = 0; i < l->n_hierarchies; i++)
                 if (!l->hierarchies[i].own_path && !(l->hierarchies[i].own_path = strdup("/")))
                         return -ENOMEM;
