@@ -24,10 +24,18 @@ int terminal_socket_pair(int *ret_ours, int *ret_theirs) {
 }
 
 int terminal_receive_master(int sock, int *ret_master) {
+        struct winsize ws;
         char name[256];
         /* Init sent it before create returned, or never will (no terminal): do not wait. */
         ssize_t n = fd_recv(sock, name, sizeof name, MSG_DONTWAIT, ret_master);
-        return n == -EAGAIN ? 0 : n < 0 ? (int) n : 0;
+        if (n == -EAGAIN)
+                return 0;
+        if (n < 0)
+                return (int) n;
+        /* Our window's size now, before `start` lets the process run and look at it. */
+        if (*ret_master >= 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+                (void) ioctl(*ret_master, TIOCSWINSZ, &ws);
+        return 0;
 }
 
 /* Copies until the container side closes (EIO on the master once every slave is gone). */
