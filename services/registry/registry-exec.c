@@ -74,17 +74,20 @@ static int read_sub_cgroups(sd_bus_message *m, SubCgroups *subs, sd_bus_error *e
         return r;
 }
 
-/* The sub-cgroup asked for in hierarchy key ("cpu,cpuacct"; "" for cgroup2), or NULL. */
+/* Whether a hierarchy key ("cpu,cpuacct"; "" for cgroup2) names the controller. */
+static bool key_has_controller(const char *key, const char *controller) {
+        size_t n = strlen(controller);
+        for (const char *k = key; *k; k += strcspn(k, ",") + (k[strcspn(k, ",")] == ','))
+                if (strneq(k, controller, n) && (k[n] == ',' || k[n] == 0))
+                        return true;
+        return false;
+}
+
+/* The sub-cgroup asked for in a hierarchy, or NULL. */
 static const char *sub_cgroup_for(const SubCgroups *subs, const char *key) {
-        for (size_t i = 0; i < subs->n; i++) {
-                size_t n = strlen(subs->controllers[i]);
-                if (n == 0)
+        for (size_t i = 0; i < subs->n; i++)
+                if (!*subs->controllers[i] || key_has_controller(key, subs->controllers[i]))
                         return subs->paths[i];
-                for (const char *k = key; *k; k += strcspn(k, ",") + (k[strcspn(k, ",")] == ',')) {
-                        if (strneq(k, subs->controllers[i], n) && (k[n] == ',' || k[n] == 0))
-                                return subs->paths[i];
-                }
-        }
         return NULL;
 }
 
@@ -219,6 +222,15 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
                 return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED, "cgroup: the container has no cgroup");
         if (state->n_cgroups == 0)
                 return 0;
+        for (size_t i = 0; i < subs->n; i++) {
+                bool found = !*subs->controllers[i];
+                for (size_t j = 0; j < state->n_cgroups && !found; j++)
+                        found = key_has_controller(state->cgroups[j].key, subs->controllers[i]);
+                if (!found)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                 "cgroup: the container has no cgroup for the controller \"%s\"",
+                                                 subs->controllers[i]);
+        }
         /* The container's own paths, each with its sub-cgroup below it where one was asked. */
         for (size_t i = 0; i < state->n_cgroups; i++) {
                 const char *sub = sub_cgroup_for(subs, state->cgroups[i].key);
@@ -231,19 +243,6 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
                                 return -ENOMEM;
                         }
                         paths[i].value = joined[i];
-                }
-        }
-        for (size_t i = 0; i < subs->n; i++) {
-                bool found = !*subs->controllers[i];
-                SubCgroups one = { .controllers = { subs->controllers[i] }, .paths = { "" }, .n = 1 };
-                for (size_t j = 0; j < state->n_cgroups && !found; j++)
-                        found = sub_cgroup_for(&one, state->cgroups[j].key) != NULL;
-                if (!found) {
-                        for (size_t j = 0; j < state->n_cgroups; j++)
-                                free(joined[j]);
-                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
-                                                 "cgroup: the container has no cgroup for the controller \"%s\"",
-                                                 subs->controllers[i]);
                 }
         }
         target.cgroups = paths;
