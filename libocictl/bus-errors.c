@@ -27,3 +27,10 @@ int bus_error_forward(sd_bus_error *dst, const sd_bus_error *src, int r) {
                 return sd_bus_error_set(dst, src->name, src->message);
         return sd_bus_error_set_errno(dst, r);
 }
+
+int bus_error_set_from(sd_bus_error *dst, const char *name, const Error *e, int r) {
+        char text[ERROR_MESSAGE_MAX + 64];
+
+        sd_bus_error_setf(dst, name, "%s", error_text(e, r, text, sizeof text));
+        return e->code != 0 ? e->code : r < 0 ? r : -EIO;
+}

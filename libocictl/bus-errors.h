@@ -4,6 +4,8 @@
 
 #include <systemd/sd-bus.h>
 
+#include "error.h"
+
 #define OCICTL_ERROR_NO_SUCH_CONTAINER "org.ocictl.Error.NoSuchContainer"
 #define OCICTL_ERROR_ALREADY_EXISTS "org.ocictl.Error.AlreadyExists"
 #define OCICTL_ERROR_INVALID_STATE "org.ocictl.Error.InvalidState"
@@ -21,3 +23,7 @@ void bus_errors_register(void);
 /* Copies a reply error into another message's error, so a service can pass on what its peer
  * said with the peer's name and text intact. */
 int bus_error_forward(sd_bus_error *dst, const sd_bus_error *src, int r);
+
+/* Sets the named bus error with e's whole text (error_text()); returns e's errno, as
+ * sd_bus_error_setf() returns one, so a handler can `return bus_error_set_from(…);`. */
+int bus_error_set_from(sd_bus_error *dst, const char *name, const Error *e, int r);

@@ -11,12 +11,12 @@
 
 void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, SeccompFilter **ret_filter,
                           char **ret_executable) {
-        StageError e = {};
+        Error e = {};
         int r;
 
         r = identity_apply_limits(s, &e);
         if (r < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+                stage_fail(sync_fd, r, "%s", e.message);
         /* Entered while still privileged, as runc does: a cwd only root can reach works. */
         if (chdir(s->cwd) < 0)
                 stage_fail(sync_fd, negative_errno(), "process.cwd: chdir to %s", s->cwd);
@@ -31,7 +31,7 @@ void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, Sec
          * executable, write, openat of exec.fifo, execve (docs/errors.md). */
         r = seccomp_filter_build(&s->seccomp, ret_filter, &e);
         if (r < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+                stage_fail(sync_fd, r, "%s", e.message);
         /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: now, before the uid change.
          * A filter with a listener loads now as well, so that its fd reaches the listener while
          * stage 0 still waits for us (as runc sends it during create). */
@@ -39,16 +39,16 @@ void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, Sec
         if ((!s->no_new_privileges || notify) && *ret_filter) {
                 r = seccomp_filter_load(*ret_filter, &e);
                 if (r < 0)
-                        stage_fail(sync_fd, r, "%s", e.what);
+                        stage_fail(sync_fd, r, "%s", e.message);
                 if (notify && (r = seccomp_notify_pass_up(*ret_filter, sync_fd)) < 0)
                         _exit(1); /* stage 0 reports why */
                 *ret_filter = seccomp_filter_free(*ret_filter); /* loaded: the callers' late load has nothing left to do */
         }
         r = identity_apply_user(s, &e);
         if (r < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+                stage_fail(sync_fd, r, "%s", e.message);
         if (r > 0)
-                (void) sync_send_text(sync_fd, SYNC_WARNING, e.what);
+                (void) sync_send_text(sync_fd, SYNC_WARNING, e.message);
         /* A change of uid or capabilities resets "dumpable" to fs.suid_dumpable, which an admin
          * may have set to 1: we stay out of the container's reach until execve. */
         if (prctl(PR_SET_DUMPABLE, 0) < 0)
@@ -58,5 +58,5 @@ void stage_become_process(const Spec *s, int sync_fd, size_t n_preserve_fds, Sec
                 stage_fail_step(sync_fd, r, &e);
         r = identity_apply_no_new_privileges(s, &e);
         if (r < 0)
-                stage_fail(sync_fd, r, "%s", e.what);
+                stage_fail(sync_fd, r, "%s", e.message);
 }

@@ -25,39 +25,39 @@ static int bind_dev_console(int slave) {
         return 0;
 }
 
-int console_setup(int console_socket, const Spec *s, bool dev_console, StageError *e) {
+int console_setup(int console_socket, const Spec *s, bool dev_console, Error *e) {
         _cleanup_close_ int master = -EBADF, slave = -EBADF;
         int unlock = 0, n, r;
         char name[32];
 
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (master < 0)
-                return step_failed(e, negative_errno(), "process.terminal: open /dev/ptmx in the container");
+                return error_set(e, negative_errno(), "process.terminal: open /dev/ptmx in the container");
         if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0)
-                return step_failed(e, negative_errno(), "process.terminal: unlock the pty");
+                return error_set(e, negative_errno(), "process.terminal: unlock the pty");
         /* The peer by the master, never by a name a container path could redirect. */
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
-                return step_failed(e, negative_errno(), "process.terminal: open the pty slave");
+                return error_set(e, negative_errno(), "process.terminal: open the pty slave");
         /* The uid only: the pty keeps devpts' group (tty, gid 5), as runc leaves it. */
         if (fchown(slave, s->uid, (gid_t) -1) < 0)
-                return step_failed(e, negative_errno(), "process.terminal: give the pty to uid %u", s->uid);
+                return error_set(e, negative_errno(), "process.terminal: give the pty to uid %u", s->uid);
         if (s->console_height > 0 || s->console_width > 0) {
                 struct winsize ws = { .ws_row = (unsigned short) s->console_height,
                                       .ws_col = (unsigned short) s->console_width };
                 if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
-                        return step_failed(e, negative_errno(), "process.consoleSize: set the window size");
+                        return error_set(e, negative_errno(), "process.consoleSize: set the window size");
         }
         if (dev_console && (r = bind_dev_console(slave)) < 0)
-                return step_failed(e, r, "process.terminal: bind the pty on /dev/console");
+                return error_set(e, r, "process.terminal: bind the pty on /dev/console");
         snprintf(name, sizeof name, "/dev/pts/%d", n);
         r = fd_send(console_socket, name, strlen(name), master);
         if (r < 0)
-                return step_failed(e, r, "--console-socket: send the pty master");
+                return error_set(e, r, "--console-socket: send the pty master");
         for (int i = 0; i < 3; i++)
                 if (dup2(slave, i) < 0)
-                        return step_failed(e, negative_errno(), "process.terminal: make the pty the process's stdio");
+                        return error_set(e, negative_errno(), "process.terminal: make the pty the process's stdio");
         if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
-                return step_failed(e, negative_errno(), "process.terminal: make the pty the controlling terminal");
+                return error_set(e, negative_errno(), "process.terminal: make the pty the controlling terminal");
         return 0;
 }

@@ -10,4 +10,4 @@
 #include "stage-error.h"
 
 /* Runs in the container's mount namespace, after pivot_root. */
-int console_setup(int console_socket, const Spec *s, bool dev_console, StageError *e);
+int console_setup(int console_socket, const Spec *s, bool dev_console, Error *e);

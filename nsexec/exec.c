@@ -39,7 +39,7 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         _cleanup_free_ char *executable = NULL;
         SeccompFilter *filter = NULL;
         int console_socket = ctx->config->console_socket;
-        StageError e = {};
+        Error e = {};
         int r;
 
         (void) prctl(PR_SET_NAME, "ocictl:[2:EXEC]");
@@ -53,14 +53,14 @@ static _noreturn_ void stage_exec_process(ExecContext *ctx) {
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "close the spawner's file descriptors");
         if (s->terminal && (r = console_setup(console_socket, s, false, &e)) < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail(ctx->sync_fd, r, "%s", e.message);
         /* The container's keyring, which init made (keyring.h). */
         if (!ctx->config->no_new_keyring &&
             (r = keyring_join_existing(ctx->config->id)) < 0 && r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", ctx->config->id);
         stage_become_process(s, ctx->sync_fd, ctx->config->n_preserve_fds, &filter, &executable);
         if (s->no_new_privileges && (r = seccomp_filter_load(filter, &e)) < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail(ctx->sync_fd, r, "%s", e.message);
         execve(executable, s->args, s->env ?: (char *[]) { NULL });
         stage_fail(ctx->sync_fd, negative_errno(), "exec %s", executable);
 }
@@ -126,34 +126,31 @@ static int namespaces_to_join(pid_t pid, int *ret) {
         return 0;
 }
 
-int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, char *error,
-                size_t error_size) {
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, Error *e) {
         _cleanup_close_ int pidfd = -EBADF, parent_end = -EBADF, child_pidfd = -EBADF;
         _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
         pid_t stage1 = 0, child = 0;
         uint64_t t;
         int pair[2], flags, r;
 
-        error[0] = 0;
         r = cgroup_join_init(&cgroups, c->cgroup_join_fds, c->n_cgroup_join_fds);
         if (r < 0) {
-                snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
+                error_set(e, r, "the container's cgroup descriptors");
                 return r;
         }
         /* The pidfd pins init: checking its start time after opening it rules out a recycled pid. */
         pidfd = pidfd_open_checked(c->init_pid);
         if (pidfd < 0 || process_get_start_time(c->init_pid, &t) < 0 || t != c->init_start_time) {
-                snprintf(error, error_size, "container not running");
-                return -ESRCH;
+                return error_set_complete(e, -ESRCH, "container not running");
         }
         r = namespaces_to_join(c->init_pid, &flags);
         if (r < 0) {
-                snprintf(error, error_size, "read the container's namespaces: %s", strerror(-r));
+                error_set(e, r, "read the container's namespaces");
                 return r;
         }
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "socketpair: %s", strerror(-r));
+                error_set(e, r, "socketpair");
                 return r;
         }
         parent_end = pair[0];
@@ -161,7 +158,7 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
         if (stage1 < 0) {
                 r = negative_errno();
                 safe_close(pair[1]);
-                snprintf(error, error_size, "clone: %s", strerror(-r));
+                error_set(e, r, "clone");
                 return r;
         }
         if (stage1 == 0) {
@@ -179,17 +176,17 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
                 if (r == -EPIPE && child > 0)
                         break; /* every end closed: stage 1 exited, the process exec'd */
                 if (r == -EPIPE) {
-                        snprintf(error, error_size, "exec set-up ended without a report");
+                        error_set_complete(e, r, "exec set-up ended without a report");
                         goto fail;
                 }
                 if (r < 0) {
-                        snprintf(error, error_size, "read from exec set-up: %s", strerror(-r));
+                        error_set(e, r, "read from exec set-up");
                         goto fail;
                 }
                 if (msg.type == SYNC_INIT_PID && child == 0 && notify_fd >= 0) {
                         r = take_sibling_pidfd(&notify_fd, c->clone_parent,
                                                "exec set-up sent a pidfd that is not its process's", &child,
-                                               &child_pidfd, error, error_size);
+                                               &child_pidfd, e);
                         if (r < 0)
                                 goto fail;
                 }
@@ -197,15 +194,14 @@ int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_c
                         c->warn(msg.text);
                 else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && child > 0) {
                         r = seccomp_notify_send(notify_fd, c->spec, c->id, "running", child, c->init_pid, c->bundle,
-                                                error, error_size);
+                                                e);
                         if (r < 0)
                                 goto fail;
-                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "exec set-up", error, error_size)) < 0)
+                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "exec set-up", e)) < 0)
                                 goto fail;
                 }
                 else if (msg.type == SYNC_ERROR) {
-                        snprintf(error, error_size, "%s", msg.text);
-                        r = msg.value > 0 ? -msg.value : -EIO;
+                        r = error_set_complete(e, msg.value > 0 ? -msg.value : -EIO, "%s", msg.text);
                         goto fail;
                 }
         }

@@ -71,28 +71,26 @@ static int run_one(const SpecHook *h, const char *state_json, int *ret_status) {
         return 0;
 }
 
-int hooks_run(const Spec *s, HookKind kind, const char *state_json, StageError *e) {
+int hooks_run(const Spec *s, HookKind kind, const char *state_json, Error *e) {
         for (size_t i = 0; i < s->n_hooks[kind]; i++) {
                 const SpecHook *h = &s->hooks[kind][i];
                 int status = 0, r;
 
                 r = run_one(h, state_json, &status);
                 if (r == -ETIME)
-                        return step_failed(e, -ETIME, "hooks.%s[%zu]: %s: timed out after %d s", hook_kind_to_string(kind),
+                        return error_set(e, -ETIME, "hooks.%s[%zu]: %s: timed out after %d s", hook_kind_to_string(kind),
                                            i, h->path, h->timeout);
                 if (r < 0)
-                        return step_failed(e, r, "hooks.%s[%zu]: %s", hook_kind_to_string(kind), i, h->path);
-                e->complete = true;
+                        return error_set(e, r, "hooks.%s[%zu]: %s", hook_kind_to_string(kind), i, h->path);
                 if (WIFSIGNALED(status))
-                        return step_failed(e, -ECANCELED, "hooks.%s[%zu]: %s: killed by signal %d", hook_kind_to_string(kind),
+                        return error_set_complete(e, -ECANCELED, "hooks.%s[%zu]: %s: killed by signal %d", hook_kind_to_string(kind),
                                            i, h->path, WTERMSIG(status));
                 if (WEXITSTATUS(status) == 127)
-                        return step_failed(e, -ENOENT, "hooks.%s[%zu]: %s: cannot execute (exit status 127)",
+                        return error_set_complete(e, -ENOENT, "hooks.%s[%zu]: %s: cannot execute (exit status 127)",
                                            hook_kind_to_string(kind), i, h->path);
                 if (WEXITSTATUS(status) != 0)
-                        return step_failed(e, -ECANCELED, "hooks.%s[%zu]: %s: exited with status %d",
+                        return error_set_complete(e, -ECANCELED, "hooks.%s[%zu]: %s: exited with status %d",
                                            hook_kind_to_string(kind), i, h->path, WEXITSTATUS(status));
-                e->complete = false;
         }
         return 0;
 }

@@ -13,4 +13,4 @@
 
 /* Runs the hooks of one kind in order; the first failure stops them and is described in e
  * ("hooks.prestart[1]: /usr/bin/x: exited with status 3"). */
-int hooks_run(const Spec *s, HookKind kind, const char *state_json, StageError *e);
+int hooks_run(const Spec *s, HookKind kind, const char *state_json, Error *e);

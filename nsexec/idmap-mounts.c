@@ -10,7 +10,7 @@
 
 /* A user namespace holding the mount's maps: a child enters a new one and waits; we write its
  * maps, keep an fd of the namespace and let the child go. */
-static int userns_with_maps(const SpecMount *m, size_t index, int *ret_fd, char *error, size_t error_size) {
+static int userns_with_maps(const SpecMount *m, size_t index, int *ret_fd, Error *e) {
         _cleanup_close_ int ns = -EBADF;
         char field[32], path[64];
         int block[2], r;
@@ -31,8 +31,7 @@ static int userns_with_maps(const SpecMount *m, size_t index, int *ret_fd, char 
                 return negative_errno();
         }
         snprintf(field, sizeof field, "mounts[%zu]", index);
-        r = write_id_maps(pid, m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings, field, error,
-                          error_size);
+        r = write_id_maps(pid, m->uid_mappings, m->n_uid_mappings, m->gid_mappings, m->n_gid_mappings, field, e);
         if (r >= 0) {
                 snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
                 ns = open(path, O_RDONLY | O_CLOEXEC);
@@ -47,16 +46,15 @@ static int userns_with_maps(const SpecMount *m, size_t index, int *ret_fd, char 
         return 0;
 }
 
-static int make_idmapped_tree(const NsexecConfig *c, const SpecMount *m, size_t index, int *ret_fd, char *error,
-                              size_t error_size) {
+static int make_idmapped_tree(const NsexecConfig *c, const SpecMount *m, size_t index, int *ret_fd, Error *e) {
         _cleanup_close_ int userns = -EBADF, tree = -EBADF, base = -EBADF;
         bool rbind = strv_contains(m->options, "rbind"), ridmap = strv_contains(m->options, "ridmap");
         int r;
 
-        r = userns_with_maps(m, index, &userns, error, error_size);
+        r = userns_with_maps(m, index, &userns, e);
         if (r < 0) {
-                if (!error[0])
-                        snprintf(error, error_size, "mounts[%zu]: a user namespace for the idmap: %s", index, strerror(-r));
+                if (!e->message[0])
+                        error_set(e, r, "mounts[%zu]: a user namespace for the idmap", index);
                 return r;
         }
         /* Relative sources are relative to the bundle, as for every bind mount. */
@@ -64,15 +62,14 @@ static int make_idmapped_tree(const NsexecConfig *c, const SpecMount *m, size_t 
         tree = base < 0 ? -1 : open_tree(base, m->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rbind ? AT_RECURSIVE : 0));
         if (tree < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "mounts[%zu]: bind source %s: %s", index, m->source, strerror(-r));
+                error_set(e, r, "mounts[%zu]: bind source %s", index, m->source);
                 return r;
         }
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
         if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "mounts[%zu]: idmap %s: %s%s", index, m->source, strerror(-r),
-                         r == -EINVAL ? " (does its filesystem support idmapped mounts?)" : "");
-                return r;
+                return error_set_complete(e, r, "mounts[%zu]: idmap %s: %s%s", index, m->source, strerror(-r),
+                                          r == -EINVAL ? " (does its filesystem support idmapped mounts?)" : "");
         }
         *ret_fd = TAKE_FD(tree);
         return 0;
@@ -85,8 +82,7 @@ static bool is_bind(const SpecMount *m) {
 /* In a new user namespace init is the mapped root, which may not reach a bind source the host's
  * root can (a 0700 folder): as runc does, the source is opened here, on the host, and init only
  * attaches the tree. */
-static int make_host_tree(const NsexecConfig *c, const SpecMount *m, size_t index, int *ret_fd, char *error,
-                          size_t error_size) {
+static int make_host_tree(const NsexecConfig *c, const SpecMount *m, size_t index, int *ret_fd, Error *e) {
         _cleanup_close_ int base = -EBADF;
         int tree, r;
 
@@ -98,14 +94,14 @@ static int make_host_tree(const NsexecConfig *c, const SpecMount *m, size_t inde
                                                              (strv_contains(m->options, "rbind") ? AT_RECURSIVE : 0));
         if (tree < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "mounts[%zu]: bind source %s: %s", index, m->source, strerror(-r));
+                error_set(e, r, "mounts[%zu]: bind source %s", index, m->source);
                 return r;
         }
         *ret_fd = tree;
         return 0;
 }
 
-int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, char *error, size_t error_size) {
+int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, Error *e) {
         const Spec *s = c->spec;
         bool userns = s->namespaces[NAMESPACE_USER].enabled;
         int r;
@@ -114,11 +110,11 @@ int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, char *error, size_
                 ret_fds[i] = -EBADF;
         for (size_t i = 0; i < s->n_mounts; i++) {
                 if (s->mounts[i].n_uid_mappings == 0 && userns && is_bind(&s->mounts[i]))
-                        r = make_host_tree(c, &s->mounts[i], i, &ret_fds[i], error, error_size);
+                        r = make_host_tree(c, &s->mounts[i], i, &ret_fds[i], e);
                 else if (s->mounts[i].n_uid_mappings == 0)
                         continue;
                 else
-                        r = make_idmapped_tree(c, &s->mounts[i], i, &ret_fds[i], error, error_size);
+                        r = make_idmapped_tree(c, &s->mounts[i], i, &ret_fds[i], e);
                 if (r < 0) {
                         idmap_mounts_close(ret_fds, s->n_mounts);
                         return r;

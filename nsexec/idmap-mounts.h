@@ -9,5 +9,5 @@
 #include "nsexec.h"
 
 /* ret_fds[i]: a detached tree for mounts[i] (idmapped, or a plain clone), or -EBADF. */
-int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, char *error, size_t error_size);
+int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, Error *e);
 void idmap_mounts_close(int *fds, size_t n);

@@ -101,7 +101,7 @@ static int open_netns_of(pid_t pid) {
         return fd < 0 ? negative_errno() : fd;
 }
 
-int net_devices_move_into(pid_t pid, const StringPair *devs, size_t n, char *error, size_t error_size) {
+int net_devices_move_into(pid_t pid, const StringPair *devs, size_t n, Error *e) {
         _cleanup_close_ int target = -EBADF;
         int r;
 
@@ -109,15 +109,13 @@ int net_devices_move_into(pid_t pid, const StringPair *devs, size_t n, char *err
                 return 0;
         target = open_netns_of(pid);
         if (target < 0) {
-                snprintf(error, error_size, "linux.netDevices: open the container's network namespace: %s",
-                         strerror(-target));
+                error_set(e, target, "linux.netDevices: open the container's network namespace");
                 return target;
         }
         for (size_t i = 0; i < n; i++) {
                 r = net_device_move(-1, devs[i].key, devs[i].value, target);
                 if (r < 0) {
-                        snprintf(error, error_size, "linux.netDevices.%s: move into the container as %s: %s",
-                                 devs[i].key, devs[i].value, strerror(-r));
+                        error_set(e, r, "linux.netDevices.%s: move into the container as %s", devs[i].key, devs[i].value);
                         (void) net_devices_return(pid, devs, i);
                         return r;
                 }

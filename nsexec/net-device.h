@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "error.h"
 #include "spec.h"
 
 /* Moves interface `name` of the network namespace netns_fd (-1: ours) into target_netns_fd,
@@ -14,7 +15,7 @@ int net_device_move(int netns_fd, const char *name, const char *new_name, int ta
 /* Moves each host → container pair of devs into target (pid's network namespace) and, on
  * failure, moves back those that went, so nothing is lost with the namespace. error names the
  * failing field. */
-int net_devices_move_into(pid_t pid, const StringPair *devs, size_t n, char *error, size_t error_size);
+int net_devices_move_into(pid_t pid, const StringPair *devs, size_t n, Error *e);
 
 /* delete: moves the devices back from pid's namespace to ours, under their host names. Best
  * effort: a device already gone (its namespace died) is skipped. Returns the first error. */

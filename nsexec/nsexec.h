@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "error.h"
 #include "spec.h"
 
 #define EXEC_FIFO_NAME "exec.fifo"
@@ -39,12 +40,11 @@ typedef struct NsexecConfig {
 /* Runs stage 0 in the calling process; returns the init pid (as seen by the caller) once init
  * has finished its setup and blocks on exec.fifo, and whether the cgroup2 cgroup was joined at
  * clone (CLONE_INTO_CGROUP). On failure nothing is left: children killed, exec.fifo removed. */
-int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, char *error,
-                 size_t error_size);
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, Error *e);
 
 /* `start`: opens exec.fifo for reading, which releases init into execve(), and waits for its
  * byte. Fails when init died first. */
-int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, size_t error_size);
+int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, Error *e);
 
 typedef struct NsexecExecConfig {
         const Spec *spec; /* the process: args, env, cwd, user, capabilities, rlimits, noNewPrivileges */
@@ -64,8 +64,7 @@ typedef struct NsexecExecConfig {
 
 /* Starts a process in a running container; returns its pid once it exec'd (or the error that
  * kept it from doing so). */
-int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, char *error,
-                size_t error_size);
+int nsexec_exec(const NsexecExecConfig *c, pid_t *ret_pid, bool *ret_cgroup_at_clone, Error *e);
 
 /* Signals a process only if it is still the one started at start_time (pidfd, no pid reuse). */
 int nsexec_kill(pid_t pid, uint64_t start_time, int sig);

@@ -163,7 +163,7 @@ static int set_recursive_attrs(int fd, const MountOptions *o) {
  * directories so the host tree stays hidden. On v1 and hybrid hosts a tmpfs holds one mount per
  * hierarchy, as /sys/fs/cgroup does on the host. */
 static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const MountOptions *o, bool cgroupns,
-                         StageError *e) {
+                         Error *e) {
         CgroupLayout layout = {};
         struct statfs sfs;
         int r;
@@ -188,7 +188,7 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
                 if (r >= 0)
                         r = move_onto(mnt, target_fd);
                 if (r < 0)
-                        return step_failed(e, r, "mount cgroup2 on %s", m->destination);
+                        return error_set(e, r, "mount cgroup2 on %s", m->destination);
                 return 0;
         }
 
@@ -201,11 +201,11 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
                 if (r >= 0)
                         r = move_onto(tmpfs, target_fd);
                 if (r < 0)
-                        return step_failed(e, r, "mount tmpfs for cgroups on %s", m->destination);
+                        return error_set(e, r, "mount tmpfs for cgroups on %s", m->destination);
         }
         r = cgroup_layout_detect(&layout);
         if (r < 0)
-                return step_failed(e, r, "read the host's cgroup hierarchies");
+                return error_set(e, r, "read the host's cgroup hierarchies");
         for (size_t i = 0; i < layout.n_hierarchies; i++) {
                 const CgroupHierarchy *h = &layout.hierarchies[i];
                 _cleanup_free_ char *dest = NULL, *host = NULL;
@@ -238,7 +238,7 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
                 if (r >= 0)
                         r = move_onto(mnt, dest_fd);
                 if (r < 0) {
-                        step_failed(e, r, "mount cgroup %s on %s", h->key, dest);
+                        error_set(e, r, "mount cgroup %s on %s", h->key, dest);
                         cgroup_layout_done(&layout);
                         return r;
                 }
@@ -252,7 +252,7 @@ static int mount_cgroups(int root_fd, int target_fd, const SpecMount *m, const M
                 if (r >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
                         r = negative_errno();
                 if (r < 0)
-                        return step_failed(e, r, "make %s read-only", m->destination);
+                        return error_set(e, r, "make %s read-only", m->destination);
         }
         return 0;
 }
@@ -274,7 +274,7 @@ static int fd_path(int fd, char *buf, size_t size) {
 /* runc's rules for mounts on and below /proc (procfs.h), applied to where the destination really
  * is: a symlink in the rootfs can make "/x" land on /proc. */
 static int check_proc_destination(int root_fd, int target_fd, const SpecMount *m, bool bind, size_t index,
-                                  StageError *e) {
+                                  Error *e) {
         char root[PATH_MAX], target[PATH_MAX];
         const char *relative;
         bool source_is_procfs = false;
@@ -282,10 +282,10 @@ static int check_proc_destination(int root_fd, int target_fd, const SpecMount *m
         int r;
 
         if ((r = fd_path(root_fd, root, sizeof root)) < 0 || (r = fd_path(target_fd, target, sizeof target)) < 0)
-                return step_failed(e, r, "mounts[%zu]: find where %s is", index, m->destination);
+                return error_set(e, r, "mounts[%zu]: find where %s is", index, m->destination);
         n = streq(root, "/") ? 0 : strlen(root);
         if (!strneq(target, root, n) || (target[n] != '/' && target[n] != 0))
-                return step_failed(e, -EXDEV, "mounts[%zu]: destination %s is outside the rootfs", index, m->destination);
+                return error_set(e, -EXDEV, "mounts[%zu]: destination %s is outside the rootfs", index, m->destination);
         relative = target[n] ? target + n : "/";
         if (bind) {
                 _cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
@@ -297,9 +297,9 @@ static int check_proc_destination(int root_fd, int target_fd, const SpecMount *m
         if (procfs_mount_allowed(relative, bind, m->type, source_is_procfs))
                 return 0;
         if (streq(relative, "/proc"))
-                return step_failed(e, -EPERM, "mounts[%zu]: %s (%s) cannot be mounted on /proc: it is not a procfs",
+                return error_set(e, -EPERM, "mounts[%zu]: %s (%s) cannot be mounted on /proc: it is not a procfs",
                                    index, m->destination, bind ? m->source : m->type);
-        return step_failed(e, -EPERM, "mounts[%zu]: %s cannot be mounted: it is inside /proc (%s)", index,
+        return error_set(e, -EPERM, "mounts[%zu]: %s cannot be mounted: it is inside /proc (%s)", index,
                            m->destination, relative);
 }
 
@@ -320,7 +320,7 @@ static bool has_later_submounts(const Spec *s, size_t i) {
 /* tmpcopyup, as runc: the tmpfs is made writable, gets a copy of what the image has at the
  * destination, and turns read-only (if asked) only then. */
 static int make_copied_up_tmpfs(int target_fd, const SpecMount *m, const MountOptions *o, int *ret_fd, size_t index,
-                                StageError *e) {
+                                Error *e) {
         MountOptions writable = *o;
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
         _cleanup_close_ int mnt = -EBADF;
@@ -328,25 +328,25 @@ static int make_copied_up_tmpfs(int target_fd, const SpecMount *m, const MountOp
         int r;
 
         if (!streq(m->type, "tmpfs"))
-                return step_failed(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not %s", index,
+                return error_set(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not %s", index,
                                    m->type);
         writable.attr_set &= ~(uint64_t) MOUNT_ATTR_RDONLY;
         r = make_fs_mount(m->type, m->source, &writable, &mnt, bad, sizeof bad);
         if (r < 0 && bad[0])
-                return step_failed(e, r, "mounts[%zu]: mount tmpfs on %s: option \"%s\"", index, m->destination, bad);
+                return error_set(e, r, "mounts[%zu]: mount tmpfs on %s: option \"%s\"", index, m->destination, bad);
         if (r < 0)
-                return step_failed(e, r, "mounts[%zu]: mount tmpfs on %s", index, m->destination);
+                return error_set(e, r, "mounts[%zu]: mount tmpfs on %s", index, m->destination);
         r = tmpfs_copy_up(target_fd, mnt, what, sizeof what);
         if (r < 0)
-                return step_failed(e, r, "mounts[%zu]: tmpcopyup: copy %s/%s", index, m->destination, what);
+                return error_set(e, r, "mounts[%zu]: tmpcopyup: copy %s/%s", index, m->destination, what);
         if ((o->attr_set & MOUNT_ATTR_RDONLY) && mount_setattr(mnt, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-                return step_failed(e, negative_errno(), "mounts[%zu]: make %s read-only", index, m->destination);
+                return error_set(e, negative_errno(), "mounts[%zu]: make %s read-only", index, m->destination);
         *ret_fd = TAKE_FD(mnt);
         return 0;
 }
 
 static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupns, int idmapped_fd, bool defer_ro,
-                     StageError *e) {
+                     Error *e) {
         _cleanup_close_ int target_fd = -EBADF, mnt = -EBADF;
         MountOptions o = {};
         struct stat st = {};
@@ -356,31 +356,31 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
 
         r = mount_options_parse(m->options, &o);
         if (r < 0)
-                return step_failed(e, r, "mounts[%zu]: options", index);
+                return error_set(e, r, "mounts[%zu]: options", index);
         if (defer_ro)
                 o.attr_set &= ~(uint64_t) MOUNT_ATTR_RDONLY; /* rootfs_prepare() sets it last */
         if (o.bind || (m->type && streq(m->type, "bind"))) {
                 o.bind = true;
                 if (o.copy_up) {
                         mount_options_done(&o);
-                        return step_failed(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not a bind mount", index);
+                        return error_set(e, -EINVAL, "mounts[%zu].options: \"tmpcopyup\" is only for a tmpfs, not a bind mount", index);
                 }
                 if (!m->source) {
                         mount_options_done(&o);
-                        return step_failed(e, -EINVAL, "mounts[%zu].source: a bind mount needs a source", index);
+                        return error_set(e, -EINVAL, "mounts[%zu].source: a bind mount needs a source", index);
                 }
                 /* A tree stage 0 opened on the host is what is mounted: its type decides. */
                 if (idmapped_fd >= 0 ? fstat(idmapped_fd, &st) < 0 : stat(m->source, &st) < 0) {
                         r = negative_errno();
                         mount_options_done(&o);
-                        return step_failed(e, r, "mounts[%zu]: bind source %s", index, m->source);
+                        return error_set(e, r, "mounts[%zu]: bind source %s", index, m->source);
                 }
                 directory = S_ISDIR(st.st_mode);
         }
         r = rootfs_open_in_root(root_fd, m->destination, true, directory, &target_fd);
         if (r < 0) {
                 mount_options_done(&o);
-                return step_failed(e, r, "mounts[%zu]: destination %s", index, m->destination);
+                return error_set(e, r, "mounts[%zu]: destination %s", index, m->destination);
         }
         r = check_proc_destination(root_fd, target_fd, m, o.bind, index, e);
         if (r < 0) {
@@ -394,8 +394,8 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 if (r >= 0 && (r = rootfs_open_in_root(root_fd, m->destination, false, true, &fd)) >= 0)
                         r = set_recursive_attrs(fd, &o);
                 mount_options_done(&o);
-                if (r < 0 && !e->what[0])
-                        return step_failed(e, r, "mounts[%zu]: recursive attributes on %s", index, m->destination);
+                if (r < 0 && !e->message[0])
+                        return error_set(e, r, "mounts[%zu]: recursive attributes on %s", index, m->destination);
                 return r;
         }
         if (idmapped_fd >= 0) {
@@ -412,7 +412,7 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 r = make_copied_up_tmpfs(target_fd, m, &o, &mnt, index, e);
         else
                 r = make_fs_mount(m->type, m->source, &o, &mnt, bad, sizeof bad);
-        if (r < 0 && e->what[0]) {
+        if (r < 0 && e->message[0]) {
                 mount_options_done(&o);
                 return r;
         }
@@ -424,10 +424,10 @@ static int mount_one(int root_fd, const SpecMount *m, size_t index, bool cgroupn
                 r = set_propagation(mnt, o.propagation, o.propagation_recursive);
         mount_options_done(&o);
         if (r < 0 && bad[0])
-                return step_failed(e, r, "mounts[%zu]: mount %s on %s: option \"%s\"", index, m->type, m->destination,
+                return error_set(e, r, "mounts[%zu]: mount %s on %s: option \"%s\"", index, m->type, m->destination,
                                    bad);
         if (r < 0)
-                return step_failed(e, r, "mounts[%zu]: mount %s on %s", index, o.bind ? m->source : m->type,
+                return error_set(e, r, "mounts[%zu]: mount %s on %s", index, o.bind ? m->source : m->type,
                                    m->destination);
         return 0;
 }
@@ -458,7 +458,7 @@ static bool dev_is_bind_mounted(const Spec *s) {
 
 /* One node of /dev: mknod, or, in a user namespace where mknod of a device is refused, the
  * host's node bind-mounted onto an empty file, as runc does. */
-static int make_device_node(int root_fd, const SpecLinuxDevice *d, bool userns, StageError *e) {
+static int make_device_node(int root_fd, const SpecLinuxDevice *d, bool userns, Error *e) {
         _cleanup_free_ char *parent = strdup(d->path);
         _cleanup_close_ int parent_fd = -EBADF;
         const char *name;
@@ -470,12 +470,12 @@ static int make_device_node(int root_fd, const SpecLinuxDevice *d, bool userns, 
                 return -ENOMEM;
         slash = strrchr(parent, '/');
         if (!slash || slash == parent || !slash[1])
-                return step_failed(e, -EINVAL, "device %s: not a file path", d->path);
+                return error_set(e, -EINVAL, "device %s: not a file path", d->path);
         *slash = 0;
         name = slash + 1;
         r = rootfs_open_in_root(root_fd, parent, true, true, &parent_fd);
         if (r < 0)
-                return step_failed(e, r, "device %s: open %s in the rootfs", d->path, parent);
+                return error_set(e, r, "device %s: open %s in the rootfs", d->path, parent);
         (void) unlinkat(parent_fd, name, 0);
         if (userns && type != S_IFIFO) {
                 _cleanup_close_ int target = -EBADF, node = -EBADF;
@@ -484,18 +484,18 @@ static int make_device_node(int root_fd, const SpecLinuxDevice *d, bool userns, 
                 if (r >= 0)
                         r = move_onto(node, target);
                 if (r < 0)
-                        return step_failed(e, r, "device %s: bind mount the host's node", d->path);
+                        return error_set(e, r, "device %s: bind mount the host's node", d->path);
                 return 0;
         }
         if (mknodat(parent_fd, name, type | (d->file_mode & 07777), makedev(d->major, d->minor)) < 0)
-                return step_failed(e, negative_errno(), "device %s: mknod", d->path);
+                return error_set(e, negative_errno(), "device %s: mknod", d->path);
         if ((d->uid != 0 || d->gid != 0) && fchownat(parent_fd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
-                return step_failed(e, negative_errno(), "device %s: chown to %u:%u", d->path, d->uid, d->gid);
+                return error_set(e, negative_errno(), "device %s: chown to %u:%u", d->path, d->uid, d->gid);
         return 0;
 }
 
 /* runc's default devices and /dev symlinks, then linux.devices (which may replace a default). */
-static int setup_dev(int root_fd, const Spec *s, StageError *e) {
+static int setup_dev(int root_fd, const Spec *s, Error *e) {
         static const SpecLinuxDevice defaults[] = {
                 { (char *) "/dev/null", 'c', 1, 3, 0666, 0, 0 },   { (char *) "/dev/zero", 'c', 1, 5, 0666, 0, 0 },
                 { (char *) "/dev/full", 'c', 1, 7, 0666, 0, 0 },   { (char *) "/dev/random", 'c', 1, 8, 0666, 0, 0 },
@@ -517,10 +517,10 @@ static int setup_dev(int root_fd, const Spec *s, StageError *e) {
                 r = make_device_node(root_fd, i < ELEMENTSOF(defaults) ? &defaults[i] : &s->devices[i - ELEMENTSOF(defaults)],
                                      userns, e);
         if (r >= 0 && (r = rootfs_open_in_root(root_fd, "/dev", true, true, &dev)) < 0)
-                step_failed(e, r, "open /dev in the rootfs");
+                error_set(e, r, "open /dev in the rootfs");
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i].target, dev, links[i].name) < 0 && errno != EEXIST)
-                        r = step_failed(e, negative_errno(), "symlink /dev/%s", links[i].name);
+                        r = error_set(e, negative_errno(), "symlink /dev/%s", links[i].name);
         umask(old);
         return r;
 }
@@ -543,14 +543,14 @@ static unsigned long propagation_flags(const char *s) {
  * or sysfs of the host's there would let a user namespace inside mount a fresh one
  * (CVE-2023-27561 in runc). As runc does, every procfs and sysfs outside the rootfs is detached
  * first, or covered with a tmpfs where detaching is refused. */
-static int hide_host_proc_and_sys(const char *rootfs, StageError *e) {
+static int hide_host_proc_and_sys(const char *rootfs, Error *e) {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
         char *points[256], line[4096];
         size_t n = 0, root_len = strlen(rootfs);
         int r = 0;
 
         if (!f)
-                return step_failed(e, negative_errno(), "--no-pivot: read /proc/self/mountinfo");
+                return error_set(e, negative_errno(), "--no-pivot: read /proc/self/mountinfo");
         while (n < ELEMENTSOF(points) && fgets(line, sizeof line, f)) {
                 char point[4096], type[64];
                 const char *dash = strstr(line, " - ");
@@ -569,31 +569,31 @@ static int hide_host_proc_and_sys(const char *rootfs, StageError *e) {
         /* The deepest first: /proc/sys/fs/binfmt_misc before /proc. */
         for (size_t i = n; i-- > 0 && r >= 0;) {
                 if (mount(NULL, points[i], NULL, MS_SLAVE | MS_REC, NULL) < 0 && errno != ENOENT && errno != EINVAL)
-                        r = step_failed(e, negative_errno(), "--no-pivot: make %s a slave", points[i]);
+                        r = error_set(e, negative_errno(), "--no-pivot: make %s a slave", points[i]);
                 else if (umount2(points[i], MNT_DETACH) < 0 && errno != ENOENT &&
                          mount("tmpfs", points[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
-                        r = step_failed(e, negative_errno(), "--no-pivot: hide %s", points[i]);
+                        r = error_set(e, negative_errno(), "--no-pivot: hide %s", points[i]);
         }
         for (size_t i = 0; i < n; i++)
                 free(points[i]);
         return r;
 }
 
-static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
+static int switch_root(const char *rootfs, bool no_pivot, Error *e) {
         _cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
         if (old_root < 0)
-                return step_failed(e, negative_errno(), "open /");
+                return error_set(e, negative_errno(), "open /");
         if (chdir(rootfs) < 0)
-                return step_failed(e, negative_errno(), "chdir to %s", rootfs);
+                return error_set(e, negative_errno(), "chdir to %s", rootfs);
         if (no_pivot) {
                 int r = hide_host_proc_and_sys(rootfs, e);
                 if (r < 0)
                         return r;
                 if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
-                        return step_failed(e, negative_errno(), "move %s to /", rootfs);
+                        return error_set(e, negative_errno(), "move %s to /", rootfs);
                 if (chroot(".") < 0)
-                        return step_failed(e, negative_errno(), "chroot to %s", rootfs);
+                        return error_set(e, negative_errno(), "chroot to %s", rootfs);
         } else {
                 /* pivot_root(".", "."): the old root ends up stacked on "/". Our cwd is still the
                  * new root's own directory, under the old root, so the old root is reached
@@ -601,20 +601,20 @@ static int switch_root(const char *rootfs, bool no_pivot, StageError *e) {
                  * propagate to the host) and detached. Done on "." instead, the recursive slave
                  * would hit the new root and undo every mount's own propagation. */
                 if (syscall(SYS_pivot_root, ".", ".") < 0)
-                        return step_failed(e, negative_errno(), "pivot_root to %s", rootfs);
+                        return error_set(e, negative_errno(), "pivot_root to %s", rootfs);
                 if (fchdir(old_root) < 0)
-                        return step_failed(e, negative_errno(), "enter the old root");
+                        return error_set(e, negative_errno(), "enter the old root");
                 if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-                        return step_failed(e, negative_errno(), "make the old root a slave");
+                        return error_set(e, negative_errno(), "make the old root a slave");
                 if (umount2(".", MNT_DETACH) < 0)
-                        return step_failed(e, negative_errno(), "detach the old root");
+                        return error_set(e, negative_errno(), "detach the old root");
         }
         if (chdir("/") < 0)
-                return step_failed(e, negative_errno(), "chdir to /");
+                return error_set(e, negative_errno(), "chdir to /");
         return 0;
 }
 
-int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e) {
+int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, Error *e) {
         const Spec *s = c->spec;
         _cleanup_close_ int root_fd = -EBADF;
         unsigned long prop = propagation_flags(s->rootfs_propagation);
@@ -627,13 +627,13 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
         /* Nothing we do below may reach the host: everything becomes a slave first (private if
          * the spec asks for that). Shared and unbindable wait for the new root (switch_root). */
         if (mount(NULL, "/", NULL, (prop & MS_PRIVATE ? MS_PRIVATE : MS_SLAVE) | MS_REC, NULL) < 0)
-                return step_failed(e, negative_errno(), "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
+                return error_set(e, negative_errno(), "make / %s", prop & MS_PRIVATE ? "rprivate" : "rslave");
         if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return step_failed(e, negative_errno(), "bind mount rootfs %s", c->rootfs);
+                return error_set(e, negative_errno(), "bind mount rootfs %s", c->rootfs);
 
         root_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
-                return step_failed(e, negative_errno(), "open rootfs %s", c->rootfs);
+                return error_set(e, negative_errno(), "open rootfs %s", c->rootfs);
 
         bool deferred[s->n_mounts + 1];
         for (size_t i = 0; i < s->n_mounts; i++) {
@@ -657,21 +657,21 @@ int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e
                 if (r >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
                         r = negative_errno();
                 if (r < 0)
-                        return step_failed(e, r, "mounts[%zu]: make %s read-only", i, s->mounts[i].destination);
+                        return error_set(e, r, "mounts[%zu]: make %s read-only", i, s->mounts[i].destination);
         }
         return 0;
 }
 
-int rootfs_switch(const NsexecConfig *c, StageError *e) {
+int rootfs_switch(const NsexecConfig *c, Error *e) {
         /* Without a mount namespace of its own the container cannot pivot (that would move the
          * caller's root) and has nothing to hide: a chroot, as runc does. */
         if (!c->spec->namespaces[NAMESPACE_MOUNT].enabled) {
                 if (chdir(c->rootfs) < 0)
-                        return step_failed(e, negative_errno(), "chdir to %s", c->rootfs);
+                        return error_set(e, negative_errno(), "chdir to %s", c->rootfs);
                 if (chroot(".") < 0)
-                        return step_failed(e, negative_errno(), "chroot to %s", c->rootfs);
+                        return error_set(e, negative_errno(), "chroot to %s", c->rootfs);
                 if (chdir("/") < 0)
-                        return step_failed(e, negative_errno(), "chdir to /");
+                        return error_set(e, negative_errno(), "chdir to /");
                 return 0;
         }
         return switch_root(c->rootfs, c->no_pivot, e);
@@ -697,7 +697,7 @@ static int open_dev_null_tree(int *ret_fd) {
         return 0;
 }
 
-static int mask_path(int root_fd, const char *path, StageError *e) {
+static int mask_path(int root_fd, const char *path, Error *e) {
         _cleanup_close_ int fd = -EBADF, mnt = -EBADF;
         struct stat st;
         int r;
@@ -706,9 +706,9 @@ static int mask_path(int root_fd, const char *path, StageError *e) {
         if (fd == -ENOENT)
                 return 0; /* nothing there to hide */
         if (fd < 0)
-                return step_failed(e, fd, "linux.maskedPaths: %s", path);
+                return error_set(e, fd, "linux.maskedPaths: %s", path);
         if (fstat(fd, &st) < 0)
-                return step_failed(e, negative_errno(), "linux.maskedPaths: %s", path);
+                return error_set(e, negative_errno(), "linux.maskedPaths: %s", path);
         if (S_ISDIR(st.st_mode)) {
                 MountOptions o = { .attr_set = MOUNT_ATTR_RDONLY, .data = (char *[]) { NULL } };
                 char bad[64];
@@ -718,11 +718,11 @@ static int mask_path(int root_fd, const char *path, StageError *e) {
         if (r >= 0)
                 r = move_onto(mnt, fd);
         if (r < 0)
-                return step_failed(e, r, "linux.maskedPaths: mask %s", path);
+                return error_set(e, r, "linux.maskedPaths: mask %s", path);
         return 0;
 }
 
-static int readonly_path(int root_fd, const char *path, StageError *e) {
+static int readonly_path(int root_fd, const char *path, Error *e) {
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
         _cleanup_close_ int fd = -EBADF, tree = -EBADF;
 
@@ -730,20 +730,20 @@ static int readonly_path(int root_fd, const char *path, StageError *e) {
         if (fd == -ENOENT)
                 return 0;
         if (fd < 0)
-                return step_failed(e, fd, "linux.readonlyPaths: %s", path);
+                return error_set(e, fd, "linux.readonlyPaths: %s", path);
         tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
         if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 ||
             move_onto(tree, fd) < 0)
-                return step_failed(e, negative_errno(), "linux.readonlyPaths: make %s read-only", path);
+                return error_set(e, negative_errno(), "linux.readonlyPaths: make %s read-only", path);
         return 0;
 }
 
-int rootfs_finalize(const Spec *s, StageError *e) {
+int rootfs_finalize(const Spec *s, Error *e) {
         _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         int r;
 
         if (root_fd < 0)
-                return step_failed(e, negative_errno(), "open /");
+                return error_set(e, negative_errno(), "open /");
         if (!s->namespaces[NAMESPACE_MOUNT].enabled)
                 return 0; /* every mount below would be the caller's */
         for (char **p = s->masked_paths; p && *p; p++)
@@ -755,13 +755,13 @@ int rootfs_finalize(const Spec *s, StageError *e) {
         if (s->root_readonly) {
                 struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
                 if (mount_setattr(root_fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-                        return step_failed(e, negative_errno(), "root.readonly: remount / read-only");
+                        return error_set(e, negative_errno(), "root.readonly: remount / read-only");
         }
         /* linux.rootfsPropagation on the new root, last: a shared rootfs could not have been
          * pivoted to, an unbindable one neither bind-mounted nor cloned for the masks. The
          * default (rslave) and private are what / already is. */
         unsigned long prop = propagation_flags(s->rootfs_propagation);
         if (s->rootfs_propagation && (prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
-                return step_failed(e, negative_errno(), "linux.rootfsPropagation: make / %s", s->rootfs_propagation);
+                return error_set(e, negative_errno(), "linux.rootfsPropagation: make / %s", s->rootfs_propagation);
         return 0;
 }

@@ -9,11 +9,11 @@
 
 /* Everything up to pivot_root: propagation, the rootfs bind, the spec's mounts, /dev. */
 /* idmapped_fds: per mount, a detached tree stage 0 made (idmap-mounts.h) or -EBADF; may be NULL. */
-int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, StageError *e);
+int rootfs_prepare(const NsexecConfig *c, const int *idmapped_fds, Error *e);
 /* pivot_root (or MS_MOVE + chroot with no_pivot): createContainer hooks run before it. */
-int rootfs_switch(const NsexecConfig *c, StageError *e);
+int rootfs_switch(const NsexecConfig *c, Error *e);
 /* After the switch: maskedPaths, readonlyPaths, then root.readonly. */
-int rootfs_finalize(const Spec *s, StageError *e);
+int rootfs_finalize(const Spec *s, Error *e);
 
 /* Opens path inside root_fd, never leaving it; creates missing parents (and the last component
  * as a directory or an empty file) when create is set. Exposed for the cwd. */

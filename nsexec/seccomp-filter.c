@@ -42,7 +42,7 @@ static struct scmp_arg_cmp to_cmp(const SpecSeccompArg *a) {
 }
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t default_action, const SpecSeccompRule *rule, size_t index,
-                    StageError *e) {
+                    Error *e) {
         uint32_t action = fold_action(rule->action, rule->errno_ret);
         struct scmp_arg_cmp cmps[6];
         int r;
@@ -61,18 +61,18 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action, const SpecSecc
                         for (size_t i = 0; i < rule->n_args; i++) {
                                 r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
                                 if (r < 0)
-                                        return step_failed(e, r, "linux.seccomp.syscalls[%zu]: %s", index, *name);
+                                        return error_set(e, r, "linux.seccomp.syscalls[%zu]: %s", index, *name);
                         }
                         continue;
                 }
                 r = seccomp_rule_add_array(ctx, action, nr, (unsigned) rule->n_args, cmps);
                 if (r < 0)
-                        return step_failed(e, r, "linux.seccomp.syscalls[%zu]: %s", index, *name);
+                        return error_set(e, r, "linux.seccomp.syscalls[%zu]: %s", index, *name);
         }
         return 0;
 }
 
-int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError *e) {
+int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, Error *e) {
         uint32_t default_action;
         scmp_filter_ctx ctx;
         SeccompFilter *f;
@@ -84,17 +84,17 @@ int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError 
         default_action = fold_action(sc->default_action, sc->default_errno_ret);
         ctx = seccomp_init(default_action);
         if (!ctx)
-                return step_failed(e, -EINVAL, "linux.seccomp.defaultAction: libseccomp refused it");
+                return error_set(e, -EINVAL, "linux.seccomp.defaultAction: libseccomp refused it");
         if (sc->flags & SPEC_SECCOMP_FLAG_WAIT_KILLABLE_RECV) {
                 seccomp_release(ctx);
-                return step_failed(e, -EOPNOTSUPP,
+                return error_set(e, -EOPNOTSUPP,
                                    "linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a newer libseccomp");
         }
         for (size_t i = 0; i < sc->n_architectures; i++) {
                 r = seccomp_arch_add(ctx, sc->architectures[i]);
                 if (r < 0 && r != -EEXIST) {
                         seccomp_release(ctx);
-                        return step_failed(e, r, "linux.seccomp.architectures[%zu]", i);
+                        return error_set(e, r, "linux.seccomp.architectures[%zu]", i);
                 }
         }
         for (size_t i = 0; i < sc->n_rules; i++) {
@@ -107,7 +107,7 @@ int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError 
         f = malloc(sizeof *f);
         if (!f) {
                 seccomp_release(ctx);
-                return step_failed(e, -ENOMEM, "linux.seccomp");
+                return error_set(e, -ENOMEM, "linux.seccomp");
         }
         *f = (SeccompFilter) { .ctx = ctx, .spec = sc, .notify_fd = -EBADF };
         *ret = f;
@@ -134,7 +134,7 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter *out, size_t m
         return 0;
 }
 
-int seccomp_filter_load(SeccompFilter *f, StageError *e) {
+int seccomp_filter_load(SeccompFilter *f, Error *e) {
         static struct sock_filter program[BPF_MAXINSNS];
         unsigned flags = 0;
         size_t n_stub, n_body;
@@ -145,10 +145,10 @@ int seccomp_filter_load(SeccompFilter *f, StageError *e) {
                 return 0;
         r = seccomp_enosys_stub(f->spec, program, ELEMENTSOF(program), &n_stub);
         if (r < 0)
-                return step_failed(e, r, "linux.seccomp: the ENOSYS stub");
+                return error_set(e, r, "linux.seccomp: the ENOSYS stub");
         r = export_program(f->ctx, program + n_stub, ELEMENTSOF(program) - n_stub, &n_body);
         if (r < 0)
-                return step_failed(e, r, "linux.seccomp: the filter (more than %d instructions?)", BPF_MAXINSNS);
+                return error_set(e, r, "linux.seccomp: the filter (more than %d instructions?)", BPF_MAXINSNS);
         if (f->spec->flags & SPEC_SECCOMP_FLAG_TSYNC)
                 flags |= SECCOMP_FILTER_FLAG_TSYNC;
         if (f->spec->flags & SPEC_SECCOMP_FLAG_LOG)
@@ -164,7 +164,7 @@ int seccomp_filter_load(SeccompFilter *f, StageError *e) {
         /* noNewPrivileges is the spec's to decide: without it loading needs CAP_SYS_ADMIN. */
         fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
         if (fd < 0)
-                return step_failed(e, negative_errno(), "linux.seccomp: load the filter");
+                return error_set(e, negative_errno(), "linux.seccomp: load the filter");
         if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
                 f->notify_fd = (int) fd;
         return 0;

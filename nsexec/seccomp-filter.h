@@ -13,10 +13,10 @@
 typedef struct SeccompFilter SeccompFilter;
 
 /* NULL filter when the spec has none. sc must outlive the filter. */
-int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, StageError *e);
+int seccomp_filter_build(const SpecSeccomp *sc, SeccompFilter **ret, Error *e);
 /* libseccomp's program with the ENOSYS stub in front (seccomp-enosys.h), loaded with the
  * spec's flags; with a notify rule, the listener fd is kept for seccomp_filter_take_notify_fd. */
-int seccomp_filter_load(SeccompFilter *f, StageError *e);
+int seccomp_filter_load(SeccompFilter *f, Error *e);
 int seccomp_filter_take_notify_fd(SeccompFilter *f);
 SeccompFilter *seccomp_filter_free(SeccompFilter *f);
 

@@ -12,7 +12,7 @@
 #include "sync.h"
 
 int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char *status, pid_t pid, pid_t state_pid,
-                        const char *bundle, char *error, size_t error_size) {
+                        const char *bundle, Error *e) {
         _cleanup_free_ char *state = hook_state_json(id, status, state_pid, bundle, s), *text = NULL;
         _cleanup_close_ int sock = -EBADF;
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -37,14 +37,12 @@ int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char
         sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (sock < 0 || connect(sock, (struct sockaddr *) &sa, sizeof sa) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "linux.seccomp.listenerPath: connect to %s: %s", s->seccomp.listener_path,
-                         strerror(-r));
+                error_set(e, r, "linux.seccomp.listenerPath: connect to %s", s->seccomp.listener_path);
                 return r;
         }
         r = fd_send(sock, text, strlen(text), notify_fd);
         if (r < 0) {
-                snprintf(error, error_size, "linux.seccomp.listenerPath: send to %s: %s", s->seccomp.listener_path,
-                         strerror(-r));
+                error_set(e, r, "linux.seccomp.listenerPath: send to %s", s->seccomp.listener_path);
                 return r;
         }
         return 0;

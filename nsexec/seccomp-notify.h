@@ -8,11 +8,12 @@
 #include <sys/types.h>
 
 #include "seccomp-filter.h"
+#include "error.h"
 #include "spec.h"
 
 /* pid: the process whose filter it is; state_pid: the container's init. */
 int seccomp_notify_send(int notify_fd, const Spec *s, const char *id, const char *status, pid_t pid, pid_t state_pid,
-                        const char *bundle, char *error, size_t error_size);
+                        const char *bundle, Error *e);
 
 /* In the process: after the filter with SCMP_ACT_NOTIFY rules is loaded, hands its notify fd
  * to stage 0 and waits until the listener has it (its syscalls may wait on the listener). */

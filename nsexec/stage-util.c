@@ -12,7 +12,7 @@
 #include "stage-util.h"
 
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
-                  const char *field, char *error, size_t error_size) {
+                  const char *field, Error *e) {
         for (int k = 0; k < 2; k++) {
                 const SpecIdMapping *l = k == 0 ? uids : gids;
                 size_t n = k == 0 ? n_uids : n_gids;
@@ -28,15 +28,14 @@ int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const Spe
                 fd = open(path, O_WRONLY | O_CLOEXEC);
                 if (fd < 0 || write(fd, text, len) != (ssize_t) len) {
                         int r = negative_errno();
-                        snprintf(error, error_size, "%s.%s: write %s: %s", field, k == 0 ? "uidMappings" : "gidMappings",
-                                 name, strerror(-r));
+                        error_set(e, r, "%s.%s: write %s", field, k == 0 ? "uidMappings" : "gidMappings", name);
                         return r;
                 }
         }
         return 0;
 }
 
-int write_time_offsets(pid_t pid, const Spec *s, char *error, size_t error_size) {
+int write_time_offsets(pid_t pid, const Spec *s, Error *e) {
         char path[64], text[128];
         _cleanup_close_ int fd = -EBADF;
         int n = snprintf(text, sizeof text, "monotonic %" PRId64 " %" PRIu32 "\nboottime %" PRId64 " %" PRIu32 "\n",
@@ -47,7 +46,7 @@ int write_time_offsets(pid_t pid, const Spec *s, char *error, size_t error_size)
         fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || write(fd, text, (size_t) n) != n) {
                 int r = negative_errno();
-                snprintf(error, error_size, "linux.timeOffsets: write timens_offsets: %s", strerror(-r));
+                error_set(e, r, "linux.timeOffsets: write timens_offsets");
                 return r;
         }
         return 0;
@@ -90,11 +89,10 @@ int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret) {
         return 0;
 }
 
-int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, char *error,
-                       size_t error_size) {
+int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, Error *e) {
         int r = pidfd_get_pid(*pidfd, clone_parent ? getppid() : getpid(), ret_pid);
         if (r < 0) {
-                snprintf(error, error_size, "%s: %s", what, strerror(-r));
+                error_set(e, r, "%s", what);
                 return r;
         }
         *ret_pidfd = TAKE_FD(*pidfd);

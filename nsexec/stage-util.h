@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "macros.h"
+#include "error.h"
 #include "spec.h"
 
 /* fork() semantics with clone()'s flags (CLONE_PARENT, …): the child continues in the caller. */
@@ -18,14 +19,13 @@ int pidfd_get_pid(int pidfd, pid_t expected_parent, pid_t *ret);
 /* Stage 0 on SYNC_INIT_PID: the process the pidfd *pidfd (from the message) stands for must be
  * a sibling of stage 1 (CLONE_PARENT: our parent's child in direct mode, ours in bus mode). On
  * success takes the pidfd into *ret_pidfd and the pid into *ret_pid; else names what in error. */
-int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, char *error,
-                       size_t error_size);
+int take_sibling_pidfd(int *pidfd, bool clone_parent, const char *what, pid_t *ret_pid, int *ret_pidfd, Error *e);
 /* Writes /proc/PID/{uid,gid}_map, as only a process outside a new user namespace may (for more
  * than its own id). field names the spec section in the error ("linux", "mounts[2]"). */
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
-                  const char *field, char *error, size_t error_size);
+                  const char *field, Error *e);
 /* linux.timeOffsets into /proc/PID/timens_offsets (the time namespace pid unshared). */
-int write_time_offsets(pid_t pid, const Spec *s, char *error, size_t error_size);
+int write_time_offsets(pid_t pid, const Spec *s, Error *e);
 /* No signal blocked, every handler at its default: the spawner's sd-event state must not leak
  * into the container. */
 void reset_signals(void);

@@ -109,8 +109,8 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         SeccompFilter *filter = NULL;
         pid_t init_pid = 0;
         int console_socket = c->console_socket;
-        char fifo_path[64];
-        StageError e = {};
+        char fifo_path[64], text[ERROR_MESSAGE_MAX + 64];
+        Error e = {};
         int fifo, proc_fd = -EBADF, r;
 
         (void) prctl(PR_SET_NAME, "ocictl:[2:INIT]");
@@ -122,7 +122,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 stage_fail(ctx->sync_fd, r, "set up stdio");
         r = identity_set_affinity(s->cpu_affinity_initial, "process.execCPUAffinity.initial", &e);
         if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail_step(ctx->sync_fd, r, &e);
         {
                 /* Ours, plus the idmapped trees until they are mounted. */
                 int *keep[3 + s->n_mounts];
@@ -151,7 +151,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 stage_fail(ctx->sync_fd, negative_errno(), "chdir to bundle %s", c->bundle);
         r = rootfs_prepare(c, ctx->idmapped_fds, &e);
         if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail_step(ctx->sync_fd, r, &e);
         idmap_mounts_close(ctx->idmapped_fds, s->n_mounts);
         /* prestart and createRuntime run in the runtime's namespaces (stage 0) now that ours
          * exist; createContainer in ours, before pivot_root, as the runtime spec orders them. */
@@ -169,11 +169,11 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                         stage_fail(ctx->sync_fd, negative_errno(), "chdir to %s", c->rootfs);
                 r = hooks_run(s, HOOK_CREATE_CONTAINER, state, &e);
                 if (r < 0)
-                        stage_fail(ctx->sync_fd, e.complete ? 0 : r, "%s", e.what);
+                        stage_fail_step(ctx->sync_fd, r, &e);
         }
         r = rootfs_switch(c, &e);
         if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail_step(ctx->sync_fd, r, &e);
         r = reopen_dev_null_stdio();
         if (r < 0)
                 stage_fail(ctx->sync_fd, r, "reopen /dev/null stdio read-write");
@@ -187,7 +187,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "hostname: set \"%s\"", s->hostname);
         if (s->terminal && (r = console_setup(console_socket, s, true, &e)) < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail_step(ctx->sync_fd, r, &e);
         if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
                 stage_fail(ctx->sync_fd, negative_errno(), "domainname: set \"%s\"", s->domainname);
         for (size_t i = 0; i < s->n_sysctls; i++) {
@@ -197,7 +197,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
         }
         r = rootfs_finalize(s, &e);
         if (r < 0)
-                stage_fail(ctx->sync_fd, r, "%s", e.what);
+                stage_fail_step(ctx->sync_fd, r, &e);
         if (!c->no_new_keyring && (r = keyring_join_container(c->id, s->namespaces[NAMESPACE_USER].enabled)) < 0 &&
             r != -ENOSYS)
                 stage_fail(ctx->sync_fd, r, "join the session keyring _ses.%s", c->id);
@@ -226,7 +226,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
          * may refuse opening for writing), before the startContainer hooks, which run under it
          * as in runc. A failure goes back to `start` through the fifo. */
         if (filter && (r = seccomp_filter_load(filter, &e)) < 0) {
-                dprintf(fifo, "%s: %s", e.what, strerror(-r));
+                dprintf(fifo, "%s", error_text(&e, r, text, sizeof text));
                 _exit(1);
         }
         /* startContainer hooks: in the container, after start, before the process; a failure
@@ -235,7 +235,7 @@ static _noreturn_ void stage_init(StageContext *ctx) {
                 _cleanup_free_ char *started = hook_state_json(c->id, "created", init_pid, c->bundle, s);
                 r = started ? hooks_run(s, HOOK_START_CONTAINER, started, &e) : -ENOMEM;
                 if (r < 0) {
-                        dprintf(fifo, "%s%s%s", e.what, e.complete ? "" : ": ", e.complete ? "" : strerror(-r));
+                        dprintf(fifo, "%s", error_text(&e, r, text, sizeof text));
                         _exit(1);
                 }
         }
@@ -333,23 +333,19 @@ static _noreturn_ void stage_child(StageContext *ctx) {
 
 
 /* prestart (deprecated, same moment) and createRuntime, in the runtime's namespaces. */
-static int run_runtime_hooks(const NsexecConfig *c, pid_t init, char *error, size_t error_size) {
+static int run_runtime_hooks(const NsexecConfig *c, pid_t init, Error *e) {
         _cleanup_free_ char *state = hook_state_json(c->id, "creating", init, c->bundle, c->spec);
-        StageError e = {};
         int r;
 
         if (!state)
-                return -ENOMEM;
-        r = hooks_run(c->spec, HOOK_PRESTART, state, &e);
-        if (r >= 0)
-                r = hooks_run(c->spec, HOOK_CREATE_RUNTIME, state, &e);
+                return error_set(e, -ENOMEM, "hooks: state");
+        r = hooks_run(c->spec, HOOK_PRESTART, state, e);
         if (r < 0)
-                snprintf(error, error_size, "%s%s%s", e.what, e.complete ? "" : ": ", e.complete ? "" : strerror(-r));
-        return r;
+                return r;
+        return hooks_run(c->spec, HOOK_CREATE_RUNTIME, state, e);
 }
 
-int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, char *error,
-                 size_t error_size) {
+int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, Error *e) {
         _cleanup_close_ int fifo_fd = -EBADF, parent_end = -EBADF, notify_fd = -EBADF, init_pidfd = -EBADF;
         _cleanup_free_ int *idmapped_fds = NULL;
         _cleanup_(cgroup_join_done) CgroupJoin cgroups = CGROUP_JOIN_NULL;
@@ -358,43 +354,41 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
         SyncMessage msg;
         int pair[2], r;
 
-        error[0] = 0;
         r = cgroup_join_init(&cgroups, c->cgroup_join_fds, c->n_cgroup_join_fds);
         if (r < 0) {
-                snprintf(error, error_size, "the container's cgroup descriptors: %s", strerror(-r));
+                error_set(e, r, "the container's cgroup descriptors");
                 return r;
         }
         if (mkfifoat(c->state_dir_fd, EXEC_FIFO_NAME, 0622) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "create exec.fifo: %s", strerror(-r));
+                error_set(e, r, "create exec.fifo");
                 return r;
         }
         /* 0622 whatever our umask: init opens it for writing after it became the container's user. */
         if (fchmodat(c->state_dir_fd, EXEC_FIFO_NAME, 0622, 0) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "chmod exec.fifo: %s", strerror(-r));
+                error_set(e, r, "chmod exec.fifo");
                 goto fail;
         }
         fifo_fd = openat(c->state_dir_fd, EXEC_FIFO_NAME, O_PATH | O_CLOEXEC | O_NOFOLLOW);
         if (fifo_fd < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "open exec.fifo: %s", strerror(-r));
+                error_set(e, r, "open exec.fifo");
                 goto fail;
         }
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
                 r = negative_errno();
-                snprintf(error, error_size, "socketpair: %s", strerror(-r));
+                error_set(e, r, "socketpair");
                 goto fail;
         }
         parent_end = pair[0];
         idmapped_fds = calloc(c->spec->n_mounts + 1, sizeof(int));
         if (!idmapped_fds) {
-                r = -ENOMEM;
+                r = error_set(e, -ENOMEM, "the idmapped mounts");
                 safe_close(pair[1]);
-                snprintf(error, error_size, "out of memory");
                 goto fail;
         }
-        r = idmap_mounts_prepare(c, idmapped_fds, error, error_size);
+        r = idmap_mounts_prepare(c, idmapped_fds, e);
         if (r < 0) {
                 safe_close(pair[1]);
                 goto fail;
@@ -405,7 +399,7 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                 r = negative_errno();
                 safe_close(pair[1]);
                 stage1 = 0;
-                snprintf(error, error_size, "clone stage 1: %s", strerror(-r));
+                error_set(e, r, "clone stage 1");
                 goto fail;
         }
         if (stage1 == 0) {
@@ -421,37 +415,36 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                 notify_fd = safe_close(notify_fd);
                 r = sync_recv_fd(parent_end, &msg, &notify_fd);
                 if (r == -EPIPE) {
-                        snprintf(error, error_size, "container setup ended without a report");
+                        error_set_complete(e, r, "container setup ended without a report");
                         goto fail;
                 }
                 if (r < 0) {
-                        snprintf(error, error_size, "read from container setup: %s", strerror(-r));
+                        error_set(e, r, "read from container setup");
                         goto fail;
                 }
                 if (msg.type == SYNC_USERMAP_PLS) {
                         r = write_id_maps(stage1, c->spec->uid_mappings, c->spec->n_uid_mappings,
-                                          c->spec->gid_mappings, c->spec->n_gid_mappings, "linux", error, error_size);
+                                          c->spec->gid_mappings, c->spec->n_gid_mappings, "linux", e);
                         if (r < 0)
                                 goto fail;
-                        if ((r = sync_ack(parent_end, SYNC_USERMAP_ACK, 0, "container setup", error, error_size)) < 0)
+                        if ((r = sync_ack(parent_end, SYNC_USERMAP_ACK, 0, "container setup", e)) < 0)
                                 goto fail;
                 } else if (msg.type == SYNC_TIMENS_PLS && c->spec->has_time_offsets && init == 0) {
-                        r = write_time_offsets(stage1, c->spec, error, error_size);
+                        r = write_time_offsets(stage1, c->spec, e);
                         if (r < 0)
                                 goto fail;
-                        if ((r = sync_ack(parent_end, SYNC_TIMENS_ACK, 0, "container setup", error, error_size)) < 0)
+                        if ((r = sync_ack(parent_end, SYNC_TIMENS_ACK, 0, "container setup", e)) < 0)
                                 goto fail;
                 } else if (msg.type == SYNC_HOOKS_PLS)
                         hooks_requested = true;
                 else if (msg.type == SYNC_INIT_PID && init == 0 && notify_fd >= 0) {
                         r = take_sibling_pidfd(&notify_fd, c->clone_parent,
                                                "container setup sent a pidfd that is not its init's", &init,
-                                               &init_pidfd, error, error_size);
+                                               &init_pidfd, e);
                         if (r < 0)
                                 goto fail;
                         /* Before init reports ready, so before anything runs in the container. */
-                        r = net_devices_move_into(init, c->spec->net_devices, c->spec->n_net_devices, error,
-                                                  error_size);
+                        r = net_devices_move_into(init, c->spec->net_devices, c->spec->n_net_devices, e);
                         if (r < 0)
                                 goto fail;
                         devices_moved = true;
@@ -462,28 +455,25 @@ int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at
                         c->warn(msg.text);
                 else if (msg.type == SYNC_SECCOMP_FD && notify_fd >= 0 && init > 0) {
                         /* init loads its filter long after stage 1 reported its pid. */
-                        r = seccomp_notify_send(notify_fd, c->spec, c->id, "creating", init, init, c->bundle, error,
-                                                error_size);
+                        r = seccomp_notify_send(notify_fd, c->spec, c->id, "creating", init, init, c->bundle, e);
                         if (r < 0)
                                 goto fail;
-                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "container setup", error, error_size)) < 0)
+                        if ((r = sync_ack(parent_end, SYNC_SECCOMP_ACK, 0, "container setup", e)) < 0)
                                 goto fail;
                 } else if (msg.type == SYNC_ERROR) {
-                        snprintf(error, error_size, "%s", msg.text);
-                        r = msg.value > 0 ? -msg.value : -EIO;
+                        r = error_set_complete(e, msg.value > 0 ? -msg.value : -EIO, "%s", msg.text);
                         goto fail;
                 } else {
-                        snprintf(error, error_size, "unexpected message %u from container setup", msg.type);
-                        r = -EBADMSG;
+                        r = error_set_complete(e, -EBADMSG, "unexpected message %u from container setup", msg.type);
                         goto fail;
                 }
                 /* Stage 1's pid report and init's request come from two processes: in either order. */
                 if (hooks_requested && init > 0) {
                         hooks_requested = false;
-                        r = run_runtime_hooks(c, init, error, error_size);
+                        r = run_runtime_hooks(c, init, e);
                         if (r < 0)
                                 goto fail;
-                        if ((r = sync_ack(parent_end, SYNC_HOOKS_ACK, init, "container setup", error, error_size)) < 0)
+                        if ((r = sync_ack(parent_end, SYNC_HOOKS_ACK, init, "container setup", e)) < 0)
                                 goto fail;
                 }
                 /* init now waits on exec.fifo: nothing of the container's process has run. */
@@ -526,7 +516,7 @@ int nsexec_kill(pid_t pid, uint64_t start_time, int sig) {
         return 0;
 }
 
-int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, size_t error_size) {
+int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, Error *e) {
         _cleanup_close_ int pidfd = -EBADF, fifo = -EBADF;
         struct pollfd p[2];
         uint64_t t;
@@ -534,14 +524,13 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
 
         pidfd = pidfd_open_checked(pid);
         if (pidfd < 0 || process_get_start_time(pid, &t) < 0 || t != start_time) {
-                snprintf(error, error_size, "container init is not running");
-                return -ESRCH;
+                return error_set_complete(e, -ESRCH, "container init is not running");
         }
         /* Non-blocking: a plain open for reading would wait for a writer that may be dead. */
         fifo = openat(state_dir_fd, EXEC_FIFO_NAME, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
         if (fifo < 0) {
                 int r = negative_errno();
-                snprintf(error, error_size, "open exec.fifo: %s", strerror(-r));
+                error_set(e, r, "open exec.fifo");
                 return r;
         }
         p[0] = (struct pollfd) { .fd = fifo, .events = POLLIN };
@@ -555,8 +544,7 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
                 if (p[0].revents & (POLLIN | POLLHUP))
                         break;
                 if (p[1].revents & POLLIN) {
-                        snprintf(error, error_size, "container init exited before it was started");
-                        return -ESRCH;
+                        return error_set_complete(e, -ESRCH, "container init exited before it was started");
                 }
         }
         {
@@ -578,12 +566,10 @@ int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, char *error, 
                 }
                 answer[len] = 0;
                 if (len == 0) {
-                        snprintf(error, error_size, "container init closed exec.fifo without starting");
-                        return -EIO;
+                        return error_set_complete(e, -EIO, "container init closed exec.fifo without starting");
                 }
                 if (!streq(answer, "0")) {
-                        snprintf(error, error_size, "%s", answer);
-                        return -ECANCELED;
+                        return error_set_complete(e, -ECANCELED, "%s", answer);
                 }
         }
         (void) unlinkat(state_dir_fd, EXEC_FIFO_NAME, 0);

@@ -18,11 +18,10 @@ int sync_send(int fd, SyncType type, int32_t value) {
         return send_record(fd, &m, offsetof(SyncMessage, text));
 }
 
-int sync_ack(int fd, SyncType type, int32_t value, const char *who, char *error, size_t error_size) {
+int sync_ack(int fd, SyncType type, int32_t value, const char *who, Error *e) {
         if (sync_send(fd, type, value) >= 0)
                 return 0;
-        snprintf(error, error_size, "%s ended without a report", who);
-        return -EPIPE;
+        return error_set_complete(e, -EPIPE, "%s ended without a report", who);
 }
 
 int sync_send_text(int fd, SyncType type, const char *text) {
@@ -56,32 +55,23 @@ int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd) {
         return 0;
 }
 
-void stage_fail_step(int fd, int error, const StageError *e) {
-        SyncMessage m = { .type = SYNC_ERROR, .value = error < 0 ? -error : error };
+void stage_fail_step(int fd, int r, const Error *e) {
+        SyncMessage m = { .type = SYNC_ERROR, .value = e->code != 0 ? -e->code : r < 0 ? -r : EIO };
+        char text[ERROR_MESSAGE_MAX + 64];
         int n;
 
-        if (!e->complete)
-                stage_fail(fd, error, "%s", e->what);
-        n = snprintf(m.text, sizeof m.text, "%s", e->what);
+        n = snprintf(m.text, sizeof m.text, "%s", error_text(e, r, text, sizeof text));
         m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
         (void) send_record(fd, &m, offsetof(SyncMessage, text) + m.length);
         _exit(1);
 }
 
-void stage_fail(int fd, int error, const char *fmt, ...) {
-        SyncMessage m = { .type = SYNC_ERROR, .value = error < 0 ? -error : error };
-        char what[NSEXEC_ERROR_MAX - 128];
+void stage_fail(int fd, int r, const char *fmt, ...) {
+        Error e = { .code = r < 0 ? r : -EIO, .complete = r == 0 };
         va_list ap;
-        int n;
 
         va_start(ap, fmt);
-        vsnprintf(what, sizeof what, fmt, ap);
+        vsnprintf(e.message, sizeof e.message, fmt, ap);
         va_end(ap);
-        if (m.value != 0)
-                n = snprintf(m.text, sizeof m.text, "%s: %s", what, strerror(m.value));
-        else
-                n = snprintf(m.text, sizeof m.text, "%s", what);
-        m.length = n < 0 ? 0 : (uint32_t) n >= sizeof m.text ? sizeof m.text - 1 : (uint32_t) n;
-        (void) send_record(fd, &m, offsetof(SyncMessage, text) + m.length);
-        _exit(1);
+        stage_fail_step(fd, r, &e);
 }

@@ -34,7 +34,7 @@ typedef struct SyncMessage {
 int sync_send(int fd, SyncType type, int32_t value);
 /* Stage 0's answer to a request: on failure fills error with "<who> ended without a report"
  * (the child is gone) and returns -EPIPE. */
-int sync_ack(int fd, SyncType type, int32_t value, const char *who, char *error, size_t error_size);
+int sync_ack(int fd, SyncType type, int32_t value, const char *who, Error *e);
 int sync_send_text(int fd, SyncType type, const char *text);
 int sync_recv(int fd, SyncMessage *ret);
 /* With an fd alongside (SCM_RIGHTS). */
@@ -46,4 +46,4 @@ int sync_recv_fd(int fd, SyncMessage *ret, int *ret_fd);
  * edge for everything that goes wrong. */
 _noreturn_ void stage_fail(int fd, int error, const char *fmt, ...) _printf_(3, 4);
 /* As stage_fail(), with e's text as it is when it says it all (e->complete). */
-_noreturn_ void stage_fail_step(int fd, int error, const StageError *e);
+_noreturn_ void stage_fail_step(int fd, int error, const Error *e);

@@ -24,17 +24,6 @@ static const SpecDevice default_devices[] = {
         { true, 'c', 5, 2, "rwm" },  { true, 'c', 10, 200, "rwm" },
 };
 
-static int fail(CgroupError *err, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail(CgroupError *err, int r, const char *fmt, ...) {
-        va_list ap;
-        if (err) {
-                va_start(ap, fmt);
-                vsnprintf(err->message, sizeof err->message, fmt, ap);
-                va_end(ap);
-        }
-        return r;
-}
-
 void cgroup_set_done(CgroupSet *s) {
         for (size_t i = 0; i < s->n_entries; i++) {
                 free(s->entries[i].key);
@@ -222,7 +211,7 @@ void cgroup_format_device_rule(const SpecDevice *d, char *buf, size_t size) {
 /* The spec's rules, then runc's defaults: as devices.allow/deny lines on v1, as an eBPF program
  * on v2. */
 static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
-                         CgroupError *err) {
+                         Error *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, "devices");
         const CgroupEntry *e = cgroup_set_find(s, h);
         size_t n = res->n_devices + ELEMENTSOF(default_devices);
@@ -240,11 +229,11 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
                         if (s->entries[i].v2)
                                 e = &s->entries[i];
                 if (!e)
-                        return fail(err, -EOPNOTSUPP, "%sdevices: the host has neither a v1 devices controller nor cgroup v2",
+                        return error_set_complete(err, -EOPNOTSUPP, "%sdevices: the host has neither a v1 devices controller nor cgroup v2",
                                     base);
                 r = cgroup_device_filter_attach(e->dir, rules, n, log, sizeof log);
                 if (r < 0)
-                        return fail(err, r, "%sdevices: cannot attach the eBPF device filter to %s: %s%s%.300s", base,
+                        return error_set_complete(err, r, "%sdevices: cannot attach the eBPF device filter to %s: %s%s%.300s", base,
                                     e->dir, strerror(-r), *log ? ": " : "", log);
                 return 0;
         }
@@ -256,9 +245,9 @@ static int apply_devices(const CgroupLayout *l, const CgroupSet *s, const SpecRe
                 r = cgroup_file_write(e->dir, d->allow ? "devices.allow" : "devices.deny", rule);
                 if (r < 0) {
                         if (i < res->n_devices)
-                                return fail(err, r, "%sdevices[%zu]: cannot apply \"%s\": %s", base, i, rule,
+                                return error_set_complete(err, r, "%sdevices[%zu]: cannot apply \"%s\": %s", base, i, rule,
                                             strerror(-r));
-                        return fail(err, r, "default device rule \"%s\": %s", rule, strerror(-r));
+                        return error_set_complete(err, r, "default device rule \"%s\": %s", rule, strerror(-r));
                 }
         }
         return 0;
@@ -292,7 +281,7 @@ static void restore(const SavedValue *saved, size_t n) {
 }
 
 static int write_planned(const CgroupLayout *l, const CgroupSet *s, const CgroupWrite *w, const char *base,
-                         SavedValue *saved, size_t *n_saved, CgroupError *err) {
+                         SavedValue *saved, size_t *n_saved, Error *err) {
         const CgroupHierarchy *h = cgroup_layout_find(l, w->controller);
         const CgroupEntry *e = cgroup_set_find(s, h);
         const char *file = w->file, *value = w->value;
@@ -300,10 +289,9 @@ static int write_planned(const CgroupLayout *l, const CgroupSet *s, const Cgroup
         int n, r;
 
         if (!e)
-                return fail(err, -EOPNOTSUPP, "%s%s: the host has no %s cgroup controller", base, w->field, w->controller);
+                return error_set_complete(err, -EOPNOTSUPP, "%s%s: the host has no %s cgroup controller", base, w->field, w->controller);
         if (e->v2 && (r = v2_enable_controller(h, e, w->controller)) < 0)
-                return fail(err, r, "%s%s: cannot enable the %s controller: %s", base, w->field, w->controller,
-                            strerror(-r));
+                return error_set(err, r, "%s%s: cannot enable the %s controller", base, w->field, w->controller);
         snprintf(path, sizeof path, "%s/%s", e->dir, file);
         if (access(path, F_OK) < 0 && w->alt_file) {
                 file = w->alt_file;
@@ -311,7 +299,7 @@ static int write_planned(const CgroupLayout *l, const CgroupSet *s, const Cgroup
                 snprintf(path, sizeof path, "%s/%s", e->dir, file);
         }
         if (access(path, F_OK) < 0)
-                return fail(err, -EOPNOTSUPP, "%s%s: this kernel has no %s%s%s in its %s controller", base, w->field,
+                return error_set_complete(err, -EOPNOTSUPP, "%s%s: this kernel has no %s%s%s in its %s controller", base, w->field,
                             w->file, w->alt_file ? " or " : "", w->alt_file ?: "", w->controller);
         n = cgroup_file_read(e->dir, file, old, sizeof old);
         if (n > 0 && (size_t) n < sizeof old - 1 && !memchr(old, '\n', n - 1) && *n_saved < CGROUP_PLAN_MAX_SAVED) {
@@ -321,14 +309,14 @@ static int write_planned(const CgroupLayout *l, const CgroupSet *s, const Cgroup
         }
         r = cgroup_file_write(e->dir, file, value);
         if (r < 0)
-                return fail(err, r, "%s%s: cannot write \"%s\" to %s: %s%s", base, w->field, value, path, strerror(-r),
+                return error_set_complete(err, r, "%s%s: cannot write \"%s\" to %s: %s%s", base, w->field, value, path, strerror(-r),
                             r == -EBUSY && streq(w->controller, "memory") ? " (the container uses more than that)" : "");
         return 0;
 }
 
 /* memory.checkBeforeUpdate: refuse a limit below what the cgroup uses now. */
 static int check_memory_usage(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
-                              CgroupError *err) {
+                              Error *err) {
         const CgroupEntry *e = cgroup_set_find(s, cgroup_layout_find(l, "memory"));
         int64_t limit = res->value[RES_MEMORY_LIMIT];
         char buf[64];
@@ -336,13 +324,13 @@ static int check_memory_usage(const CgroupLayout *l, const CgroupSet *s, const S
         if (!e || limit < 0 || cgroup_file_read(e->dir, e->v2 ? "memory.current" : "memory.usage_in_bytes", buf, sizeof buf) < 0)
                 return 0;
         if (limit < strtoll(buf, NULL, 10))
-                return fail(err, -EBUSY, "%smemory.limit: %" PRIi64 " is below the current usage (%lld bytes)", base,
+                return error_set_complete(err, -EBUSY, "%smemory.limit: %" PRIi64 " is below the current usage (%lld bytes)", base,
                             limit, strtoll(buf, NULL, 10));
         return 0;
 }
 
 int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
-                 CgroupError *err) {
+                 Error *err) {
         _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
         _cleanup_free_ SavedValue *saved = NULL;
         _cleanup_free_ size_t *again = NULL;
@@ -351,7 +339,7 @@ int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources 
         int r;
 
         snprintf(prefix, sizeof prefix, "%s%s", base, *base ? "." : "");
-        r = cgroup_plan(res, base, version_of, &(VersionLookup) { l, s }, &plan, err->message, sizeof err->message);
+        r = cgroup_plan(res, base, version_of, &(VersionLookup) { l, s }, &plan, err);
         if (r < 0)
                 return r;
         if (plan.check_memory_usage && (r = check_memory_usage(l, s, res, prefix, err)) < 0)
@@ -397,18 +385,18 @@ static int remove_dir(const char *dir) {
 
 /* As runc: a cgroup that already holds processes belongs to something else, whose limits,
  * pause and kill would become this container's (and ours its); a frozen one would hang init. */
-static int check_usable(const CgroupLayout *l, const CgroupSet *s, const char *cgroups_path, CgroupError *err) {
+static int check_usable(const CgroupLayout *l, const CgroupSet *s, const char *cgroups_path, Error *err) {
         for (size_t i = 0; i < s->n_entries; i++) {
                 const CgroupEntry *e = &s->entries[i];
                 char pid[16];
                 /* One this create made is empty; one that was there may not be, in any hierarchy. */
                 if (!e->created && cgroup_file_read(e->dir, "cgroup.procs", pid, sizeof pid) > 0)
-                        return fail(err, -EBUSY,
+                        return error_set_complete(err, -EBUSY,
                                     "linux.cgroupsPath: \"%s\": the cgroup %s already holds processes (pid %d); "
                                     "a container needs a cgroup of its own", strna(cgroups_path), e->dir, atoi(pid));
         }
         if (cgroup_is_frozen(l, s))
-                return fail(err, -EBUSY, "linux.cgroupsPath: \"%s\": the cgroup is frozen", strna(cgroups_path));
+                return error_set_complete(err, -EBUSY, "linux.cgroupsPath: \"%s\": the cgroup is frozen", strna(cgroups_path));
         return 0;
 }
 
@@ -464,26 +452,26 @@ static int entry_is_owned(const CgroupEntry *e) {
         return 0;
 }
 
-int cgroup_set_check_owned(const CgroupSet *s, CgroupError *err) {
+int cgroup_set_check_owned(const CgroupSet *s, Error *err) {
         for (size_t i = 0; i < s->n_entries; i++) {
                 int r = entry_is_owned(&s->entries[i]);
                 if (r < 0)
-                        return fail(err, r, "cgroup %s: %s", s->entries[i].dir, strerror(-r));
+                        return error_set(err, r, "cgroup %s", s->entries[i].dir);
                 if (r == 0)
-                        return fail(err, -EPERM, "cgroup %s is not one ocictl made for a container", s->entries[i].dir);
+                        return error_set_complete(err, -EPERM, "cgroup %s is not one ocictl made for a container", s->entries[i].dir);
         }
         return 0;
 }
 
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
-                  CgroupSet *ret, CgroupError *err) {
+                  CgroupSet *ret, Error *err) {
         CgroupSet s = {};
         int r = 0;
 
         /* On a host that systemd runs, systemd owns the tree and would have to make the scope
          * (StartTransientUnit): writing it behind systemd's back would be undone. */
         if (cgroups_path_is_systemd(cgroups_path) && access("/run/systemd/system", F_OK) >= 0)
-                return fail(err, -EOPNOTSUPP,
+                return error_set_complete(err, -EOPNOTSUPP,
                             "linux.cgroupsPath: \"%s\": systemd runs this host, and asking it for a scope (the systemd "
                             "cgroup driver) is not supported yet; use a cgroupfs path", cgroups_path);
         for (size_t i = 0; i < l->n_hierarchies; i++) {
@@ -498,7 +486,7 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 s.n_entries++;
                 r = cgroup_resolve_path(h, cgroups_path, id, &e->path);
                 if (r < 0) {
-                        fail(err, r, "linux.cgroupsPath: \"%s\" is not a usable cgroup path", strna(cgroups_path));
+                        error_set_complete(err, r, "linux.cgroupsPath: \"%s\" is not a usable cgroup path", strna(cgroups_path));
                         break;
                 }
                 if (asprintf(&e->dir, "%s%s", h->mountpoint, e->path) < 0) {
@@ -508,18 +496,18 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 }
                 r = mkdir_parents(e->dir, strlen(h->mountpoint), &e->created);
                 if (r < 0) {
-                        fail(err, r, "cannot create cgroup %s: %s", e->dir, strerror(-r));
+                        error_set(err, r, "cannot create cgroup %s", e->dir);
                         break;
                 }
                 r = mark_owner(e->dir, id);
                 if (r < 0) {
-                        fail(err, r, "cannot mark cgroup %s as the container's: %s", e->dir, strerror(-r));
+                        error_set(err, r, "cannot mark cgroup %s as the container's", e->dir);
                         break;
                 }
                 if (!h->v2 && cgroup_hierarchy_has_controller(h, "cpuset")) {
                         r = cpuset_inherit(e->dir, strlen(h->mountpoint));
                         if (r < 0) {
-                                fail(err, r, "cannot set up cpuset cgroup %s: %s", e->dir, strerror(-r));
+                                error_set(err, r, "cannot set up cpuset cgroup %s", e->dir);
                                 break;
                         }
                 }
@@ -582,7 +570,7 @@ static int kill_listed(const char *dir, int sig) {
 static void kill_all(const CgroupLayout *l, const CgroupSet *all) {
         const struct timespec tick = { 0, 10 * 1000 * 1000 };
         const CgroupHierarchy *freezer = cgroup_layout_find(l, "freezer");
-        CgroupError ignored;
+        Error ignored;
         bool frozen = false;
         CgroupSet owned = {}, *s = &owned;
 
@@ -645,7 +633,7 @@ int cgroup_signal(const CgroupSet *s, int sig) {
         return -ENOENT;
 }
 
-int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err) {
+int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Error *err) {
         int ret = 0;
 
         kill_all(l, s);
@@ -655,7 +643,7 @@ int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Cgr
                  * cgroup whoever made it, as runc does. */
                 int r = rollback ? remove_created(e) : e->dir ? remove_dir(e->dir) : 0;
                 if (r < 0 && ret >= 0)
-                        ret = fail(err, r, "cannot remove cgroup %s: %s", e->dir, strerror(-r));
+                        ret = error_set(err, r, "cannot remove cgroup %s", e->dir);
         }
         return ret;
 }

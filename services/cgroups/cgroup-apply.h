@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cgroup-layout.h"
+#include "error.h"
 #include "spec.h"
 
 typedef struct CgroupEntry {
@@ -21,11 +22,6 @@ typedef struct CgroupSet {
 
 #define CGROUP_PLAN_MAX_SAVED 64
 
-/* Errors carry a message that names the spec field; library code does not log. */
-typedef struct CgroupError {
-        char message[512];
-} CgroupError;
-
 void cgroup_set_done(CgroupSet *s);
 
 /* Where cgroupsPath puts the container in one hierarchy: an absolute path as it is; a relative
@@ -35,22 +31,22 @@ int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, cons
 /* Makes the directories (every hierarchy), refuses a cgroup that already holds processes or is
  * frozen, and writes the limits; on failure removes what it made. */
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
-                  CgroupSet *ret, CgroupError *err);
+                  CgroupSet *ret, Error *err);
 /* Writes the limits (create: base "linux.resources"; update: ""). A value the kernel refuses
  * fails with a message naming the field, after putting back what the earlier writes changed. */
 int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
-                 CgroupError *err);
+                 Error *err);
 
 /* What joins the cgroup, per entry: the cgroup2 directory (O_PATH, for clone3's
  * CLONE_INTO_CGROUP or openat() of its cgroup.procs), a v1 cgroup.procs opened for writing
  * (writing "0" moves the writer in). */
 /* Whether every entry is a container's cgroup (marked by cgroup_create), or below one. */
-int cgroup_set_check_owned(const CgroupSet *s, CgroupError *err);
+int cgroup_set_check_owned(const CgroupSet *s, Error *err);
 int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds);
 
 /* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
  * directories; with rollback only what cgroup_create() made, parents included. */
-int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, CgroupError *err);
+int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Error *err);
 
 /* The pids in the cgroup (`ps`), at most max; returns how many. */
 int cgroup_pids(const CgroupSet *s, pid_t *pids, size_t max);

@@ -39,15 +39,14 @@ static bool reached(const Freezer *f, bool frozen) {
         return strstr(buf, frozen ? "frozen 1" : "frozen 0") != NULL;
 }
 
-int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, CgroupError *err) {
+int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, Error *err) {
         const struct timespec tick = { 0, 1000 * 1000 };
         Freezer f;
         const char *file, *value;
         int r;
 
         if (!find_freezer(l, s, &f)) {
-                snprintf(err->message, sizeof err->message, "the host has no freezer cgroup controller");
-                return -EOPNOTSUPP;
+                return error_set_complete(err, -EOPNOTSUPP, "the host has no freezer cgroup controller");
         }
         file = f.v2 ? "cgroup.freeze" : "freezer.state";
         value = f.v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
@@ -55,9 +54,7 @@ int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, Cgroup
          * settles, as runc does. */
         for (int i = 0; i < 5000; i++) {
                 if (i % 100 == 0 && (r = cgroup_file_write(f.entry->dir, file, value)) < 0) {
-                        snprintf(err->message, sizeof err->message, "cannot write %s to %s/%s: %s", value,
-                                 f.entry->dir, file, strerror(-r));
-                        return r;
+                        return error_set(err, r, "cannot write %s to %s/%s", value, f.entry->dir, file);
                 }
                 if (reached(&f, frozen))
                         return 0;
@@ -65,8 +62,7 @@ int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, Cgroup
         }
         if (frozen)
                 (void) cgroup_file_write(f.entry->dir, file, f.v2 ? "0" : "THAWED");
-        snprintf(err->message, sizeof err->message, "the cgroup did not %s within 5 s", frozen ? "freeze" : "thaw");
-        return -ETIMEDOUT;
+        return error_set_complete(err, -ETIMEDOUT, "the cgroup did not %s within 5 s", frozen ? "freeze" : "thaw");
 }
 
 bool cgroup_is_frozen(const CgroupLayout *l, const CgroupSet *s) {

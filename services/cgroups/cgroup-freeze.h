@@ -6,7 +6,7 @@
 
 /* Freezes or thaws every process in the cgroup and waits until the kernel says it is done
  * (at most 5 s). -EOPNOTSUPP when the host can freeze nothing. */
-int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, CgroupError *err);
+int cgroup_freeze(const CgroupLayout *l, const CgroupSet *s, bool frozen, Error *err);
 
 /* Whether the cgroup is frozen now (for kill: thaw after the signal). */
 bool cgroup_is_frozen(const CgroupLayout *l, const CgroupSet *s);

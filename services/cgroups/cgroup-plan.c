@@ -12,8 +12,7 @@ typedef struct Planner {
         const char *base;
         CgroupVersionOf version_of;
         void *userdata;
-        char *error;
-        size_t error_size;
+        Error *error;
         int r;
 } Planner;
 
@@ -80,8 +79,7 @@ static int refuse(Planner *p, const char *field, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        snprintf(p->error, p->error_size, "%s%s%s: %s", p->base, *p->base ? "." : "", field, msg);
-        return p->r = -EOPNOTSUPP;
+        return p->r = error_set_complete(p->error, -EOPNOTSUPP, "%s%s%s: %s", p->base, *p->base ? "." : "", field, msg);
 }
 
 /* Adds "file ← value" (and the alternative file, if any) for controller. */
@@ -379,12 +377,10 @@ static void plan_unified(Planner *p, const SpecResources *res) {
 }
 
 int cgroup_plan(const SpecResources *res, const char *base, CgroupVersionOf version_of, void *userdata,
-                CgroupPlan *ret, char *error, size_t error_size) {
+                CgroupPlan *ret, Error *error) {
         CgroupPlan plan = {};
-        Planner p = { &plan, base, version_of, userdata, error, error_size, 0 };
+        Planner p = { &plan, base, version_of, userdata, error, 0 };
 
-        if (error_size > 0)
-                error[0] = 0;
         plan_memory(&p, res);
         plan_cpu(&p, res);
         if (resources_has(res, RES_PIDS_LIMIT) && need(&p, "pids", "pids.limit")) {

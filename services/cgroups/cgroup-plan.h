@@ -4,6 +4,7 @@
  * every write, and the conversions between v1 and v2 values (runc's) live here alone. */
 #pragma once
 
+#include "error.h"
 #include "resources.h"
 
 /* Where a controller lives on this host: 1 (a v1 hierarchy), 2 (the unified one), 0 (nowhere). */
@@ -27,7 +28,7 @@ void cgroup_plan_done(CgroupPlan *p);
 /* Fills ret, or fails with a message naming the field (prefixed by base, "linux.resources")
  * for what this host cannot do: a controller it lacks, a field with no v2 (or no v1) form. */
 int cgroup_plan(const SpecResources *res, const char *base, CgroupVersionOf version_of, void *userdata,
-                CgroupPlan *ret, char *error, size_t error_size);
+                CgroupPlan *ret, Error *error);
 
 /* runc's conversions. shares [2, 262144] → cpu.weight [1, 10000]. */
 uint64_t cgroup_cpu_shares_to_weight(uint64_t shares);

@@ -29,9 +29,8 @@ static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
 }
 
 /* A limit the host cannot give is NotSupported; one the kernel refuses is the spec's fault. */
-static int set_limit_error(sd_bus_error *error, int r, const CgroupError *err) {
-        return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC, "%s",
-                                 err->message[0] ? err->message : strerror(-r));
+static int set_limit_error(sd_bus_error *error, int r, const Error *err) {
+        return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC, err, r);
 }
 
 /* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
@@ -41,7 +40,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         _cleanup_(resources_done) SpecResources res = {};
         const char *id, *path;
-        CgroupError err = {};
+        Error err = {};
         int fds[CGROUP_HIERARCHIES_MAX];
         size_t n_fds = 0;
         int r;
@@ -63,7 +62,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         }
         r = cgroup_open_join(&set, fds, &n_fds);
         if (r < 0) {
-                (void) cgroup_destroy(&layout, &set, true, NULL);
+                (void) cgroup_destroy(&layout, &set, true, &(Error) {});
                 r = sd_bus_error_set_errnof(error, -r, "cannot open the cgroup to join: %m");
                 goto finish;
         }
@@ -77,7 +76,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         for (size_t i = 0; i < n_fds; i++)
                 safe_close(fds[i]);
         if (r < 0)
-                (void) cgroup_destroy(&layout, &set, true, NULL);
+                (void) cgroup_destroy(&layout, &set, true, &(Error) {});
         else
                 log_debug("Created cgroup %s for %s", set.entries[0].path, id);
 finish:
@@ -150,12 +149,14 @@ static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus
 /* For everything but Remove and Rollback (whose kill spares what is not a container's): the
  * paths must be a container's cgroups, not any a caller names. */
 static int read_owned_set(sd_bus_message *m, CgroupSet *ret, sd_bus_error *error) {
-        CgroupError err = {};
+        Error err = {};
         int r = read_set(m, false, ret, error);
         if (r >= 0 && (r = cgroup_set_check_owned(ret, &err)) == -EPERM)
-                return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "%s", err.message);
-        if (r < 0 && err.message[0]) /* -ENOENT keeps its name: a missing sub-cgroup, for exec */
-                return sd_bus_error_set_errnof(error, -r, "%s", err.message);
+                return bus_error_set_from(error, OCICTL_ERROR_PERMISSION_DENIED, &err, r);
+        if (r < 0 && err.message[0]) { /* -ENOENT keeps its name: a missing sub-cgroup, for exec */
+                char text[ERROR_MESSAGE_MAX + 64];
+                return sd_bus_error_set_errnof(error, -r, "%s", error_text(&err, r, text, sizeof text));
+        }
         return r;
 }
 
@@ -203,7 +204,7 @@ static int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *erro
  * that Create made (for a create that failed later). */
 static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
-        CgroupError err = {};
+        Error err = {};
         int r;
 
         r = read_set(m, rollback, &set, error);
@@ -213,7 +214,7 @@ static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *er
                 return r;
         r = cgroup_destroy(&layout, &set, rollback, &err);
         if (r < 0)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "%s", err.message);
+                return bus_error_set_from(error, SD_BUS_ERROR_FAILED, &err, r);
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -256,7 +257,7 @@ static int method_rollback(sd_bus_message *m, void *userdata, sd_bus_error *erro
 static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         _cleanup_(resources_done) SpecResources res = {};
-        CgroupError err = {};
+        Error err = {};
         int r;
 
         r = read_owned_set(m, &set, error);
@@ -277,7 +278,7 @@ static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error)
 /* Root only: pause (true) and resume (false). */
 static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(cgroup_set_done) CgroupSet set = {};
-        CgroupError err = {};
+        Error err = {};
         int frozen, r;
 
         r = read_owned_set(m, &set, error);
@@ -289,8 +290,7 @@ static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 return r;
         r = cgroup_freeze(&layout, &set, frozen, &err);
         if (r < 0)
-                return sd_bus_error_setf(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, "%s",
-                                         err.message);
+                return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, &err, r);
         return sd_bus_reply_method_return(m, NULL);
 }
 

@@ -61,6 +61,19 @@ void emit_changed(const char *id, const char *status) {
                                           status);
 }
 
+/* A call that could not be built or read: named by method and part, as a failed step should be. */
+static int message_failed(sd_bus_error *error, int r, ServiceId id, const char *member, const char *part) {
+        return sd_bus_error_set_errnof(error, -r, "%s.%s: %s: %s", service_table[id].bus_name, member, part,
+                                       strerror(-r));
+}
+
+static int append_fd_array(sd_bus_message *m, const int *fds, size_t n) {
+        int r = sd_bus_message_open_container(m, 'a', "h");
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sd_bus_message_append(m, "h", fds[i]);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n) {
         size_t n = 0;
         int fd, r;
@@ -211,10 +224,11 @@ int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state,
         r = peer_new_call(p, "Create", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
-        if (r >= 0)
-                r = spec_bus_append_resources(m, &spec->resources);
         if (r < 0)
-                return r;
+                return message_failed(error, r, SERVICE_CGROUPS, "Create", "id and cgroupsPath");
+        r = spec_bus_append_resources(m, &spec->resources);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_CGROUPS, "Create", "the resources");
         r = peer_call(p, m, error, &reply);
         if (r < 0)
                 return r;
@@ -236,9 +250,12 @@ int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state,
         }
         if (r >= 0)
                 r = sd_bus_message_exit_container(reply);
-        if (r >= 0)
-                r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
-        return r;
+        if (r < 0)
+                return message_failed(error, r, SERVICE_CGROUPS, "Create", "the cgroups in the reply");
+        r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_CGROUPS, "Create", "the descriptors in the reply");
+        return 0;
 }
 
 int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
@@ -257,30 +274,32 @@ int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spe
         if (unlocked_fd < 0)
                 return unlocked_fd;
         r = peer_new_call(p, "Spawn", &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "sss", id, bundle, rootfs);
-        if (r >= 0)
-                r = spec_bus_append(m, spec);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "h", unlocked_fd);
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'a', "h");
-        for (size_t i = 0; r >= 0 && i < n_cgroup_fds; i++)
-                r = sd_bus_message_append(m, "h", cgroup_fds[i]);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "hhh", stdio[0], stdio[1], stdio[2]);
-        if (r >= 0)
-                r = create_options_append(m, options);
         if (r < 0)
-                return r;
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "new call");
+        r = sd_bus_message_append(m, "sss", id, bundle, rootfs);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "id, bundle and rootfs");
+        r = spec_bus_append(m, spec);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the spec");
+        r = sd_bus_message_append(m, "h", unlocked_fd);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the state folder");
+        r = append_fd_array(m, cgroup_fds, n_cgroup_fds);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the cgroup descriptors");
+        r = sd_bus_message_append(m, "hhh", stdio[0], stdio[1], stdio[2]);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "stdio");
+        r = create_options_append(m, options);
+        if (r < 0)
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the options");
         r = peer_call(p, m, error, &reply);
         if (r < 0)
                 return r;
         r = sd_bus_message_read(reply, "ut", &pid, &state->start_time);
         if (r < 0)
-                return r;
+                return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the reply");
         state->pid = (pid_t) pid;
         return 0;
 }

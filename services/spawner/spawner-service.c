@@ -103,7 +103,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         _cleanup_(spec_done) Spec spec = {};
         const char *id, *bundle, *rootfs;
         int state_dir_fd, cgroup_fds[64], stdio[3];
-        char err[NSEXEC_ERROR_MAX];
+        Error e = {};
         bool cgroup_at_clone = false;
         size_t n_cgroup_fds = 0;
         CreateOptions options = CREATE_OPTIONS_INIT;
@@ -157,18 +157,18 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
-        r = nsexec_spawn(&config, &pid, &cgroup_at_clone, err, sizeof err);
-        if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0)
+        r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);
+        if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0) {
                 /* A set-up process that dies without a word was killed; with a memory limit the
                  * OOM killer is by far the likeliest reason. */
+                error_complete(&e, r);
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED,
                                          "%s: killed during setup, most likely by the OOM killer "
                                          "(linux.resources.memory.limit is %" PRIi64 " bytes)",
-                                         err, spec.resources.value[RES_MEMORY_LIMIT]);
-        if (r < 0) {
-                log_debug("Container %s failed to start: %s", id, err);
-                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);
+                                         e.message, spec.resources.value[RES_MEMORY_LIMIT]);
         }
+        if (r < 0)
+                return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
         r = process_get_start_time(pid, &start_time);
         if (r < 0) {
                 (void) kill(pid, SIGKILL);
@@ -186,7 +186,7 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(spec_done) Spec spec = {};
         CreateOptions options = CREATE_OPTIONS_INIT;
         int cgroup_fds[64], stdio[3];
-        char err[NSEXEC_ERROR_MAX];
+        Error e = {};
         bool cgroup_at_clone = false;
         size_t n_cgroup_fds = 0;
         uint32_t init_pid;
@@ -234,11 +234,11 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = apply_listen_fds(&spec, &options, error);
         if (r < 0)
                 return r;
-        r = nsexec_exec(&config, &pid, &cgroup_at_clone, err, sizeof err);
+        r = nsexec_exec(&config, &pid, &cgroup_at_clone, &e);
         if (r == -ESRCH)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s", err);
+                return bus_error_set_from(error, OCICTL_ERROR_INVALID_STATE, &e, r);
         if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s", err);
+                return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
         log_debug("Exec in %s: pid %d, %s", options.container_id, (int) pid, cgroup_join_how(cgroup_at_clone));
         /* It may be gone already (a quick command): 0 then, and kill/wait refuse it. */
         if (process_get_start_time(pid, &start_time) < 0)
@@ -253,7 +253,7 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
         _cleanup_free_ char *state = NULL;
         const char *kind_name, *id, *bundle, *status;
         HookKind kind = _HOOK_KIND_INVALID;
-        StageError e = {};
+        Error e = {};
         uint32_t pid;
         int r;
 
@@ -277,14 +277,13 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
                 return -ENOMEM;
         r = hooks_run(&spec, kind, state, &e);
         if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "%s%s%s", e.what, e.complete ? "" : ": ",
-                                         e.complete ? "" : strerror(-r));
+                return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
         return sd_bus_reply_method_return(m, NULL);
 }
 
 /* Root only: releases a created container. */
 static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        char err[NSEXEC_ERROR_MAX];
+        Error e = {};
         uint32_t pid;
         uint64_t start_time;
         int state_dir_fd, r;
@@ -295,9 +294,9 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = nsexec_start(state_dir_fd, (pid_t) pid, start_time, err, sizeof err);
+        r = nsexec_start(state_dir_fd, (pid_t) pid, start_time, &e);
         if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s", err);
+                return bus_error_set_from(error, OCICTL_ERROR_INVALID_STATE, &e, r);
         return sd_bus_reply_method_return(m, NULL);
 }
 

@@ -9,17 +9,15 @@
 
 
 int fail(Parser *p, const char *path, const char *fmt, ...) {
-        char msg[1024];
+        char msg[ERROR_MESSAGE_MAX];
         va_list ap;
 
-        if (p->error) /* keep the first error: it is the cause */
+        if (p->error->message[0]) /* keep the first error: it is the cause */
                 return -EINVAL;
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        if (asprintf(&p->error, "%s%s%s", path ?: "", path && *path ? ": " : "", msg) < 0)
-                p->error = NULL;
-        return -EINVAL;
+        return error_set_complete(p->error, -EINVAL, "%s%s%s", path ?: "", path && *path ? ": " : "", msg);
 }
 
 const char *node_type_name(JsonNode *n) {

@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "spec.h"
 
 typedef struct Parser {
         Spec *spec;
-        char *error;
+        Error *error; /* the first failure, named by its JSON path */
 } Parser;
 
 typedef struct NamedValue {

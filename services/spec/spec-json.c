@@ -181,16 +181,15 @@ static ssize_t json_too_deep(const char *data, size_t size, unsigned max) {
 
 /* Loads JSON text and hands the root node to parse(); reports JSON syntax errors with their
  * position. */
-static int parse_document(const char *data, size_t size, Spec *ret, char **ret_error,
+static int parse_document(const char *data, size_t size, Spec *ret, Error *error,
                           int (*parse)(Parser *p, JsonNode *root)) {
         g_autoptr(JsonParser) parser = NULL;
-        g_autoptr(GError) error = NULL;
-        Parser p = { .spec = ret };
+        g_autoptr(GError) json_error = NULL;
+        Parser p = { .spec = ret, .error = error };
         int r;
 
         if (size > SPEC_JSON_MAX_SIZE) {
                 fail(&p, NULL, "larger than %d bytes", SPEC_JSON_MAX_SIZE);
-                *ret_error = p.error;
                 return -EFBIG;
         }
         ssize_t deep = json_too_deep(data, size, SPEC_JSON_MAX_DEPTH);
@@ -202,13 +201,12 @@ static int parse_document(const char *data, size_t size, Spec *ret, char **ret_e
                                 line++, column = 1;
                 }
                 fail(&p, NULL, "nested deeper than %d levels at line %u, column %u", SPEC_JSON_MAX_DEPTH, line, column);
-                *ret_error = p.error;
                 return -E2BIG;
         }
         parser = json_parser_new_immutable();
-        if (!json_parser_load_from_data(parser, data, (gssize) size, &error)) {
+        if (!json_parser_load_from_data(parser, data, (gssize) size, &json_error)) {
                 /* json-glib says "<data>:LINE:COL: Parse error: …". */
-                const char *msg = error->message;
+                const char *msg = json_error->message;
                 unsigned line, column;
                 int n = 0;
                 if (g_str_has_prefix(msg, "<data>:"))
@@ -220,32 +218,24 @@ static int parse_document(const char *data, size_t size, Spec *ret, char **ret_e
                         fail(&p, NULL, "invalid JSON at line %u, column %u: %s", line, column, msg);
                 } else
                         fail(&p, NULL, "invalid JSON: %s", msg);
-                *ret_error = p.error;
                 return -EINVAL;
         }
         if (!json_parser_get_root(parser)) {
                 fail(&p, NULL, "empty file");
-                *ret_error = p.error;
                 return -EINVAL;
         }
         r = parse(&p, json_parser_get_root(parser));
-        if (r < 0) {
-                if (!p.error)
-                        fail(&p, NULL, "%s", strerror(-r));
-                *ret_error = p.error;
-                return r;
-        }
-        return 0;
+        return r < 0 ? r : 0; /* without a message, error_text() says strerror(r) */
 }
 
-int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
-        return parse_document(data, size, ret, ret_error, parse_toplevel);
+int spec_from_json(const char *data, size_t size, Spec *ret, Error *error) {
+        return parse_document(data, size, ret, error, parse_toplevel);
 }
 
-int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
-        return parse_document(data, size, ret, ret_error, parse_process);
+int spec_process_from_json(const char *data, size_t size, Spec *ret, Error *error) {
+        return parse_document(data, size, ret, error, parse_process);
 }
 
-int spec_resources_from_json(const char *data, size_t size, Spec *ret, char **ret_error) {
-        return parse_document(data, size, ret, ret_error, parse_resources_document);
+int spec_resources_from_json(const char *data, size_t size, Spec *ret, Error *error) {
+        return parse_document(data, size, ret, error, parse_resources_document);
 }

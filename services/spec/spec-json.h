@@ -7,16 +7,17 @@
 
 #include <stddef.h>
 
+#include "error.h"
 #include "spec.h"
 
 #define SPEC_JSON_MAX_DEPTH 64 /* arrays and objects within each other */
 
-/* Returns 0 and fills ret, or -EINVAL/-ENOMEM with a message in *ret_error (caller frees). */
-int spec_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
+/* Returns 0 and fills ret, or -EINVAL/-ENOMEM with the message in *error (error_text()). */
+int spec_from_json(const char *data, size_t size, Spec *ret, Error *error);
 
 /* A runtime-spec Process object alone (`exec --process FILE`): fills the process fields of ret. */
-int spec_process_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
+int spec_process_from_json(const char *data, size_t size, Spec *ret, Error *error);
 
 /* A LinuxResources object alone (`update -r FILE`): fills ret->resources; errors name the
  * field below it ("memory.limit: …"). */
-int spec_resources_from_json(const char *data, size_t size, Spec *ret, char **ret_error);
+int spec_resources_from_json(const char *data, size_t size, Spec *ret, Error *error);

@@ -45,11 +45,12 @@ static int read_config(int fd, const char *what, char **ret, size_t *ret_size, s
 }
 
 /* Safe for any caller: it only reads the descriptor it was given, and holds no privilege. */
-static int parse_fd(sd_bus_message *m, const char *what, int (*parse)(const char *, size_t, Spec *, char **),
+static int parse_fd(sd_bus_message *m, const char *what, int (*parse)(const char *, size_t, Spec *, Error *),
                     sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_free_ char *data = NULL, *msg = NULL;
+        _cleanup_free_ char *data = NULL;
         _cleanup_(spec_done) Spec spec = {};
+        Error e = {};
         size_t size = 0;
         int fd, r;
 
@@ -59,11 +60,13 @@ static int parse_fd(sd_bus_message *m, const char *what, int (*parse)(const char
         r = read_config(fd, what, &data, &size, error);
         if (r < 0)
                 return r;
-        r = parse(data, size, &spec, &msg);
+        r = parse(data, size, &spec, &e);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s: %s", what, msg);
+        if (r < 0) {
+                error_wrap(&e, r, "%s", what);
+                return bus_error_set_from(error, OCICTL_ERROR_INVALID_SPEC, &e, r);
+        }
 
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
@@ -84,19 +87,19 @@ static int method_parse_process(sd_bus_message *m, void *userdata, sd_bus_error 
 /* A LinuxResources object as text (update's flags and -r file): the resources a{sv} alone. */
 static int method_parse_resources(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_free_ char *msg = NULL;
         _cleanup_(spec_done) Spec spec = {};
+        Error e = {};
         const char *json;
         int r;
 
         r = sd_bus_message_read(m, "s", &json);
         if (r < 0)
                 return r;
-        r = spec_resources_from_json(json, strlen(json), &spec, &msg);
+        r = spec_resources_from_json(json, strlen(json), &spec, &e);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "%s", msg);
+                return bus_error_set_from(error, OCICTL_ERROR_INVALID_SPEC, &e, r);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = spec_bus_append_resources(reply, &spec.resources);

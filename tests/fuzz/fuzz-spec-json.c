@@ -7,11 +7,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         Spec s = {};
-        char *error = NULL;
+        Error error = {};
 
-        s = (Spec) {};
         (void) spec_from_json((const char *) data, size, &s, &error);
         spec_done(&s);
-        free(error);
         return 0;
 }

@@ -120,7 +120,9 @@ static int no_hugetlb(const char *controller, void *userdata) {
 static char *plan_text(const SpecResources *res, CgroupVersionOf version_of, char *error, size_t size) {
         CgroupPlan plan = {};
         char *text = calloc(1, 8192);
-        if (cgroup_plan(res, "linux.resources", version_of, NULL, &plan, error, size) < 0) {
+        Error e = {};
+        if (cgroup_plan(res, "linux.resources", version_of, NULL, &plan, &e) < 0) {
+                snprintf(error, size, "%s", e.message);
                 free(text);
                 return NULL;
         }
@@ -143,7 +145,7 @@ static void check_plan(void) {
         ResourceEntry huge = { "2MB", -1, -1, { 4194304, -1 } }, prio = { "eth0", -1, -1, { 5, -1 } };
         ResourceEntry rdma = { "mlx5_1", -1, -1, { 3, 1000 } };
         StringPair unified = { "memory.high", "50000000" };
-        char error[512], *text;
+        char error[ERROR_MESSAGE_MAX], *text;
 
         resources_set(&res, RES_MEMORY_LIMIT, 67108864);
         resources_set(&res, RES_MEMORY_RESERVATION, 33554432);

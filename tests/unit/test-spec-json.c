@@ -12,23 +12,25 @@
 #define CONFIG(...) "{\"ociVersion\":\"1.0.2\"," __VA_ARGS__ "}"
 #define MINIMAL CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX)
 
+/* A row is named by the message it expects, or, for a config that must parse, by its name. */
 typedef struct Case {
         const char *json;
         const char *error; /* substring of the message; NULL: must parse */
+        const char *name;  /* for a config that must parse */
 } Case;
 
 static const Case cases[] = {
         /* good */
-        { MINIMAL, NULL },
-        { "{\"ociVersion\":\"1.3.0\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
-        { "{\"ociVersion\":\"1.1.0-rc.1\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
-        { "{\"ociVersion\":\"1.0.2-dev\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL },
-        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"unknownField\":{\"x\":1}"), NULL },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}]}"), NULL },
-        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{}"), NULL },
-        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":18446744073709551615}]}," OK_LINUX), NULL },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":0}}}"), NULL },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/b\",\"source\":\"/tmp\",\"options\":[\"rbind\"]}]," OK_LINUX), NULL },
+        { MINIMAL, NULL, "the minimal config" },
+        { "{\"ociVersion\":\"1.3.0\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL, "ociVersion 1.3.0" },
+        { "{\"ociVersion\":\"1.1.0-rc.1\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL, "ociVersion 1.1.0-rc.1" },
+        { "{\"ociVersion\":\"1.0.2-dev\"," OK_ROOT "," OK_PROCESS "," OK_LINUX "}", NULL, "ociVersion 1.0.2-dev" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"unknownField\":{\"x\":1}"), NULL, "an unknown top-level field is ignored" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"}]}"), NULL, "hostname with a uts namespace" },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{}"), NULL, "empty hooks" },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":18446744073709551615}]}," OK_LINUX), NULL, "an unlimited hard rlimit" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":0}}}"), NULL, "memory and pids limits" },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/b\",\"source\":\"/tmp\",\"options\":[\"rbind\"]}]," OK_LINUX), NULL, "an rbind mount" },
         /* bad JSON and shape */
         { "{\"ociVersion\": ", "invalid JSON at line 1" },
         { "[1,2]", "the top level must be an object" },
@@ -45,7 +47,7 @@ static const Case cases[] = {
         { CONFIG("\"root\":{\"path\":\"\"}," OK_PROCESS "," OK_LINUX), "root.path: must not be empty" },
         { CONFIG("\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}," OK_PROCESS "," OK_LINUX), "root.readonly: expected a boolean" },
         /* process */
-        { CONFIG(OK_ROOT "," OK_LINUX), NULL }, /* optional until start */
+        { CONFIG(OK_ROOT "," OK_LINUX), NULL, "no process (optional until start)" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[],\"cwd\":\"/\"}," OK_LINUX), "process.args: must not be empty" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\",1],\"cwd\":\"/\"}," OK_LINUX), "process.args[1]: expected a string" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"]}," OK_LINUX), "process.cwd: missing" },
@@ -60,7 +62,7 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1}]}," OK_LINUX), "process.rlimits[0].hard: missing" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"oomScoreAdj\":5000}," OK_LINUX), "process.oomScoreAdj: 5000 is out of range" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"terminal\":true,\"consoleSize\":{\"height\":40}}," OK_LINUX), "process.consoleSize.width: missing" },
-        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"apparmorProfile\":\"\"}," OK_LINUX), NULL },
+        { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"apparmorProfile\":\"\"}," OK_LINUX), NULL, "an empty apparmorProfile" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"ioPriority\":{\"class\":\"IOPRIO_CLASS_FAST\"}}," OK_LINUX), "process.ioPriority.class: unknown class \"IOPRIO_CLASS_FAST\"" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":8}}," OK_LINUX), "process.ioPriority.priority: 8 is out of range" },
         { CONFIG(OK_ROOT ",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"scheduler\":{\"policy\":\"SCHED_FIFO\"}}," OK_LINUX), "process.scheduler.priority: 0 does not suit SCHED_FIFO" },
@@ -79,9 +81,9 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"mount\"}]}"), "linux.namespaces[1].type: namespace \"mount\" is given twice" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"x\"}]}"), "linux.namespaces[1].type: unknown namespace \"net\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"x\"}]}"), "linux.namespaces[1].path: \"x\" is not an absolute path" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), NULL, "a pid namespace alone" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"}],\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}"), "mounts: needs a mount namespace" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time\"}]}"), NULL, "a time namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"timeOffsets\":{\"boottime\":{\"secs\":1}}}"), "linux.timeOffsets: needs a new time namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"time\"}],\"timeOffsets\":{\"boottime\":{\"nanosecs\":1000000000}}}"), "linux.timeOffsets.boottime.nanosecs: 1000000000 is out of range" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"devices\":[{\"path\":\"/etc/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]}"), "linux.devices[0].path: \"/etc/x\" is not a path under /dev" },
@@ -96,9 +98,9 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]}"), "linux.uidMappings: mappings need a new user namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":1000}],\"gidMappings\":[]}"), "linux.uidMappings[0].size: missing" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":4294967290,\"size\":100}],\"gidMappings\":[]}"), "linux.uidMappings[0]: the range overflows 32 bits" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}]}"), NULL, "user namespace with maps" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"hostname\":\"h\"," OK_LINUX), "hostname: needs a new uts namespace" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\"}}"), NULL, "a permissive seccomp profile" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{}}"), "linux.seccomp.defaultAction: missing" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}"), "linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listenerPath" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x\",\"syscalls\":[{\"names\":[\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}"), "linux.seccomp.syscalls[0].names: SCMP_ACT_NOTIFY cannot be used for sendmsg" },
@@ -109,12 +111,12 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}"), "linux.sysctl.net.ipv4.ip_forward: needs a new network namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}"), "needs a new network namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\"}],\"sysctl\":{\"net/../../x\":\"1\"}}"), "not a sysctl name" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"ipc\"}],\"sysctl\":{\"kernel.shmmni\":\"100\",\"fs.mqueue.msg_max\":\"20\"}}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"ipc\"}],\"sysctl\":{\"kernel.shmmni\":\"100\",\"fs.mqueue.msg_max\":\"20\"}}"), NULL, "namespaced sysctls with an ipc namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"domainname\":\"d\"," OK_LINUX), "domainname: needs a new uts namespace" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"a:b\"}"), "linux.cgroupsPath: \"a:b\": the systemd form is slice:prefix:name" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system:a:b\"}"), "linux.cgroupsPath: \"system:a:b\": the slice must be" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system.slice:a:b/c\"}"), "linux.cgroupsPath: \"system.slice:a:b/c\": prefix and name" },
-        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system.slice:a:b\"}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"system.slice:a:b\"}"), NULL, "a systemd cgroupsPath" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"/a/../b\"}"), "linux.cgroupsPath: \"/a/../b\" must not contain \"..\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"limit\":\"1G\"}}}"), "linux.resources.memory.limit: expected an integer" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":{\"memory\":{\"swap\":-2}}}"), "linux.resources.memory.swap: -2 is out of range" },
@@ -142,7 +144,7 @@ static const Case cases[] = {
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"sideways\"}"), "linux.rootfsPropagation: unknown propagation \"sideways\"" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"maskedPaths\":[\"proc/kcore\"]}"), "linux.maskedPaths: \"proc/kcore\" is not an absolute path" },
         { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"annotations\":{\"a\":1}"), "annotations.a: expected a string" },
-        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}"), NULL },
+        { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"}]}"), NULL, "a prestart hook" },
         { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"poststop\":[{\"path\":\"true\"}]}"), "hooks.poststop[0].path: \"true\" is not an absolute path" },
         { CONFIG(OK_ROOT "," OK_PROCESS "," OK_LINUX ",\"hooks\":{\"createRuntime\":[{\"path\":\"/x\",\"timeout\":0}]}"), "hooks.createRuntime[0].timeout: 0 is out of range" },
         { CONFIG(OK_ROOT "," OK_PROCESS ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"netDevices\":{\"eth0\":{}}}"), "linux.netDevices: needs a new network namespace" },
@@ -161,17 +163,15 @@ static void check_fields(void) {
                 "\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}],"
                 "\"cgroupsPath\":\"/a/b\",\"resources\":{\"memory\":{\"limit\":4096},\"pids\":{\"limit\":-1},"
                 "\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rw\"}]}}");
-        Spec s;
-        char *error = NULL;
+        char text[ERROR_MESSAGE_MAX + 64];
+        Spec s = {};
+        Error e = {};
         int r;
 
-        s = (Spec) {};
-        r = spec_from_json(json, strlen(json), &s, &error);
-        CHECK(r == 0, "parse failed: %s", error ?: "");
-        if (r < 0) {
-                free(error);
+        r = spec_from_json(json, strlen(json), &s, &e);
+        CHECK(r == 0, "parse failed: %s", error_text(&e, r, text, sizeof text));
+        if (r < 0)
                 return;
-        }
         CHECK_STREQ(s.args[2], "x");
         CHECK_STREQ(s.cwd, "/w");
         CHECK(s.uid == 1000 && s.gid == 100, "uid/gid %u/%u", s.uid, s.gid);
@@ -197,22 +197,23 @@ int main(void) {
         size_t good = 0, bad = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                Spec s;
-                char *error = NULL;
+                const Case *c = &cases[i];
+                char text[ERROR_MESSAGE_MAX + 64];
+                Spec s = {};
+                Error e = {};
                 int r;
 
-                s = (Spec) {};
-                r = spec_from_json(cases[i].json, strlen(cases[i].json), &s, &error);
-                if (!cases[i].error) {
+                r = spec_from_json(c->json, strlen(c->json), &s, &e);
+                if (!c->error) {
                         good++;
-                        CHECK(r == 0, "case %zu should parse, got: %s", i, error ?: "");
+                        CHECK(c->name != NULL, "row %zu needs a name", i);
+                        CHECK(r == 0, "%s: should parse, got: %s", c->name, error_text(&e, r, text, sizeof text));
                 } else {
                         bad++;
-                        CHECK(r < 0, "case %zu should fail with \"%s\"", i, cases[i].error);
-                        CHECK(r >= 0 || (error && strstr(error, cases[i].error)),
-                              "case %zu: expected \"%s\" in \"%s\"", i, cases[i].error, error ?: "(none)");
+                        CHECK(r < 0, "\"%s\": the config parsed", c->error);
+                        CHECK(r >= 0 || strstr(e.message, c->error),
+                              "\"%s\": got \"%s\" instead", c->error, error_text(&e, r, text, sizeof text));
                 }
-                free(error);
                 spec_done(&s);
         }
         CHECK(good >= 10 && bad >= 30, "the table must hold at least 30 bad configs (has %zu)", bad);

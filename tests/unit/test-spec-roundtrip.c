@@ -106,7 +106,8 @@ static char *encode_and_dump(sd_bus *b, const Spec *s, uint64_t cookie, sd_bus_m
 
 int main(void) {
         sd_bus_message *a = NULL, *b = NULL;
-        char *error = NULL, *text_a, *text_b;
+        char *text_a, *text_b, error_buf[ERROR_MESSAGE_MAX + 64];
+        Error error = {};
         Spec parsed, decoded;
         sd_bus *bus;
         int pair[2], r;
@@ -114,7 +115,7 @@ int main(void) {
         parsed = (Spec) {};
         decoded = (Spec) {};
         r = spec_from_json(config, sizeof config - 1, &parsed, &error);
-        CHECK(r >= 0, "the full config parses: %s", test_str(error));
+        CHECK(r >= 0, "the full config parses: %s", error_text(&error, r, error_buf, sizeof error_buf));
         CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0, "socketpair");
         bus = started_bus(pair[0]);
         CHECK(bus != NULL, "bus");
@@ -141,7 +142,6 @@ int main(void) {
         sd_bus_message_unref(b);
         spec_done(&parsed);
         spec_done(&decoded);
-        free(error);
         sd_bus_unref(bus);
         close(pair[1]);
         return test_finish("test-spec-roundtrip");
