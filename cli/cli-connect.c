@@ -9,6 +9,7 @@
 #include "bus-errors.h"
 #include "cli.h"
 #include "log.h"
+#include "service-spawn.h"
 
 GlobalOptions arg_global = { .root = "/run/ocictl", .log_fd = -1 };
 

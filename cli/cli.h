@@ -4,8 +4,9 @@
 
 #include <stdbool.h>
 
-#include "macros.h"
 #include "create-options.h"
+#include "macros.h"
+#include "peer.h"
 #include "services.h"
 
 typedef struct GlobalOptions {

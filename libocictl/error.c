@@ -7,7 +7,9 @@
 #include "error.h"
 
 /* A message longer than the buffer is cut short, on purpose: the start says what failed. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static int error_setv(Error *e, int r, bool complete, const char *fmt, va_list ap) {
         e->code = r < 0 ? r : -EIO;

@@ -3,10 +3,12 @@
  * descriptors rather than paths (the cgroup2 directory, v1 cgroup.procs), so the spawner can put
  * a process in the cgroup without write access to the cgroup tree. */
 #include "bus-errors.h"
+#include "caller.h"
 #include "cgroup-apply.h"
 #include "cgroup-freeze.h"
 #include "cgroup-stats.h"
 #include "log.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 

@@ -5,17 +5,18 @@
 #include <sys/file.h>
 
 #include "bus-errors.h"
+#include "caller.h"
 #include "registry-container.h"
 #include "registry.h"
 #include "spec-bus.h"
 
 /* Spec1.ParseResources: a LinuxResources JSON document into res (added to what res holds). */
-static int call_parse_resources(const char *json, SpecResources *res, sd_bus_error *error) {
+static int call_parse_resources(Registry *reg, const char *json, SpecResources *res, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_SPEC, &p, error);
+        r = get_peer(reg, SERVICE_SPEC, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "ParseResources", &m);
         if (r >= 0)
@@ -37,6 +38,7 @@ static int check_live(const char *id, ContainerStatus status, const char *verb, 
 /* Root only. changes: LinuxResources JSON documents, applied in order (update's -r file, then
  * its flags). */
 int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(resources_done) SpecResources current = {}, change = {};
@@ -54,13 +56,13 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return r;
         r = bus_check_caller_is_root(m, error);
         if (r >= 0)
-                r = load_container(id, LOCK_EX, &dir_fd, &state, error);
+                r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r >= 0)
                 r = check_live(id, container_status(dir_fd, &state), "update", error);
         if (r >= 0 && state.resources)
-                r = call_parse_resources(state.resources, &current, error);
+                r = call_parse_resources(reg, state.resources, &current, error);
         for (char **c = changes; r >= 0 && c && *c; c++)
-                r = call_parse_resources(*c, &change, error);
+                r = call_parse_resources(reg, *c, &change, error);
         if (r < 0)
                 return r;
         if (resources_empty(&change))
@@ -70,7 +72,7 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return r;
         resources_add_dependencies(&current, &change);
 
-        r = new_cgroups_call(&state, "Update", NULL, &p, &call, error);
+        r = new_cgroups_call(reg, &state, "Update", NULL, &p, &call, error);
         if (r >= 0)
                 r = spec_bus_append_resources(call, &change);
         if (r >= 0)
@@ -88,14 +90,14 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, NULL);
 }
 
-int freeze_container(const ContainerState *state, bool frozen, sd_bus_error *error) {
+int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         const Peer *p;
         int r;
 
         if (state->n_cgroups == 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED, "container %s has no cgroup", state->id);
-        r = new_cgroups_call(state, "Freeze", NULL, &p, &call, error);
+        r = new_cgroups_call(reg, state, "Freeze", NULL, &p, &call, error);
         if (r >= 0)
                 r = sd_bus_message_append(call, "b", frozen);
         if (r >= 0)
@@ -105,7 +107,7 @@ int freeze_container(const ContainerState *state, bool frozen, sd_bus_error *err
 
 /* Root only: pause (frozen) or resume; runc's rules: pause a created or running container,
  * resume a paused one. */
-static int pause_or_resume(sd_bus_message *m, bool frozen, sd_bus_error *error) {
+static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus_error *error) {
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         ContainerStatus status;
@@ -117,7 +119,7 @@ static int pause_or_resume(sd_bus_message *m, bool frozen, sd_bus_error *error) 
                 return r;
         r = bus_check_caller_is_root(m, error);
         if (r >= 0)
-                r = load_container(id, LOCK_EX, &dir_fd, &state, error);
+                r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         status = container_status(dir_fd, &state);
@@ -127,30 +129,33 @@ static int pause_or_resume(sd_bus_message *m, bool frozen, sd_bus_error *error) 
         if (!frozen && status != CONTAINER_PAUSED)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot resume container %s: it is %s", id,
                                          container_status_to_string(status));
-        r = freeze_container(&state, frozen, error);
+        r = freeze_container(reg, &state, frozen, error);
         if (r < 0)
                 return r;
         state.paused = frozen;
         r = state_file_write(dir_fd, &state);
         if (r < 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
-                (void) freeze_container(&state, !frozen, &ignored);
+                (void) freeze_container(reg, &state, !frozen, &ignored);
                 return sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         }
-        emit_changed(id, frozen ? "paused" : container_status_to_string(container_status(dir_fd, &state)));
+        emit_changed(reg, id, frozen ? "paused" : container_status_to_string(container_status(dir_fd, &state)));
         return sd_bus_reply_method_return(m, NULL);
 }
 
 int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return pause_or_resume(m, true, error);
+        Registry *reg = userdata;
+        return pause_or_resume(reg, m, true, error);
 }
 
 int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        return pause_or_resume(m, false, error);
+        Registry *reg = userdata;
+        return pause_or_resume(reg, m, false, error);
 }
 
 /* Open to every caller, as GetState and GetPids: runc's stats JSON and the OOM kill count. */
 int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
@@ -161,14 +166,14 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
         r = sd_bus_message_read(m, "s", &id);
         if (r >= 0)
-                r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+                r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r >= 0)
                 r = check_live(id, container_status(dir_fd, &state), "read the stats of", error);
         if (r < 0)
                 return r;
         if (state.n_cgroups == 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED, "container %s has no cgroup", id);
-        r = new_cgroups_call(&state, "Stats", NULL, &p, &call, error);
+        r = new_cgroups_call(reg, &state, "Stats", NULL, &p, &call, error);
         if (r >= 0)
                 r = peer_call(p, call, error, &reply);
         if (r >= 0)
@@ -181,6 +186,7 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 /* Open to every caller: where the container's cgroup is, as (hierarchy, path) records in the
  * form of /proc/PID/cgroup, and its linux.resources as JSON. */
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
@@ -189,7 +195,7 @@ int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
         r = sd_bus_message_read(m, "s", &id);
         if (r >= 0)
-                r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+                r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r >= 0)
                 r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 
 #include "bus-errors.h"
+#include "caller.h"
 #include "create-options.h"
 #include "log.h"
 #include "registry-container.h"
@@ -14,13 +15,13 @@
 #include "spec-bus.h"
 
 
-static int call_parse_process(int fd, Spec *spec, sd_bus_error *error) {
+static int call_parse_process(Registry *reg, int fd, Spec *spec, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_(spec_done) Spec process = {};
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_SPEC, &p, error);
+        r = get_peer(reg, SERVICE_SPEC, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "ParseProcess", &m);
@@ -96,7 +97,7 @@ static const char *sub_cgroup_for(const SubCgroups *subs, const char *key) {
  * inheritable one, as runc), "noNewPrivileges" b, "terminal" b, "processFile" h (a whole Process
  * object), "subCgroups" a{ss} (controller, or "" for all, → path below the container's cgroup).
  * Unknown keys are refused. */
-static int apply_overrides(sd_bus_message *m, Spec *spec, SubCgroups *subs, sd_bus_error *error) {
+static int apply_overrides(Registry *reg, sd_bus_message *m, Spec *spec, SubCgroups *subs, sd_bus_error *error) {
         const char *key;
         int r;
 
@@ -113,7 +114,7 @@ static int apply_overrides(sd_bus_message *m, Spec *spec, SubCgroups *subs, sd_b
                         int fd;
                         r = sd_bus_message_read(m, "v", "h", &fd);
                         if (r >= 0)
-                                r = call_parse_process(fd, spec, error);
+                                r = call_parse_process(reg, fd, spec, error);
                 } else if (streq(key, "args") || streq(key, "env")) {
                         _cleanup_strv_free_ char **l = NULL;
                         r = sd_bus_message_enter_container(m, 'v', "as");
@@ -208,8 +209,8 @@ static int apply_overrides(sd_bus_message *m, Spec *spec, SubCgroups *subs, sd_b
         return sd_bus_message_exit_container(m);
 }
 
-static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs, int *fds, size_t *n_fds,
-                             sd_bus_error *error) {
+static int call_cgroups_open(Registry *reg, const ContainerState *state, const SubCgroups *subs, int *fds,
+                             size_t *n_fds, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         ContainerState target = *state;
         StringPair paths[state->n_cgroups + 1];
@@ -246,7 +247,7 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
                 }
         }
         target.cgroups = paths;
-        r = new_cgroups_call(&target, "Open", NULL, &p, &m, error);
+        r = new_cgroups_call(reg, &target, "Open", NULL, &p, &m, error);
         for (size_t i = 0; i < state->n_cgroups; i++)
                 free(joined[i]);
         if (r >= 0)
@@ -261,7 +262,7 @@ static int call_cgroups_open(const ContainerState *state, const SubCgroups *subs
         return r;
 }
 
-int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error) {
+int load_saved_spec(Registry *reg, int dir_fd, const char *id, Spec *spec, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
         _cleanup_close_ int config_fd = -EBADF;
         int r;
@@ -269,13 +270,13 @@ int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error)
         r = container_dir_open_config(dir_fd, &config_fd);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot open the config of %s: %m", id);
-        r = call_parse(config_fd, &parsed, error);
+        r = call_parse(reg, config_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, spec);
         return r;
 }
 
-void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd) {
+void run_post_hooks(Registry *reg, const ContainerState *state, HookKind kind, const char *status, int dir_fd) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(spec_done) Spec spec = {};
@@ -284,9 +285,9 @@ void run_post_hooks(const ContainerState *state, HookKind kind, const char *stat
 
         if (!(state->hooks & (1u << kind)))
                 return;
-        r = load_saved_spec(dir_fd, state->id, &spec, &error);
+        r = load_saved_spec(reg, dir_fd, state->id, &spec, &error);
         if (r >= 0)
-                r = get_peer(SERVICE_SPAWNER, &p, &error);
+                r = get_peer(reg, SERVICE_SPAWNER, &p, &error);
         if (r >= 0)
                 r = peer_new_call(p, "RunHooks", &call);
         if (r >= 0)
@@ -303,6 +304,7 @@ void run_post_hooks(const ContainerState *state, HookKind kind, const char *stat
 /* Root only. The process gets the container's namespaces, cgroup, capabilities and user unless
  * the caller overrides them; the spawner checks that init is still the one we started. */
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(spec_done) Spec spec = {};
@@ -323,12 +325,12 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
-        r = load_saved_spec(dir_fd, id, &spec, error);
+        r = load_saved_spec(reg, dir_fd, id, &spec, error);
         if (r >= 0)
-                r = apply_overrides(m, &spec, &subs, error);
+                r = apply_overrides(reg, m, &spec, &subs, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
         if (r >= 0)
@@ -350,7 +352,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot exec in a %s container%s",
                                          container_status_to_string(status),
                                          status == CONTAINER_PAUSED ? " (use --ignore-paused to override)" : "");
-        r = call_cgroups_open(&state, &subs, cgroup_fds, &n_cgroup_fds, error);
+        r = call_cgroups_open(reg, &state, &subs, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0)
                 return r;
         /* The resume this call waits for, and a kill or delete meanwhile, need the lock. */
@@ -361,7 +363,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         options.bundle = state.bundle;
         options.no_new_keyring = state.no_new_keyring;
 
-        r = get_peer(SERVICE_SPAWNER, &p, error);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "Exec", &call);
         if (r >= 0)

@@ -11,9 +11,11 @@
 #include <time.h>
 
 #include "bus-errors.h"
+#include "caller.h"
 #include "container-id.h"
 #include "create-options.h"
 #include "log.h"
+#include "peer.h"
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
@@ -78,6 +80,7 @@ static int resolve_rootfs(const char *bundle, const char *root_path, char **ret,
  * parser from the caller's descriptor; the bundle path only names the rootfs, which must be a
  * directory. */
 int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(spec_done) Spec spec = {};
@@ -110,14 +113,14 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         (void) bus_message_get_sender_uid(m, &owner);
         /* Both start now, in parallel with each other (get_peer only forks and connects); the
          * first call to each waits for it. A failure shows at that call. */
-        start_peer_early(SERVICE_SPEC);
-        start_peer_early(SERVICE_CGROUPS);
+        start_peer_early(reg, SERVICE_SPEC);
+        start_peer_early(reg, SERVICE_CGROUPS);
 
-        r = container_dir_create(root_fd, id, &dir_fd);
+        r = container_dir_create(reg->root_fd, id, &dir_fd);
         if (r == -EEXIST)
                 return sd_bus_error_setf(error, OCICTL_ERROR_ALREADY_EXISTS, "container with given ID already exists");
         if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot create %s/%s: %m", root_dir, id);
+                return sd_bus_error_set_errnof(error, -r, "cannot create %s/%s: %m", reg->root_dir, id);
 
         /* From here on every failure goes to fail: and removes what was made. The parser reads
          * our copy, so what exec later re-reads is exactly what was validated. */
@@ -126,9 +129,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s",
                                       r == -EFBIG ? "larger than 4 MiB" : "not a regular file");
         else if (r < 0)
-                r = sd_bus_error_set_errnof(error, -r, "cannot save config.json in %s/%s: %m", root_dir, id);
+                r = sd_bus_error_set_errnof(error, -r, "cannot save config.json in %s/%s: %m", reg->root_dir, id);
         if (r >= 0)
-                r = call_parse(copy_fd, &parsed, error);
+                r = call_parse(reg, copy_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, &spec);
         if (r >= 0)
@@ -167,12 +170,12 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         /* Intent first (issue 10): a state without a pid reads as "creating", and names the
          * cgroups before they exist, so that whatever dies from here on, `list` shows the
          * container and `delete -f` finds and kills what it holds. */
-        r = call_cgroups_resolve(id, &spec, &state, error);
+        r = call_cgroups_resolve(reg, id, &spec, &state, error);
         if (r >= 0 && (r = state_file_write(dir_fd, &state)) < 0)
                 sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         if (r < 0)
                 goto fail;
-        r = call_cgroups_create(id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        r = call_cgroups_create(reg, id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
         if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
                 /* The cgroup manager died in the middle: what it made is unknown. The state on
                  * disk ("creating", with the resolved paths) stays, for delete -f to remove. */
@@ -185,7 +188,8 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 state.n_cgroups = 0;
                 goto fail;
         }
-        r = call_spawn(id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state, error);
+        r = call_spawn(reg, id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state,
+                       error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);
         if (r < 0)
@@ -195,25 +199,26 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
                 goto fail;
         }
-        emit_changed(id, "created");
+        emit_changed(reg, id, "created");
         return sd_bus_reply_method_return(m, "u", (uint32_t) state.pid);
 
 fail:
         if (state.pid > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
-                (void) call_kill(&state, SIGKILL, &ignored);
+                (void) call_kill(reg, &state, SIGKILL, &ignored);
                 (void) wait_gone(state.pid, state.start_time, 5000);
         }
         if (state.n_cgroups > 0) {
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
-                if (call_cgroups_remove(&state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
+                if (call_cgroups_remove(reg, &state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
                         log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);
         }
-        (void) container_dir_remove(root_fd, id, dir_fd);
+        (void) container_dir_remove(reg->root_fd, id, dir_fd);
         return r;
 }
 
 int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
@@ -227,7 +232,7 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = load_container(id, LOCK_EX, &dir_fd, &state, error);
+        r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         switch (container_status(dir_fd, &state)) {
@@ -241,7 +246,7 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         default:
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start an already running container");
         }
-        r = get_peer(SERVICE_SPAWNER, &p, error);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r < 0)
                 return r;
         _cleanup_close_ int unlocked_fd = reopen_unlocked(dir_fd);
@@ -254,12 +259,13 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = peer_call(p, call, error, NULL);
         if (r < 0)
                 return r;
-        run_post_hooks(&state, HOOK_POSTSTART, "running", dir_fd);
-        emit_changed(id, "running");
+        run_post_hooks(reg, &state, HOOK_POSTSTART, "running", dir_fd);
+        emit_changed(reg, id, "running");
         return sd_bus_reply_method_return(m, NULL);
 }
 
 int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         const char *id;
@@ -271,7 +277,7 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = load_container(id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
+        r = load_container(reg, id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
@@ -280,19 +286,19 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (all) {
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
                 const Peer *p;
-                r = new_cgroups_call(&state, "Kill", NULL, &p, &call, error);
+                r = new_cgroups_call(reg, &state, "Kill", NULL, &p, &call, error);
                 if (r >= 0)
                         r = sd_bus_message_append(call, "i", sig);
                 if (r >= 0)
                         r = peer_call(p, call, error, NULL);
         } else
-                r = call_kill(&state, sig, error);
+                r = call_kill(reg, &state, sig, error);
         if (r < 0)
                 return r;
         /* As runc: SIGKILL to a paused container thaws it, or a frozen v1 task never acts on
          * the signal (ctr task kill -s SIGKILL of a paused task). */
         if (sig == SIGKILL && status == CONTAINER_PAUSED) {
-                r = freeze_container(&state, false, error);
+                r = freeze_container(reg, &state, false, error);
                 if (r < 0)
                         return r;
                 state.paused = false;
@@ -303,6 +309,7 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 }
 
 int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         const char *id;
@@ -317,18 +324,18 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = bus_check_caller_is_root(m, error);
         if (r < 0)
                 return r;
-        r = container_dir_open(root_fd, id, LOCK_EX, &dir_fd);
+        r = container_dir_open(reg->root_fd, id, LOCK_EX, &dir_fd);
         if (r == -ENOENT && force)
                 return sd_bus_reply_method_return(m, NULL); /* as runc: nothing to delete is fine */
         if (r == -ENOENT)
                 return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
         if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot open %s/%s: %m", root_dir, id);
+                return sd_bus_error_set_errnof(error, -r, "cannot open %s/%s: %m", reg->root_dir, id);
         r = state_file_read(dir_fd, &state);
         if (r == -ENOENT) {
                 /* A create that died before writing its state: the folder is all there is. As
                  * runc, remove it; only --force makes that a success. */
-                (void) container_dir_remove(root_fd, id, dir_fd);
+                (void) container_dir_remove(reg->root_fd, id, dir_fd);
                 if (force)
                         return sd_bus_reply_method_return(m, NULL);
                 return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
@@ -348,16 +355,16 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         case CONTAINER_CREATED:
                 /* Back to the host before the namespace dies with init (runtime spec: delete
                  * returns linux.netDevices under their original names). */
-                r = call_return_net_devices(&state, error);
+                r = call_return_net_devices(reg, &state, error);
                 if (r < 0)
                         log_warning("%s: %s", id, error->message ?: strerror(-r));
                 sd_bus_error_free(error);
-                r = call_kill(&state, SIGKILL, error);
+                r = call_kill(reg, &state, SIGKILL, error);
                 if (r < 0 && !sd_bus_error_has_name(error, OCICTL_ERROR_INVALID_STATE))
                         return r;
                 sd_bus_error_free(error);
                 /* A frozen v1 task cannot act on SIGKILL until it thaws. */
-                if (status == CONTAINER_PAUSED && (r = freeze_container(&state, false, error)) < 0)
+                if (status == CONTAINER_PAUSED && (r = freeze_container(reg, &state, false, error)) < 0)
                         return r;
                 if (wait_gone(state.pid, state.start_time, 10000) < 0)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container %s did not die", id);
@@ -365,13 +372,13 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         default:
                 break;
         }
-        r = call_cgroups_remove(&state, NULL, error);
+        r = call_cgroups_remove(reg, &state, NULL, error);
         if (r < 0)
                 return r;
-        run_post_hooks(&state, HOOK_POSTSTOP, "stopped", dir_fd);
-        r = container_dir_remove(root_fd, id, dir_fd);
+        run_post_hooks(reg, &state, HOOK_POSTSTOP, "stopped", dir_fd);
+        r = container_dir_remove(reg->root_fd, id, dir_fd);
         if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", root_dir, id);
-        emit_changed(id, "deleted");
+                return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", reg->root_dir, id);
+        emit_changed(reg, id, "deleted");
         return sd_bus_reply_method_return(m, NULL);
 }

@@ -9,54 +9,48 @@
 #include "container-id.h"
 #include "create-options.h"
 #include "log.h"
+#include "peer.h"
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 
-/* The registry's own bus (system mode) and its connections to the peer services. */
-static sd_bus *service_bus;
-static Peer peers[_SERVICE_MAX];
-
-void peers_set_bus(sd_bus *bus) {
-        service_bus = bus;
-}
-
-void peers_done(void) {
+void peers_done(Registry *reg) {
         for (ServiceId i = 0; i < _SERVICE_MAX; i++)
-                peer_done(&peers[i]);
+                peer_done(&reg->peers[i]);
 }
 
 /* Connects to a peer on first use: only the services a call needs are ever contacted. In direct
  * mode that means starting it: the registry alone knows which services each call needs (the
  * CLI hands over only the spawner it started for a verb that clones, cli.h). */
-int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error) {
+int get_peer(Registry *reg, ServiceId id, const Peer **ret, sd_bus_error *error) {
         int r;
 
-        if (!peers[id].bus) {
-                r = peer_connect(id, service_is_direct() ? NULL : service_bus, &peers[id]);
+        if (!reg->peers[id].bus) {
+                r = peer_connect(id, service_is_direct() ? NULL : reg->bus, &reg->peers[id]);
                 if (r == -ENOTCONN && service_is_direct())
-                        r = peer_spawn(id, &peers[id]);
+                        r = peer_spawn(id, &reg->peers[id]);
                 if (r < 0)
                         return sd_bus_error_setf(error, SD_BUS_ERROR_FAILED, "cannot reach %s: %s",
                                                  service_table[id].bus_name, strerror(-r));
         }
-        *ret = &peers[id];
+        *ret = &reg->peers[id];
         return 0;
 }
 
 /* get_peer() ahead of the first call, so that several services start in parallel; a failure
  * shows again at that call. */
-void start_peer_early(ServiceId id) {
+void start_peer_early(Registry *reg, ServiceId id) {
         _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
         const Peer *p;
-        (void) get_peer(id, &p, &ignored);
+        (void) get_peer(reg, id, &p, &ignored);
 }
 
-void emit_changed(const char *id, const char *status) {
+void emit_changed(Registry *reg, const char *id, const char *status) {
         if (!service_is_direct())
-                (void) sd_bus_emit_signal(service_bus, service_table[SERVICE_REGISTRY].object_path,
+                (void) sd_bus_emit_signal(reg->bus, service_table[SERVICE_REGISTRY].object_path,
                                           service_table[SERVICE_REGISTRY].bus_name, "ContainerChanged", "ss", id,
                                           status);
 }
@@ -95,12 +89,12 @@ int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n) {
         return 0;
 }
 
-int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
-                     sd_bus_message **ret, sd_bus_error *error) {
+int new_cgroups_call(Registry *reg, const ContainerState *s, const char *member, char **created,
+                     const Peer **ret_peer, sd_bus_message **ret, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
 
-        r = get_peer(SERVICE_CGROUPS, ret_peer, error);
+        r = get_peer(reg, SERVICE_CGROUPS, ret_peer, error);
         if (r < 0)
                 return r;
         r = peer_new_call(*ret_peer, member, &m);
@@ -120,27 +114,27 @@ int new_cgroups_call(const ContainerState *s, const char *member, char **created
 
 /* Remove, or with created (what Create reported it made) Rollback, which also removes the
  * parents made for this container. */
-int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error) {
+int call_cgroups_remove(Registry *reg, const ContainerState *s, char **created, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
 
         if (s->n_cgroups == 0)
                 return 0;
-        r = new_cgroups_call(s, created ? "Rollback" : "Remove", created, &p, &m, error);
+        r = new_cgroups_call(reg, s, created ? "Rollback" : "Remove", created, &p, &m, error);
         if (r < 0)
                 return r;
         return peer_call(p, m, error, NULL);
 }
 
-int call_return_net_devices(const ContainerState *s, sd_bus_error *error) {
+int call_return_net_devices(Registry *reg, const ContainerState *s, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
 
         if (s->n_net_devices == 0)
                 return 0;
-        r = get_peer(SERVICE_SPAWNER, &p, error);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "ReturnNetDevices", &m);
         if (r >= 0)
@@ -156,12 +150,12 @@ int call_return_net_devices(const ContainerState *s, sd_bus_error *error) {
         return peer_call(p, m, error, NULL);
 }
 
-int call_kill(const ContainerState *s, int sig, sd_bus_error *error) {
+int call_kill(Registry *reg, const ContainerState *s, int sig, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_SPAWNER, &p, error);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "Kill", &m);
@@ -172,12 +166,12 @@ int call_kill(const ContainerState *s, int sig, sd_bus_error *error) {
         return peer_call(p, m, error, NULL);
 }
 
-int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
+int call_parse(Registry *reg, int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_SPEC, &p, error);
+        r = get_peer(reg, SERVICE_SPEC, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "Parse", &m);
@@ -189,13 +183,13 @@ int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error) {
 }
 
 /* Where Cgroups1.Create will put the cgroup, into state->cgroups: recorded before it exists. */
-int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error) {
+int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *key, *path;
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_CGROUPS, &p, error);
+        r = get_peer(reg, SERVICE_CGROUPS, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "Resolve", &m);
@@ -210,15 +204,15 @@ int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state
         return r;
 }
 
-int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
-                               size_t *n_fds, sd_bus_error *error) {
+int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, ContainerState *state, char ***created,
+                        int *fds, size_t *n_fds, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *key, *path, *made;
         const Peer *p;
         int r;
 
         *n_fds = 0;
-        r = get_peer(SERVICE_CGROUPS, &p, error);
+        r = get_peer(reg, SERVICE_CGROUPS, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "Create", &m);
@@ -258,16 +252,16 @@ int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state,
         return 0;
 }
 
-int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
-                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
-                      ContainerState *state, sd_bus_error *error) {
+int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+               const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
+               ContainerState *state, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         _cleanup_close_ int unlocked_fd = -EBADF;
         const Peer *p;
         uint32_t pid;
         int r;
 
-        r = get_peer(SERVICE_SPAWNER, &p, error);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r < 0)
                 return r;
         unlocked_fd = reopen_unlocked(dir_fd);

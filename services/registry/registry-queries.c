@@ -8,6 +8,7 @@
 #include "container-id.h"
 #include "create-options.h"
 #include "log.h"
+#include "peer.h"
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
@@ -16,12 +17,13 @@
 
 /* Open to every caller: what the runtime supports (runc features), as the parser says. */
 int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         const char *json;
         const Peer *p;
         int r;
 
-        r = get_peer(SERVICE_SPEC, &p, error);
+        r = get_peer(reg, SERVICE_SPEC, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "Features", &call);
         if (r >= 0)
@@ -35,6 +37,7 @@ int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
 /* Open to every caller, like GetState: the pids of the container's processes (runc ps). */
 int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL, *answer = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
@@ -47,12 +50,12 @@ int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         if (container_status(dir_fd, &state) == CONTAINER_STOPPED || state.n_cgroups == 0)
                 return sd_bus_reply_method_return(m, "au", 0);
-        r = new_cgroups_call(&state, "GetPids", NULL, &p, &call, error);
+        r = new_cgroups_call(reg, &state, "GetPids", NULL, &p, &call, error);
         if (r >= 0)
                 r = peer_call(p, call, error, &reply);
         if (r >= 0)
@@ -76,6 +79,7 @@ static int append_annotations(sd_bus_message *reply, const ContainerState *s) {
 /* Anyone may read a container's state, as with runc's state folder (mode 0711): it holds
  * nothing secret. */
 int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
@@ -85,7 +89,7 @@ int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = load_container(id, LOCK_SH, &dir_fd, &state, error);
+        r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
@@ -106,12 +110,12 @@ static int compare_strings(const void *a, const void *b) {
 }
 
 /* The container ids under the root, sorted (runc lists in id order). */
-static int list_ids(char ***ret, size_t *ret_n) {
+static int list_ids(Registry *reg, char ***ret, size_t *ret_n) {
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
         struct dirent *de;
         _cleanup_closedir_ DIR *d = NULL;
-        int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+        int fd = fcntl(reg->root_fd, F_DUPFD_CLOEXEC, 3);
 
         d = fd < 0 ? NULL : fdopendir(fd);
         if (!d) {
@@ -140,14 +144,15 @@ static int list_ids(char ***ret, size_t *ret_n) {
 }
 
 int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
         int r;
 
-        r = list_ids(&ids, &n);
+        r = list_ids(reg, &ids, &n);
         if (r < 0)
-                return sd_bus_error_set_errnof(error, -r, "cannot list %s: %m", root_dir);
+                return sd_bus_error_set_errnof(error, -r, "cannot list %s: %m", reg->root_dir);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(ssuusss)");
@@ -156,7 +161,7 @@ int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 _cleanup_close_ int dir_fd = -EBADF;
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
 
-                if (load_container(ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0)
+                if (load_container(reg, ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0)
                         continue; /* gone meanwhile */
                 ContainerStatus status = container_status(dir_fd, &state);
                 r = sd_bus_message_append(reply, "(ssuusss)", state.id, container_status_to_string(status),

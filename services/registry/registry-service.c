@@ -10,21 +10,19 @@
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 
-const char *root_dir = "/run/ocictl";
-int root_fd = -EBADF;
-
 /* Opens the folder and reads the state; NoSuchContainer in runc's words when either is missing. */
-int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error) {
+int load_container(Registry *reg, const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
         r = check_id(id, error);
         if (r < 0)
                 return r;
-        r = container_dir_open(root_fd, id, lock, &fd);
+        r = container_dir_open(reg->root_fd, id, lock, &fd);
         if (r >= 0) {
                 r = state_file_read(fd, ret);
                 if (r == -ENOENT) {
@@ -78,23 +76,28 @@ static const sd_bus_vtable registry_vtable[] = {
 };
 
 static int setup(sd_bus *bus, sd_event *event, void *userdata) {
+        Registry *reg = userdata;
         const char *e = getenv("OCICTL_ROOT");
         int r;
 
-        peers_set_bus(bus);
+        reg->bus = bus;
         if (e && *e)
-                root_dir = e;
-        if (root_dir[0] != '/')
-                return log_error_errno(-EINVAL, "The root %s is not an absolute path", root_dir);
-        r = registry_open_root(root_dir, &root_fd);
+                reg->root_dir = e;
+        if (reg->root_dir[0] != '/')
+                return log_error_errno(-EINVAL, "The root %s is not an absolute path", reg->root_dir);
+        r = registry_open_root(reg->root_dir, &reg->root_fd);
         if (r < 0)
-                return log_error_errno(r, "Failed to open the root %s: %m", root_dir);
+                return log_error_errno(r, "Failed to open the root %s: %m", reg->root_dir);
         return 0;
 }
 
 int main(void) {
-        const ServiceDefinition def = { .id = SERVICE_REGISTRY, .vtable = registry_vtable, .setup = setup };
+        Registry registry = { .root_dir = "/run/ocictl", .root_fd = -EBADF };
+        const ServiceDefinition def = {
+                .id = SERVICE_REGISTRY, .vtable = registry_vtable, .userdata = &registry, .setup = setup
+        };
         int r = service_run(&def);
-        peers_done();
+        peers_done(&registry);
+        safe_close(registry.root_fd);
         return r;
 }

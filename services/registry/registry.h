@@ -4,38 +4,46 @@
  * registry-exec.c, registry-cgroup.c (the handlers). */
 #pragma once
 
-#include "services.h"
 #include "create-options.h"
+#include "peer.h"
+#include "services.h"
 #include "state-file.h"
 
-extern const char *root_dir;
-extern int root_fd;
+/* The registry's context, the userdata of every handler (as hostnamed passes its Context):
+ * where the container folders are, its own bus in system mode, and its connections to the peer
+ * services, each made on first use. */
+typedef struct Registry {
+        const char *root_dir;
+        int root_fd;
+        sd_bus *bus;
+        Peer peers[_SERVICE_MAX];
+} Registry;
 
 /* The connection to a peer service, made on first use. */
-int get_peer(ServiceId id, const Peer **ret, sd_bus_error *error);
+int get_peer(Registry *reg, ServiceId id, const Peer **ret, sd_bus_error *error);
 /* Opens a container's folder with the given flock and reads its state; NoSuchContainer in
  * runc's words when there is none. */
-int load_container(const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error);
+int load_container(Registry *reg, const char *id, int lock, int *ret_fd, ContainerState *ret, sd_bus_error *error);
 /* A call to Cgroups1.member naming the container's cgroup: its (hierarchy, path) records, or
  * with created (what Create reported it made, for Rollback) (hierarchy, path, created). */
 #define CGROUP_FDS_MAX 64 /* one per hierarchy is what a host has */
 /* The a{h} of a reply, dup'ed (close-on-exec) so that they outlive it: all of them or none. */
 int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n);
-int new_cgroups_call(const ContainerState *s, const char *member, char **created, const Peer **ret_peer,
-                     sd_bus_message **ret, sd_bus_error *error);
+int new_cgroups_call(Registry *reg, const ContainerState *s, const char *member, char **created,
+                     const Peer **ret_peer, sd_bus_message **ret, sd_bus_error *error);
 /* Spec1.Parse of a config.json descriptor. */
-int call_parse(int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
+int call_parse(Registry *reg, int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
 
 /* The spec a container was created with, re-read from its folder through the parser. */
-int load_saved_spec(int dir_fd, const char *id, Spec *spec, sd_bus_error *error);
+int load_saved_spec(Registry *reg, int dir_fd, const char *id, Spec *spec, sd_bus_error *error);
 /* poststart/poststop through the spawner; a failure is logged as a warning, as the runtime spec
  * wants for these two. */
-void run_post_hooks(const ContainerState *state, HookKind kind, const char *status, int dir_fd);
+void run_post_hooks(Registry *reg, const ContainerState *state, HookKind kind, const char *status, int dir_fd);
 
 /* ContainerChanged(id, status), in system mode. */
-void emit_changed(const char *id, const char *status);
+void emit_changed(Registry *reg, const char *id, const char *status);
 /* Cgroups1.Freeze of the container's cgroup. */
-int freeze_container(const ContainerState *state, bool frozen, sd_bus_error *error);
+int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd_bus_error *error);
 
 /* The method handlers that live in their own files. */
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error);
@@ -46,18 +54,17 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error);
 
 /* registry-peers.c */
-void peers_set_bus(sd_bus *bus);
-void peers_done(void);
-void start_peer_early(ServiceId id);
-int call_cgroups_remove(const ContainerState *s, char **created, sd_bus_error *error);
-int call_return_net_devices(const ContainerState *s, sd_bus_error *error);
-int call_kill(const ContainerState *s, int sig, sd_bus_error *error);
-int call_cgroups_resolve(const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error);
-int call_cgroups_create(const char *id, const Spec *spec, ContainerState *state, char ***created, int *fds,
-                               size_t *n_fds, sd_bus_error *error);
-int call_spawn(const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
-                      const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
-                      ContainerState *state, sd_bus_error *error);
+void peers_done(Registry *reg);
+void start_peer_early(Registry *reg, ServiceId id);
+int call_cgroups_remove(Registry *reg, const ContainerState *s, char **created, sd_bus_error *error);
+int call_return_net_devices(Registry *reg, const ContainerState *s, sd_bus_error *error);
+int call_kill(Registry *reg, const ContainerState *s, int sig, sd_bus_error *error);
+int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error);
+int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, ContainerState *state, char ***created,
+                        int *fds, size_t *n_fds, sd_bus_error *error);
+int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+               const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
+               ContainerState *state, sd_bus_error *error);
 int reopen_unlocked(int dir_fd);
 
 /* registry-lifecycle.c */

@@ -9,13 +9,15 @@
 #include <sys/wait.h>
 
 #include "bus-errors.h"
+#include "caller.h"
 #include "create-options.h"
-#include "log.h"
 #include "hooks.h"
+#include "log.h"
 #include "net-device.h"
 #include "nsexec.h"
 #include "process-util.h"
 #include "sealed-exec.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "runtime-features.h"
 #include "sandbox.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 #include "spec-json.h"

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Direct mode: ocictl (and the registry) start a service as a child on a socket pair, from a
+ * sealed copy for the spawner, with its peers' sockets at known descriptors. */
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "macros.h"
+#include "sealed-exec.h"
+#include "service-spawn.h"
+
+#ifndef OCICTL_LIBEXECDIR
+#define OCICTL_LIBEXECDIR "/usr/local/libexec/ocictl"
+#endif
+
+extern char **environ;
+
+#define SERVICE_FD 3 /* where a directly spawned service finds its own socket */
+
+static const char *service_directory(void) {
+        static char dir[PATH_MAX];
+        char self[PATH_MAX], probe[PATH_MAX + 32];
+        const char *e = getenv("OCICTL_LIBEXEC_DIR");
+        ssize_t n;
+
+        if (e)
+                return e;
+        if (dir[0])
+                return dir;
+
+        /* Next to our own binary (the build tree, or a relocated install), else libexecdir. */
+        n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n > 0) {
+                self[n] = 0;
+                snprintf(probe, sizeof probe, "%s/%s", dirname(self), service_table[SERVICE_REGISTRY].binary);
+                if (access(probe, X_OK) == 0) {
+                        snprintf(dir, sizeof dir, "%s", self);
+                        return dir;
+                }
+        }
+        snprintf(dir, sizeof dir, "%s", OCICTL_LIBEXECDIR);
+        return dir;
+}
+
+/* Moves fd to target in the child; fds are first lifted above the targets so that no dup2()
+ * overwrites a source that is still needed. */
+static int lift_fd(int fd) {
+        return fd < 0 ? fd : fcntl(fd, F_DUPFD, 64);
+}
+
+int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd) {
+        _cleanup_close_ int ours = -EBADF, theirs = -EBADF, image = -EBADF;
+        char path[PATH_MAX + 64];
+        int pair[2], r;
+        pid_t pid;
+
+        snprintf(path, sizeof path, "%s/%s", service_directory(), service_table[id].binary);
+        /* The spawner's clones enter the container: it runs from a sealed copy (sealed-exec.h).
+         * Made here, so that the spawner does not have to exec itself a second time. */
+        if (id == SERVICE_SPAWNER && (r = sealed_copy_of(path, &image)) < 0)
+                return r;
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+                return negative_errno();
+        ours = pair[0];
+        theirs = pair[1];
+
+        pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                char peers[256] = "", fdname[16];
+                int lifted[_SERVICE_MAX], own, next = SERVICE_FD + 1, null_fd;
+
+                /* No PDEATHSIG: a service exits when its connection closes, after the call it
+                 * is handling. So when ocictl is killed in the middle of a create, the registry
+                 * still finishes it, or rolls it back, with its peers still there to help
+                 * (issue 10); they exit once the registry has. */
+                own = lift_fd(theirs);
+                image = lift_fd(image);
+                for (int i = 0; i < _SERVICE_MAX; i++)
+                        lifted[i] = peer_fds ? lift_fd(peer_fds[i]) : -1;
+                if (own < 0 || dup2(own, SERVICE_FD) < 0)
+                        _exit(127);
+                for (int i = 0; i < _SERVICE_MAX; i++) {
+                        if (lifted[i] < 0)
+                                continue;
+                        if (dup2(lifted[i], next) < 0)
+                                _exit(127);
+                        snprintf(fdname, sizeof fdname, "%s%s=%d", peers[0] ? " " : "", service_table[i].short_name, next);
+                        strncat(peers, fdname, sizeof peers - strlen(peers) - 1);
+                        next++;
+                }
+                /* Our stdout may be the container's: a service keeps only stderr, for its log. */
+                null_fd = open("/dev/null", O_RDWR);
+                if (null_fd >= 0) {
+                        (void) dup2(null_fd, STDIN_FILENO);
+                        (void) dup2(null_fd, STDOUT_FILENO);
+                }
+                if (log_fd >= 0)
+                        (void) dup2(log_fd, STDERR_FILENO);
+                if (image >= 0 && (image = dup3(image, next++, O_CLOEXEC)) < 0)
+                        _exit(127);
+                (void) close_range(next, ~0U, 0);
+                snprintf(fdname, sizeof fdname, "%d", SERVICE_FD);
+                setenv("OCICTL_SERVICE_FD", fdname, 1);
+                if (peers[0])
+                        setenv("OCICTL_PEER_FDS", peers, 1);
+                else
+                        unsetenv("OCICTL_PEER_FDS");
+                if (image >= 0)
+                        (void) syscall(SYS_execveat, image, "", (char *[]) { path, NULL }, environ, AT_EMPTY_PATH);
+                else
+                        execl(path, path, NULL);
+                dprintf(STDERR_FILENO, "ocictl: cannot execute %s: %m\n", path);
+                _exit(127);
+        }
+
+        *ret_pid = pid;
+        *ret_fd = TAKE_FD(ours);
+        return 0;
+}
