@@ -188,7 +188,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 state.n_cgroups = 0;
                 goto fail;
         }
-        r = call_spawn(reg, id, bundle, rootfs, &spec, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state,
+        r = call_spawn(reg, id, bundle, rootfs, parsed, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state,
                        error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);

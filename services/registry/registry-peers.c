@@ -252,7 +252,7 @@ int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, Contain
         return 0;
 }
 
-int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, sd_bus_message *spec, int dir_fd,
                const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
                ContainerState *state, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -273,7 +273,11 @@ int call_spawn(Registry *reg, const char *id, const char *bundle, const char *ro
         r = sd_bus_message_append(m, "sss", id, bundle, rootfs);
         if (r < 0)
                 return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "id, bundle and rootfs");
-        r = spec_bus_append(m, spec);
+        /* The parser's reply as it came: the spec crosses the registry unchanged, not decoded and
+         * encoded again (the registry reads only the fields it keeps). */
+        r = sd_bus_message_rewind(spec, true);
+        if (r >= 0)
+                r = sd_bus_message_copy(m, spec, true);
         if (r < 0)
                 return message_failed(error, r, SERVICE_SPAWNER, "Spawn", "the spec");
         r = sd_bus_message_append(m, "h", unlocked_fd);

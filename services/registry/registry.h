@@ -62,7 +62,7 @@ int call_kill(Registry *reg, const ContainerState *s, int sig, sd_bus_error *err
 int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error);
 int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, ContainerState *state, char ***created,
                         int *fds, size_t *n_fds, sd_bus_error *error);
-int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, const Spec *spec, int dir_fd,
+int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, sd_bus_message *spec, int dir_fd,
                const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
                ContainerState *state, sd_bus_error *error);
 int reopen_unlocked(int dir_fd);
