@@ -17,3 +17,6 @@ int spec_bus_read(sd_bus_message *m, Spec *s);
 /* linux.resources alone (a{sv}), for the cgroup manager. */
 int spec_bus_append_resources(sd_bus_message *m, const SpecResources *res);
 int spec_bus_read_resources(sd_bus_message *m, SpecResources *res);
+
+/* The table's keys in order, with their D-Bus signatures; NULL after the last. */
+const char *spec_bus_key(size_t i, const char **ret_signature);

@@ -25,7 +25,42 @@ static sd_bus *bus_on(int fd, bool server) {
         return b;
 }
 
-int main(void) {
+/* Every key of the codec's table is documented in the Spec1 interface as `"KEY" SIGNATURE`, and
+ * every key documented there is in the table: the schema is written twice, and this keeps the
+ * two equal. */
+static void check_interface_lists_every_key(const char *xml_path) {
+        char *xml = NULL, *comment, *end;
+        size_t size = 0, n_documented = 0, n_keys = 0;
+        FILE *f = fopen(xml_path, "re");
+
+        CHECK(f != NULL, "open %s", xml_path);
+        if (!f)
+                return;
+        CHECK(getdelim(&xml, &size, 0, f) > 0, "read %s", xml_path);
+        fclose(f);
+        comment = xml ? strstr(xml, "<!-- Parse:") : NULL;
+        end = comment ? strstr(comment, "-->") : NULL;
+        CHECK(comment && end, "the Parse method's comment");
+        if (!comment || !end) {
+                free(xml);
+                return;
+        }
+        *end = 0;
+        for (size_t i = 0; spec_bus_key(i, NULL); i++) {
+                const char *sig, *key = spec_bus_key(i, &sig);
+                char line[256];
+                snprintf(line, sizeof line, "\"%s\" %s", key, sig);
+                CHECK(strstr(comment, line), "Spec1.xml documents %s", line);
+                n_keys++;
+        }
+        /* Lines of the list are `"KEY" SIG`, nine spaces in. */
+        for (const char *p = comment; (p = strstr(p, "\n         \"")); p++)
+                n_documented++;
+        CHECK(n_documented == n_keys, "Spec1.xml lists %zu keys, the table has %zu", n_documented, n_keys);
+        free(xml);
+}
+
+int main(int argc, char **argv) {
         char *args[] = { "sh", "-c", "echo hi", NULL }, *env[] = { "A=1", NULL }, *opts[] = { "nosuid", "mode=755", NULL };
         SpecMount mount = { "/dev", "tmpfs", "tmpfs", opts };
         SpecRlimit rl = { RLIMIT_NOFILE, 10, UINT64_MAX };
@@ -145,5 +180,8 @@ int main(void) {
         sd_bus_message_unref(m);
         sd_bus_unref(b);
         close(pair[1]);
+        CHECK(argc > 1, "the path of org.ocictl.Spec1.xml is the argument");
+        if (argc > 1)
+                check_interface_lists_every_key(argv[1]);
         return test_finish("test-spec-bus");
 }
