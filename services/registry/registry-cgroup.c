@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The registry's cgroup verbs: update, pause, resume, stats (events) and the cgroup paths. The
- * state file keeps linux.resources as the last create or update left them, so that a later
- * update (v2's swap.max depends on the memory limit) and `state` agree with the cgroup. */
+ * state file keeps linux.resources, typed, as the last create or update left them, so that a
+ * later update (v2's swap.max depends on the memory limit) and `state` agree with the cgroup. */
 #include <sys/file.h>
 
 #include "bus-errors.h"
@@ -41,10 +41,9 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_(resources_done) SpecResources current = {}, change = {};
+        _cleanup_(resources_done) SpecResources change = {};
         _cleanup_strv_free_ char **changes = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
-        _cleanup_free_ char *json = NULL;
         const Peer *p;
         const char *id;
         int r;
@@ -59,18 +58,20 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r >= 0)
                 r = check_live(id, container_status(dir_fd, &state), "update", error);
-        if (r >= 0 && state.resources)
-                r = call_parse_resources(reg, state.resources, &current, error);
+        /* What create and the updates before left, typed in the state; a state written before
+         * that keeps them as JSON, which goes through the parser once and is then typed. */
+        if (r >= 0 && state.legacy_resources_json)
+                r = call_parse_resources(reg, state.legacy_resources_json, &state.resources, error);
         for (char **c = changes; r >= 0 && c && *c; c++)
                 r = call_parse_resources(reg, *c, &change, error);
         if (r < 0)
                 return r;
         if (resources_empty(&change))
                 return sd_bus_reply_method_return(m, NULL); /* as runc: docker sends {"memory":{},"cpu":{}} */
-        r = resources_merge(&current, &change);
+        r = resources_merge(&state.resources, &change);
         if (r < 0)
                 return r;
-        resources_add_dependencies(&current, &change);
+        resources_add_dependencies(&state.resources, &change);
 
         r = new_cgroups_call(reg, &state, "Update", NULL, &p, &call, error);
         if (r >= 0)
@@ -79,11 +80,8 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = peer_call(p, call, error, NULL);
         if (r < 0)
                 return r;
-        json = resources_to_json(&current);
-        if (!json)
-                return -ENOMEM;
-        free(state.resources);
-        state.resources = TAKE_PTR(json);
+        free(state.legacy_resources_json);
+        state.legacy_resources_json = NULL;
         r = state_file_write(dir_fd, &state);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "the cgroup was updated but the state of %s was not: %m", id);
@@ -190,6 +188,7 @@ int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_free_ char *json = NULL;
         const char *id;
         int r;
 
@@ -204,8 +203,10 @@ int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_message_append(reply, "(ss)", state.cgroups[i].key, state.cgroups[i].value);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
+        if (r >= 0 && !state.legacy_resources_json && !(json = resources_to_json(&state.resources)))
+                r = -ENOMEM;
         if (r >= 0)
-                r = sd_bus_message_append(reply, "s", state.resources ?: "{}");
+                r = sd_bus_message_append(reply, "s", state.legacy_resources_json ?: json);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);

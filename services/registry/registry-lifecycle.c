@@ -161,11 +161,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         }
         state.n_annotations = spec.n_annotations;
         state.n_net_devices = spec.n_net_devices;
-        state.resources = resources_to_json(&spec.resources);
-        if (!state.resources) {
-                r = -ENOMEM;
+        r = resources_merge(&state.resources, &spec.resources); /* a copy: state.resources is empty */
+        if (r < 0)
                 goto fail;
-        }
 
         /* Intent first (issue 10): a state without a pid reads as "creating", and names the
          * cgroups before they exist, so that whatever dies from here on, `list` shows the

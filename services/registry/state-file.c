@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "state-file.h"
+#include "state-resources.h"
 
 /* One budget for what is written and what is read back: everything the state holds comes from
  * a config.json of at most SPEC_JSON_MAX_SIZE bytes, escaping at most quadruples it, and the
@@ -20,7 +21,8 @@ void container_state_done(ContainerState *s) {
         string_pairs_free(s->cgroups, s->n_cgroups);
         string_pairs_free(s->annotations, s->n_annotations);
         string_pairs_free(s->net_devices, s->n_net_devices);
-        free(s->resources);
+        resources_done(&s->resources);
+        free(s->legacy_resources_json);
         *s = (ContainerState) {};
 }
 
@@ -143,8 +145,10 @@ int state_file_write(int dir_fd, const ContainerState *s) {
                 r = write_field(f, "paused", "1");
         if (r >= 0 && s->no_new_keyring)
                 r = write_field(f, "no_new_keyring", "1");
-        if (r >= 0 && s->resources)
-                r = write_field(f, "resources", s->resources);
+        if (r >= 0)
+                r = state_write_resources(f, &s->resources);
+        if (r >= 0 && s->legacy_resources_json)
+                r = write_field(f, "resources", s->legacy_resources_json);
         if (r >= 0 && fflush(f) != 0)
                 r = negative_errno();
         if (r >= 0 && ftell(f) > STATE_FILE_MAX)
@@ -247,7 +251,9 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                 else if (streq(line, "no_new_keyring"))
                         s.no_new_keyring = streq(value, "1");
                 else if (streq(line, "resources"))
-                        r = set_string(&s.resources, value);
+                        r = set_string(&s.legacy_resources_json, value);
+                else if (strneq(line, "resource", strlen("resource")))
+                        r = state_read_resource(line, value, &s.resources);
                 /* Unknown keys come from a newer ocictl: keep going, they are not ours to judge. */
         }
         free(line);

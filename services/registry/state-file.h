@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "resources.h"
 #include "spec.h"
 
 #define STATE_FILE "state"
@@ -31,7 +32,8 @@ typedef struct ContainerState {
         size_t n_net_devices;
         bool no_new_keyring; /* created with --no-new-keyring: exec keeps its caller's keyring too */
         bool paused;     /* frozen by pause, until resume */
-        char *resources; /* linux.resources as JSON, as create and each update left them */
+        SpecResources resources; /* linux.resources as create and each update left them (state-resources.h) */
+        char *legacy_resources_json; /* the same as JSON, in a state written before they were typed */
 } ContainerState;
 
 void container_state_done(ContainerState *s);

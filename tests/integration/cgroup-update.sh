@@ -34,10 +34,20 @@ expect_eq "a flag wins over the file" 90 "$(cat "$pids/pids.max")"
 echo '{"cpu":{"quota":30000}}' | oc update -r - c1
 expect_eq "update -r - (stdin)" 30000 "$(quota)"
 
-# What update did is what the registry keeps (busctl reads it as Registry1.GetCgroup; here the
-# state folder): a later update builds on it.
-expect_contains "the state keeps the updated resources" '"limit":134217728' "$(grep ^resources "$ROOT/c1/state")"
-expect_contains "... and the untouched ones" '"period":100000' "$(grep ^resources "$ROOT/c1/state")"
+# What update did is what the registry keeps, typed (busctl reads it as Registry1.GetCgroup; here
+# the state folder): a later update builds on it.
+expect_contains "the state keeps the updated resources" 'resource memory.limit 134217728' "$(grep ^resource "$ROOT/c1/state")"
+expect_contains "... and the untouched ones" 'resource cpu.period 100000' "$(grep ^resource "$ROOT/c1/state")"
+# A state written before resources were typed holds them as one JSON line: update reads it
+# (through the parser) and writes them typed. The test writes such a state by hand.
+grep -v '^resource' "$ROOT/c1/state" > "$WORK/old-state"
+echo 'resources {"memory":{"limit":134217728,"checkBeforeUpdate":true},"cpu":{"quota":30000,"period":100000},"pids":{"limit":80}}' >> "$WORK/old-state"
+cp "$WORK/old-state" "$ROOT/c1/state"
+oc update --pids-limit 90 c1
+expect_eq "update a container whose state keeps resources as JSON" 0 "$?"
+expect_contains "... its resources are typed now" 'resource memory.limit 134217728' "$(grep ^resource "$ROOT/c1/state")"
+expect_eq "... and the JSON line is gone" "" "$(grep '^resources ' "$ROOT/c1/state")"
+expect_eq "... the pids limit is written" 90 "$(cat "$pids/pids.max")"
 
 # A limit below what the container uses (checkBeforeUpdate), a malformed cpuset, a bad value:
 # refused by name, and the previous settings stay.

@@ -64,6 +64,56 @@ static void check_round_trip(int dir_fd) {
         container_state_done(&out);
 }
 
+/* linux.resources are kept typed: every kind of value comes back as it went, which their JSON
+ * form shows at once. */
+static void check_resources_round_trip(int dir_fd) {
+        ContainerState in = { .id = "r" }, out = {};
+        SpecDevice devices[] = { { false, 'a', -1, -1, "rwm" }, { true, 'c', 1, 3, "rw" } };
+        StringPair unified[] = { { "memory.high", "100" }, { "io.max", "8:0 rbps=1000 wbps=max" } };
+        ResourceEntry *e;
+        _cleanup_free_ char *json_in = NULL, *json_out = NULL;
+
+        resources_set(&in.resources, RES_MEMORY_LIMIT, 1 << 20);
+        resources_set(&in.resources, RES_PIDS_LIMIT, -1);
+        in.resources.cpus = strdup("0-1");
+        e = resources_add_entry(&in.resources, RES_LIST_THROTTLE_READ_BPS, NULL);
+        CHECK(e != NULL, "a throttle entry");
+        if (e)
+                *e = (ResourceEntry) { NULL, 8, 0, { 1000, -1 } };
+        e = resources_add_entry(&in.resources, RES_LIST_HUGEPAGE_LIMITS, "2MB");
+        CHECK(e != NULL, "a hugepage entry");
+        if (e)
+                e->value[0] = 4 << 20;
+        in.resources.unified = unified;
+        in.resources.n_unified = 2;
+        in.resources.devices = devices;
+        in.resources.n_devices = 2;
+
+        CHECK(state_file_write(dir_fd, &in) == 0, "write the resources");
+        CHECK(state_file_read(dir_fd, &out) == 0, "read the resources");
+        json_in = resources_to_json(&in.resources);
+        json_out = resources_to_json(&out.resources);
+        CHECK(json_in && json_out && streq(json_in, json_out), "resources round-trip:\n%s\n%s", test_str(json_in),
+              test_str(json_out));
+        in.resources.unified = NULL, in.resources.n_unified = 0; /* not ours to free */
+        in.resources.devices = NULL, in.resources.n_devices = 0;
+        resources_done(&in.resources);
+        container_state_done(&out);
+}
+
+/* A state written before resources were typed keeps them as a JSON line: it must survive. */
+static void check_legacy_resources(int dir_fd) {
+        ContainerState out = {};
+        int fd = openat(dir_fd, STATE_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        const char text[] = "id old\nresources {\"memory\":{\"limit\":1048576}}\n";
+        CHECK(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t) sizeof text - 1, "write an old state");
+        if (fd >= 0)
+                close(fd);
+        CHECK(state_file_read(dir_fd, &out) == 0, "read an old state");
+        CHECK_STREQ(out.legacy_resources_json, "{\"memory\":{\"limit\":1048576}}");
+        container_state_done(&out);
+}
+
 static void check_corrupt(int dir_fd) {
         ContainerState out = {};
         int fd = openat(dir_fd, STATE_FILE, O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -106,6 +156,8 @@ int main(void) {
         CHECK(mkdtemp(dir) != NULL, "mkdtemp");
         dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         check_round_trip(dir_fd);
+        check_resources_round_trip(dir_fd);
+        check_legacy_resources(dir_fd);
         check_corrupt(dir_fd);
         close(dir_fd);
         rmdir(dir);
