@@ -16,6 +16,18 @@ static int peer_from_bus(ServiceId id, sd_bus *bus, bool direct, Peer *ret) {
         return 0;
 }
 
+/* The end of setting up a client connection (r: how the set-up went so far): file descriptors
+ * on, started; on failure the bus is gone. */
+static int start_bus(sd_bus *bus, int r) {
+        if (r >= 0)
+                r = sd_bus_negotiate_fds(bus, true);
+        if (r >= 0)
+                r = sd_bus_start(bus);
+        if (r < 0)
+                sd_bus_flush_close_unref(bus);
+        return r;
+}
+
 int peer_connect_fd(ServiceId id, int fd, Peer *ret) {
         sd_bus *bus = NULL;
         int r;
@@ -25,15 +37,8 @@ int peer_connect_fd(ServiceId id, int fd, Peer *ret) {
                 return r;
         (void) sd_bus_set_description(bus, service_table[id].short_name);
         r = sd_bus_set_fd(bus, fd, fd);
-        if (r >= 0)
-                r = sd_bus_negotiate_fds(bus, true);
-        if (r >= 0)
-                r = sd_bus_start(bus);
-        if (r < 0) {
-                sd_bus_flush_close_unref(bus);
-                return r;
-        }
-        return peer_from_bus(id, bus, true, ret);
+        r = start_bus(bus, r);
+        return r < 0 ? r : peer_from_bus(id, bus, true, ret);
 }
 
 int peer_connect_address(ServiceId id, const char *address, Peer *ret) {
@@ -46,15 +51,8 @@ int peer_connect_address(ServiceId id, const char *address, Peer *ret) {
         r = sd_bus_set_address(bus, address);
         if (r >= 0)
                 r = sd_bus_set_bus_client(bus, true);
-        if (r >= 0)
-                r = sd_bus_negotiate_fds(bus, true);
-        if (r >= 0)
-                r = sd_bus_start(bus);
-        if (r < 0) {
-                sd_bus_flush_close_unref(bus);
-                return r;
-        }
-        return peer_from_bus(id, bus, false, ret);
+        r = start_bus(bus, r);
+        return r < 0 ? r : peer_from_bus(id, bus, false, ret);
 }
 
 /* OCICTL_PEER_FDS is "spec=4 cgroups=5 spawner=6": set by service_spawn() for the registry. */

@@ -45,6 +45,13 @@ int append_pairs(sd_bus_message *m, const StringPair *pairs, size_t n) {
         return r < 0 ? r : sd_bus_message_close_container(m);
 }
 
+int read_entry_key(sd_bus_message *m, const char **ret_key) {
+        int r = sd_bus_message_enter_container(m, 'e', "sv");
+        if (r >= 0)
+                r = sd_bus_message_read(m, "s", ret_key);
+        return r < 0 ? r : 0;
+}
+
 int read_string(sd_bus_message *m, char **ret) {
         const char *v;
         int r = sd_bus_message_read(m, "s", &v);

@@ -20,6 +20,8 @@ int append_id_mappings(sd_bus_message *m, const SpecIdMapping *l, size_t n);
 /* The a{ss} itself. */
 int append_pairs(sd_bus_message *m, const StringPair *pairs, size_t n);
 
+/* Reading: enters one {sv} entry and reads its key (the variant is next). */
+int read_entry_key(sd_bus_message *m, const char **ret_key);
 /* Reading values (the variant already entered). */
 int read_string(sd_bus_message *m, char **ret);
 int read_optional_string(sd_bus_message *m, char **ret); /* "" stands for unset */

@@ -185,9 +185,7 @@ static int read_entry(sd_bus_message *m, void *userdata) {
         const char *key;
         int r;
 
-        r = sd_bus_message_enter_container(m, 'e', "sv");
-        if (r >= 0)
-                r = sd_bus_message_read(m, "s", &key);
+        r = read_entry_key(m, &key);
         if (r < 0)
                 return r;
         for (size_t i = 0; !f && i < ELEMENTSOF(fields); i++)
