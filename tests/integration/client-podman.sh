@@ -32,7 +32,7 @@ state_before=$(ls /run/ocictl 2>/dev/null)
 pm() { podman --root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs --runtime "$OCICTL" "$@"; }
 rc() { podman --root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs --runtime "$RUNC" "$@"; }
 # Whatever a failed check left: podman's containers first, then the rest (lib.sh).
-trap 'pm rm -af -t 0 >/dev/null 2>&1; cleanup_all' EXIT
+trap 'timeout 60 podman --root "$WORK/storage" --runroot "$WORK/runroot" --storage-driver vfs rm -af -t 0 >/dev/null 2>&1; cleanup_all' EXIT
 IMG=localhost/ocictl-busybox
 
 tar -C "$WORK/image/rootfs" -c . | pm import - "$IMG" >/dev/null 2>&1

@@ -8,7 +8,8 @@ set -u
 exec 9>&1 1>&2
 
 BUILD=${OCICTL_BUILD_DIR:?run through meson test}
-OCICTL="$BUILD/ocictl"
+# OCICTL_UNDER_TEST replaces the runtime (a client test must fail against one that breaks a flow).
+OCICTL=${OCICTL_UNDER_TEST:-$BUILD/ocictl}
 FAILED=0
 CHECKS=0
 TEST_NAME=$(basename "$0" .sh)
