@@ -93,7 +93,7 @@ pm rm -f d2 >/dev/null 2>&1
 expect_contains "stats reads the container's cgroup" "d1" "$(pm stats --no-stream --format '{{.Name}} {{.MemUsage}}' d1 2>&1)"
 pm run -d --name l1 "$IMG" sh -c 'echo line-one; echo line-two >&2' >/dev/null 2>&1
 pm wait l1 >/dev/null 2>&1
-expect_eq "logs has stdout and stderr" "line-one line-two" "$(pm logs l1 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "logs has stdout and stderr" "line-one line-two" "$(pm logs l1 2>&1 | sort | tr '\n' ' ' | sed 's/ $//')"
 pm rm l1 >/dev/null 2>&1
 
 # stop: a trapped SIGTERM ends the container cleanly; an ignored one is killed after the timeout.
