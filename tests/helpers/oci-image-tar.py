@@ -3,7 +3,7 @@
 from a rootfs folder, for `ctr images import` and `docker load`: the clients' tests run the test's
 own busybox, with no registry and no network.
 
-usage: oci-image-tar.py ROOTFS NAME:TAG OUT.tar"""
+usage: oci-image-tar.py ROOTFS NAME:TAG OUT.tar [CMD...]   (default command: sh)"""
 import hashlib
 import io
 import json
@@ -17,6 +17,7 @@ def blob(data):
 
 def main():
     rootfs, ref, out = sys.argv[1:4]
+    cmd = sys.argv[4:] or ["sh"]
     name, tag = ref.rsplit(":", 1)
     layer_io = io.BytesIO()
     with tarfile.open(fileobj=layer_io, mode="w", format=tarfile.PAX_FORMAT) as t:
@@ -24,7 +25,7 @@ def main():
     layer_digest, layer = blob(layer_io.getvalue())
     config_digest, config = blob(json.dumps({
         "architecture": "amd64", "os": "linux",
-        "config": {"Cmd": ["sh"], "Env": ["PATH=/bin"], "WorkingDir": "/"},
+        "config": {"Cmd": cmd, "Env": ["PATH=/bin"], "WorkingDir": "/"},
         "rootfs": {"type": "layers", "diff_ids": [layer_digest]},
     }).encode())
     manifest_digest, manifest = blob(json.dumps({
