@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,11 +61,12 @@ typedef struct CreateFlags {
         const char *pid_file;
         bool detach;
         bool keep; /* run --keep: the stopped container stays for the caller to delete */
+        bool no_subreaper; /* run --no-subreaper: orphans of the container go to the host's reaper */
         CreateOptions options; /* what travels to the services */
 } CreateFlags;
 
 static int parse_create_options(int argc, char **argv, const char *verb, bool allow_detach, CreateFlags *o) {
-        enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS, ARG_KEEP };
+        enum { ARG_NO_PIVOT = 0x100, ARG_NO_NEW_KEYRING, ARG_CONSOLE_SOCKET, ARG_PRESERVE_FDS, ARG_KEEP, ARG_NO_SUBREAPER };
         static const struct option options[] = {
                 { "bundle", required_argument, NULL, 'b' },
                 { "pid-file", required_argument, NULL, 'p' },
@@ -74,6 +76,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                 { "console-socket", required_argument, NULL, ARG_CONSOLE_SOCKET },
                 { "preserve-fds", required_argument, NULL, ARG_PRESERVE_FDS },
                 { "keep", no_argument, NULL, ARG_KEEP },
+                { "no-subreaper", no_argument, NULL, ARG_NO_SUBREAPER },
                 {},
         };
         const char *preserve = NULL;
@@ -100,6 +103,11 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
                         if (!allow_detach)
                                 return cli_error(-EINVAL, "%s: unknown option --keep", verb);
                         o->keep = true;
+                        break;
+                case ARG_NO_SUBREAPER:
+                        if (!allow_detach)
+                                return cli_error(-EINVAL, "%s: unknown option --no-subreaper", verb);
+                        o->no_subreaper = true;
                         break;
                 case ARG_NO_NEW_KEYRING:
                         o->options.no_new_keyring = true;
@@ -280,6 +288,10 @@ VERB(run) {
                 cli_error(r, "run: receive the pty master: %s", strerror(-r));
         if (!o.detach)
                 block_forwarded_signals(s.direct);
+        /* As runc: a foreground run reaps what the container orphans (without a pid namespace
+         * they would go to the host's reaper); the wait below reaps every child. */
+        if (r >= 0 && !o.detach && !o.no_subreaper && s.direct)
+                (void) prctl(PR_SET_CHILD_SUBREAPER, 1);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
         if (r < 0) {

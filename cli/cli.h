@@ -94,6 +94,7 @@ VERB(ps);
 VERB(state);
 VERB(list);
 VERB(features);
+VERB(checkpoint); /* checkpoint and restore: refused by name */
 VERB(update);
 VERB(pause);
 VERB(resume);

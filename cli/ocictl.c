@@ -27,6 +27,8 @@ static const struct {
         { "resume", verb_resume, "thaw a paused container" },
         { "events", verb_events, "print a container's stats and OOM events as JSON" },
         { "features", verb_features, "print what this runtime supports (runc's JSON)" },
+        { "checkpoint", verb_checkpoint, "not supported: ocictl has no CRIU support" },
+        { "restore", verb_checkpoint, "not supported: ocictl has no CRIU support" },
 };
 
 static void help(void) {
@@ -44,7 +46,7 @@ static void help(void) {
 }
 
 int main(int argc, char **argv) {
-        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_BUS, ARG_SYSTEMD, ARG_ROOTLESS };
+        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_BUS, ARG_SYSTEMD, ARG_ROOTLESS, ARG_CRIU };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "log", required_argument, NULL, ARG_LOG },
@@ -53,6 +55,7 @@ int main(int argc, char **argv) {
                 { "bus-address", required_argument, NULL, ARG_BUS },
                 { "systemd-cgroup", no_argument, NULL, ARG_SYSTEMD },
                 { "rootless", required_argument, NULL, ARG_ROOTLESS },
+                { "criu", required_argument, NULL, ARG_CRIU },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'v' },
                 {},
@@ -93,6 +96,8 @@ int main(int argc, char **argv) {
                 case ARG_SYSTEMD:
                         cli_error(-EOPNOTSUPP, "--systemd-cgroup: not supported yet");
                         return 1;
+                case ARG_CRIU:
+                        break; /* runc's: the CRIU binary for checkpoint and restore, which we refuse */
                 case ARG_ROOTLESS:
                         if (!streq(optarg, "false") && !streq(optarg, "auto")) {
                                 cli_error(-EOPNOTSUPP, "--rootless %s: not supported yet", optarg);

@@ -154,4 +154,12 @@ for verb in start state kill; do
         expect_contains "$verb on an unknown container: message" "container does not exist" "$out"
 done
 [ -z "$(ls "$ROOT" 2>/dev/null)" ] && pass "the state root is empty" || fail "the state root holds: $(ls "$ROOT")"
+# runc's verbs and flags that ocictl has no use for: checkpoint/restore refused by name (with
+# --help too, which is how podman asks), --criu accepted.
+out=$(oc checkpoint --help 2>&1)
+expect_eq "checkpoint --help fails: podman reads that as no checkpoint support" 1 "$?"
+expect_contains "... and says why" "checkpoint: not supported" "$out"
+out=$(oc restore c1 2>&1)
+expect_contains "restore is refused by name" "restore: not supported" "$out"
+check "--criu is accepted, as runc's global option" oc --criu /usr/sbin/criu list
 finish

@@ -76,4 +76,20 @@ set_args "$B" false
 oc run -b "$B" r7 </dev/null
 expect_eq "false exits 1" 1 "$?"
 assert_clean r7 "$B"
+
+# As runc, a foreground run is the subreaper of what the container orphans (seen without a pid
+# namespace, where orphans would go to the host's reaper); --no-subreaper leaves them to it.
+P="$WORK/no-pidns"
+make_bundle "$P" || fail "make bundle"
+set_config "$P" linux.namespaces '[{"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]'
+# The orphan's parent, then init's (ocictl).
+set_args "$P" sh -c '(exec sleep 2 &); sleep 0.3
+for p in /proc/[0-9]*; do tr "\0" " " < $p/cmdline 2>/dev/null | grep -q "^sleep 2 $" && awk "/^PPid/ { print \$2 }" $p/status; done
+echo $PPID'
+out=$(oc run -b "$P" r12 </dev/null 2>&1)
+expect_eq "run: the container's orphans come to ocictl, as with runc" "$(echo "$out" | tail -1)" "$(echo "$out" | head -1)"
+out=$(oc run --no-subreaper -b "$P" r13 </dev/null 2>&1)
+[ "$(echo "$out" | head -1)" != "$(echo "$out" | tail -1)" ]
+expect_eq "run --no-subreaper: they do not" 0 "$?"
+assert_clean r13 "$P"
 finish
