@@ -39,22 +39,39 @@ static const char default_spec[] =
         "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"strictatime\",\n\t\t\t\t\"mode=755\",\n\t\t\t\t\"size=65536k\"\n\t\t\t]\n\t\t},\n"
         "\t\t{\n\t\t\t\"destination\": \"/dev/pts\",\n\t\t\t\"type\": \"devpts\",\n\t\t\t\"source\": \"devpts\",\n"
         "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"newinstance\",\n\t\t\t\t\"ptmxmode=0666\",\n"
-        "\t\t\t\t\"mode=0620\",\n\t\t\t\t\"gid=5\"\n\t\t\t]\n\t\t},\n"
+        "\t\t\t\t\"mode=0620\"";
+/* runc's rootless spec (`spec --rootless`) differs in what follows: no gid= option (gid 5 is not
+ * mapped), /sys bound from the host (sysfs needs a network namespace of the user's own), no
+ * resources, no network namespace, a user namespace that maps the caller's own ids. */
+static const char devpts_gid[] = ",\n\t\t\t\t\"gid=5\"";
+static const char after_devpts[] =
+        "\n\t\t\t]\n\t\t},\n"
         "\t\t{\n\t\t\t\"destination\": \"/dev/shm\",\n\t\t\t\"type\": \"tmpfs\",\n\t\t\t\"source\": \"shm\",\n"
         "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\",\n\t\t\t\t\"mode=1777\",\n\t\t\t\t\"size=65536k\"\n\t\t\t]\n\t\t},\n"
         "\t\t{\n\t\t\t\"destination\": \"/dev/mqueue\",\n\t\t\t\"type\": \"mqueue\",\n\t\t\t\"source\": \"mqueue\",\n"
         "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\"\n\t\t\t]\n\t\t},\n"
+        "";
+static const char sysfs_mount[] =
         "\t\t{\n\t\t\t\"destination\": \"/sys\",\n\t\t\t\"type\": \"sysfs\",\n\t\t\t\"source\": \"sysfs\",\n"
-        "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\",\n\t\t\t\t\"ro\"\n\t\t\t]\n\t\t},\n"
+        "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\",\n\t\t\t\t\"ro\"\n\t\t\t]\n\t\t},\n";
+static const char sys_bind_mount[] =
+        "\t\t{\n\t\t\t\"destination\": \"/sys\",\n\t\t\t\"type\": \"none\",\n\t\t\t\"source\": \"/sys\",\n"
+        "\t\t\t\"options\": [\n\t\t\t\t\"rbind\",\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\",\n\t\t\t\t\"ro\"\n\t\t\t]\n\t\t},\n";
+static const char cgroup_mount[] =
         "\t\t{\n\t\t\t\"destination\": \"/sys/fs/cgroup\",\n\t\t\t\"type\": \"cgroup\",\n\t\t\t\"source\": \"cgroup\",\n"
         "\t\t\t\"options\": [\n\t\t\t\t\"nosuid\",\n\t\t\t\t\"noexec\",\n\t\t\t\t\"nodev\",\n\t\t\t\t\"relatime\",\n\t\t\t\t\"ro\"\n\t\t\t]\n\t\t}\n"
         "\t],\n"
-        "\t\"linux\": {\n"
-        "\t\t\"resources\": {\n\t\t\t\"devices\": [\n\t\t\t\t{\n\t\t\t\t\t\"allow\": false,\n\t\t\t\t\t\"access\": \"rwm\"\n\t\t\t\t}\n\t\t\t]\n\t\t},\n"
+        "\t\"linux\": {\n";
+static const char resources[] =
+        "\t\t\"resources\": {\n\t\t\t\"devices\": [\n\t\t\t\t{\n\t\t\t\t\t\"allow\": false,\n\t\t\t\t\t\"access\": \"rwm\"\n\t\t\t\t}\n\t\t\t]\n\t\t},\n";
+static const char namespaces_head[] =
         "\t\t\"namespaces\": [\n"
-        "\t\t\t{\n\t\t\t\t\"type\": \"pid\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"network\"\n\t\t\t},\n"
+        "\t\t\t{\n\t\t\t\t\"type\": \"pid\"\n\t\t\t},\n";
+static const char network_namespace[] = "\t\t\t{\n\t\t\t\t\"type\": \"network\"\n\t\t\t},\n";
+static const char namespaces_tail[] =
         "\t\t\t{\n\t\t\t\t\"type\": \"ipc\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"uts\"\n\t\t\t},\n"
         "\t\t\t{\n\t\t\t\t\"type\": \"mount\"\n\t\t\t}";
+static const char user_namespace[] = ",\n\t\t\t{\n\t\t\t\t\"type\": \"user\"\n\t\t\t}";
 /* As runc: a cgroup namespace only where the host is pure cgroup v2. */
 static const char cgroup_namespace[] = ",\n\t\t\t{\n\t\t\t\t\"type\": \"cgroup\"\n\t\t\t}";
 static const char default_spec_tail[] =
@@ -84,7 +101,8 @@ VERB(spec) {
         const char *bundle = ".";
         char path[PATH_MAX];
         struct statfs sfs;
-        bool v2 = statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+        bool v2 = statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC, rootless = false;
+        char maps[256];
         int c, fd;
 
         while ((c = getopt_long_only(argc, argv, "b:", options, NULL)) >= 0)
@@ -93,7 +111,8 @@ VERB(spec) {
                         bundle = optarg;
                         break;
                 case 'r':
-                        return cli_error(-EOPNOTSUPP, "spec: --rootless is not supported yet");
+                        rootless = true;
+                        break;
                 default:
                         return -EINVAL;
                 }
@@ -103,7 +122,18 @@ VERB(spec) {
                 return cli_error(-EEXIST, "spec: File %s exists. Remove it first", path);
         if (fd < 0)
                 return cli_error(-errno, "spec: cannot create %s: %m", path);
-        if (!write_all(fd, default_spec) || (v2 && !write_all(fd, cgroup_namespace)) || !write_all(fd, default_spec_tail)) {
+        snprintf(maps, sizeof maps,
+                 ",\n\t\t\"uidMappings\": [\n\t\t\t{\n\t\t\t\t\"containerID\": 0,\n\t\t\t\t\"hostID\": %u,\n"
+                 "\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t],\n\t\t\"gidMappings\": [\n\t\t\t{\n\t\t\t\t\"containerID\": 0,\n"
+                 "\t\t\t\t\"hostID\": %u,\n\t\t\t\t\"size\": 1\n\t\t\t}\n\t\t]",
+                 (unsigned) geteuid(), (unsigned) getegid());
+        if (!write_all(fd, default_spec) || (!rootless && !write_all(fd, devpts_gid)) || !write_all(fd, after_devpts) ||
+            !write_all(fd, rootless ? sys_bind_mount : sysfs_mount) || !write_all(fd, cgroup_mount) ||
+            (!rootless && !write_all(fd, resources)) || !write_all(fd, namespaces_head) ||
+            (!rootless && !write_all(fd, network_namespace)) || !write_all(fd, namespaces_tail) ||
+            (v2 && !write_all(fd, cgroup_namespace)) || (rootless && !write_all(fd, user_namespace)) ||
+            !write_all(fd, rootless ? "\n\t\t]" : "") || (rootless && !write_all(fd, maps)) ||
+            !write_all(fd, rootless ? ",\n" : "") || !write_all(fd, rootless ? default_spec_tail + strlen("\n\t\t],\n") : default_spec_tail)) {
                 int r = -errno;
                 close(fd);
                 unlink(path);

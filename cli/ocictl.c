@@ -2,7 +2,9 @@
 /* ocictl: runc's command line, turned into method calls on the ocictl services. */
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
@@ -63,6 +65,16 @@ int main(int argc, char **argv) {
         LogFormat format = LOG_FORMAT_TEXT;
         int c;
 
+        /* Rootless, as runc: the state lives in the user's runtime directory. */
+        static char user_root[PATH_MAX];
+        if (geteuid() != 0) {
+                const char *xdg = getenv("XDG_RUNTIME_DIR");
+                if (xdg && xdg[0] == '/')
+                        snprintf(user_root, sizeof user_root, "%s/ocictl", xdg);
+                else
+                        snprintf(user_root, sizeof user_root, "/run/user/%u/ocictl", (unsigned) geteuid());
+                arg_global.root = user_root;
+        }
         arg_global.bus_address = getenv("OCICTL_BUS_ADDRESS");
         if (arg_global.bus_address && !*arg_global.bus_address)
                 arg_global.bus_address = NULL;

@@ -122,6 +122,16 @@ int identity_apply_limits(const Spec *s, Error *e) {
         return 0;
 }
 
+/* Whether this user namespace was made without the right to setgroups(2). */
+static bool setgroups_denied(void) {
+        char buf[16] = "";
+        int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        if (fd >= 0)
+                close(fd);
+        return n > 0 && strneq(buf, "deny", 4);
+}
+
 static int set_capabilities(const Spec *s, Error *e) {
         cap_t caps = cap_init();
         int last = capability_last(), r = 0;
@@ -167,7 +177,10 @@ int identity_apply_user(const Spec *s, Error *e) {
                                 return error_set(e, negative_errno(), "process.capabilities.bounding: drop %s",
                                                    capability_to_string(cap));
 
-        if (setgroups(s->n_additional_gids, s->additional_gids) < 0)
+        /* A rootless user namespace denies setgroups(2) (stage-util.c): with no additional gid
+         * asked for there is nothing to set, as runc has it. */
+        if (setgroups(s->n_additional_gids, s->additional_gids) < 0 &&
+            !(errno == EPERM && s->n_additional_gids == 0 && setgroups_denied()))
                 return error_set(e, negative_errno(), "process.user.additionalGids: setgroups");
         /* Keep the permitted set across the uid change; set_capabilities() trims it after. */
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

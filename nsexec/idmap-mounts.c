@@ -108,8 +108,11 @@ int idmap_mounts_prepare(const NsexecConfig *c, int *ret_fds, Error *e) {
 
         for (size_t i = 0; i < s->n_mounts; i++)
                 ret_fds[i] = -EBADF;
+        /* Rootless, stage 0 has no right to clone a tree of the host's: init binds its sources
+         * itself, as the unprivileged user's root in its own namespaces (what runc does then). */
+        bool privileged = geteuid() == 0;
         for (size_t i = 0; i < s->n_mounts; i++) {
-                if (s->mounts[i].n_uid_mappings == 0 && userns && is_bind(&s->mounts[i]))
+                if (s->mounts[i].n_uid_mappings == 0 && userns && is_bind(&s->mounts[i]) && privileged)
                         r = make_host_tree(c, &s->mounts[i], i, &ret_fds[i], e);
                 else if (s->mounts[i].n_uid_mappings == 0)
                         continue;

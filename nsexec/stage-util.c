@@ -13,6 +13,16 @@
 
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
                   const char *field, Error *e) {
+        /* Without CAP_SETGID the kernel takes a gid_map only once setgroups(2) is denied in the
+         * namespace (rootless: the caller maps its own ids). */
+        if (geteuid() != 0) {
+                char path[64];
+                _cleanup_close_ int fd = -EBADF;
+                snprintf(path, sizeof path, "/proc/%d/setgroups", (int) pid);
+                fd = open(path, O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, "deny", 4) != 4)
+                        return error_set(e, negative_errno(), "%s: deny setgroups in the user namespace", field);
+        }
         for (int k = 0; k < 2; k++) {
                 const SpecIdMapping *l = k == 0 ? uids : gids;
                 size_t n = k == 0 ? n_uids : n_gids;

@@ -293,9 +293,17 @@ static _noreturn_ void stage_child(StageContext *ctx) {
                 if (unshare(CLONE_NEWUSER) < 0)
                         stage_fail(ctx->sync_fd, negative_errno(), "linux.namespaces: unshare the user namespace");
                 unshare_flags &= ~CLONE_NEWUSER;
+                /* Rootless, stage 0 is an unprivileged process of the same user: it may write our
+                 * maps only while /proc/<us> is that user's, that is while we are dumpable. Nothing
+                 * but stage 0 can reach us in that window (no container process exists yet). */
+                bool rootless = geteuid() != 0;
+                if (rootless)
+                        (void) prctl(PR_SET_DUMPABLE, 1);
                 if (sync_send(ctx->sync_fd, SYNC_USERMAP_PLS, 0) < 0 || sync_recv(ctx->sync_fd, &ack) < 0 ||
                     ack.type != SYNC_USERMAP_ACK)
                         _exit(1); /* stage 0 reports why */
+                if (rootless)
+                        (void) prctl(PR_SET_DUMPABLE, 0);
         }
         if (s->namespaces[NAMESPACE_USER].enabled &&
             (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))

@@ -32,7 +32,11 @@ static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
 
 /* A limit the host cannot give is NotSupported; one the kernel refuses is the spec's fault. */
 static int set_limit_error(sd_bus_error *error, int r, const Error *err) {
-        return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : OCICTL_ERROR_INVALID_SPEC, err, r);
+        return bus_error_set_from(error,
+                                  r == -EOPNOTSUPP                 ? OCICTL_ERROR_NOT_SUPPORTED
+                                  : r == -EACCES || r == -EPERM ? OCICTL_ERROR_PERMISSION_DENIED
+                                                                   : OCICTL_ERROR_INVALID_SPEC,
+                                  err, r);
 }
 
 /* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
@@ -53,7 +57,7 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = spec_bus_read_resources(m, &res);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 goto finish;
 
@@ -96,7 +100,7 @@ static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error
         r = sd_bus_message_read(m, "ss", &id, &path);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_new_method_return(m, &reply);
@@ -171,7 +175,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (r >= 0)
                 r = sd_bus_message_read(m, "i", &sig);
         if (r >= 0)
-                r = bus_check_caller_is_root(m, error);
+                r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = cgroup_signal(&set, sig);
@@ -211,7 +215,7 @@ static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *er
 
         r = read_set(m, rollback, &set, error);
         if (r >= 0)
-                r = bus_check_caller_is_root(m, error);
+                r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = cgroup_destroy(&layout, &set, rollback, &err);
@@ -234,7 +238,7 @@ static int method_open(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
         r = read_owned_set(m, &set, error);
         if (r >= 0)
-                r = bus_check_caller_is_root(m, error);
+                r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = cgroup_open_join(&set, fds, &n_fds);
@@ -268,7 +272,7 @@ static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = spec_bus_read_resources(m, &res);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = cgroup_apply(&layout, &set, &res, "", &err);
@@ -287,7 +291,7 @@ static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r >= 0)
                 r = sd_bus_message_read(m, "b", &frozen);
         if (r >= 0)
-                r = bus_check_caller_is_root(m, error);
+                r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = cgroup_freeze(&layout, &set, frozen, &err);

@@ -53,7 +53,7 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_message_read_strv(m, &changes);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r >= 0)
                 r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r >= 0)
@@ -115,7 +115,7 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r >= 0)
                 r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r < 0)

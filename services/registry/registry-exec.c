@@ -322,7 +322,7 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);

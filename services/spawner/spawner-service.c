@@ -130,7 +130,7 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = create_options_read(m, &options, error);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         /* No args is a config without a process: created, refused at start (stages.c). */
@@ -209,7 +209,7 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = create_options_read(m, &options, error);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         if (!spec.args || !spec.args[0] || !spec.cwd)
@@ -265,7 +265,7 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
         r = spec_bus_read(m, &spec);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "spec: %s", strerror(-r));
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         for (HookKind k = 0; k < _HOOK_KIND_MAX; k++)
@@ -293,7 +293,7 @@ static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = sd_bus_message_read(m, "hut", &state_dir_fd, &pid, &start_time);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         r = nsexec_start(state_dir_fd, (pid_t) pid, start_time, &e);
@@ -311,7 +311,7 @@ static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "uti", &pid, &start_time, &sig);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         if (sig < 0 || sig > SIGRTMAX) /* 0: only checks that it lives */
@@ -342,7 +342,7 @@ static int method_return_net_devices(sd_bus_message *m, void *userdata, sd_bus_e
         if (r >= 0)
                 r = sd_bus_message_exit_container(m);
         if (r >= 0)
-                r = bus_check_caller_is_root(m, error);
+                r = bus_check_caller_allowed(m, error);
         if (r >= 0 && (process_get_start_time((pid_t) pid, &t) < 0 || t != start_time))
                 r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "container not running");
         if (r >= 0 && (r = net_devices_return((pid_t) pid, devices, n)) < 0)
@@ -369,7 +369,7 @@ static int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "u", &pid);
         if (r < 0)
                 return r;
-        r = bus_check_caller_is_root(m, error);
+        r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
         if (service_is_direct())
