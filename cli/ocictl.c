@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "process-util.h"
 
 static const struct {
         const char *name;
@@ -65,10 +66,11 @@ int main(int argc, char **argv) {
         LogFormat format = LOG_FORMAT_TEXT;
         int c;
 
-        /* Rootless, as runc: the state lives in the user's runtime directory. */
+        /* Rootless, as runc: the state lives in the user's runtime directory, for a user and for
+         * root of a user namespace that is not root's (podman rootless runs us as that). */
         static char user_root[PATH_MAX];
-        if (geteuid() != 0) {
-                const char *xdg = getenv("XDG_RUNTIME_DIR");
+        const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+        if (geteuid() != 0 || (xdg && xdg[0] == '/' && running_in_user_namespace() && !(user && streq(user, "root")))) {
                 if (xdg && xdg[0] == '/')
                         snprintf(user_root, sizeof user_root, "%s/ocictl", xdg);
                 else

@@ -121,3 +121,22 @@ int signal_from_string(const char *s) {
         }
         return -EINVAL;
 }
+
+bool running_in_user_namespace(void) {
+        char buf[128] = "";
+        unsigned inside, outside, count;
+        int end = 0, fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+
+        if (fd >= 0)
+                close(fd);
+        if (n <= 0)
+                return false; /* no procfs to tell: take the host's */
+        /* The host's namespace maps every id to itself, in one line. */
+        return !(sscanf(buf, "%u %u %u\n%n", &inside, &outside, &count, &end) == 3 && inside == 0 && outside == 0 &&
+                 count == UINT32_MAX && end == n);
+}
+
+bool running_rootless(void) {
+        return geteuid() != 0 || running_in_user_namespace();
+}

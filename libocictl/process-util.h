@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -16,3 +17,9 @@ int process_is_same_and_alive(pid_t pid, uint64_t start_time);
 
 /* Signal names without "SIG" ("KILL", "TERM") or numbers, as runc's kill accepts them. */
 int signal_from_string(const char *s);
+
+/* Whether we run in a user namespace other than the host's (root there is not root on the host:
+ * podman rootless calls its runtime so). */
+bool running_in_user_namespace(void);
+/* Rootless: not root, or root only of a user namespace. */
+bool running_rootless(void);

@@ -13,6 +13,7 @@
 #include "cgroup-layout.h"
 #include "mount-options.h"
 #include "procfs.h"
+#include "process-util.h"
 #include "rootfs.h"
 #include "tmpfs-copyup.h"
 
@@ -508,7 +509,9 @@ static int setup_dev(int root_fd, const Spec *s, Error *e) {
                 { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
                 { "pts/ptmx", "ptmx" },          { "/proc/kcore", "core" },
         };
-        bool userns = s->namespaces[NAMESPACE_USER].enabled;
+        /* In a user namespace, ours or the caller's (podman rootless runs us as root of its
+         * own), mknod is refused: the host's nodes are bound instead, as runc does. */
+        bool userns = s->namespaces[NAMESPACE_USER].enabled || running_in_user_namespace();
         _cleanup_close_ int dev = -EBADF;
         mode_t old = umask(0);
         int r = 0;

@@ -185,10 +185,11 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 state.cgroups = NULL;
                 state.n_cgroups = 0;
                 /* Rootless without a cgroup subtree of its own: as runc, go on without a cgroup
-                 * when the config asks for no limit. */
-                if (geteuid() != 0 && sd_bus_error_has_name(error, OCICTL_ERROR_PERMISSION_DENIED) &&
+                 * when the config asks for no limit, quietly (--debug says so): clients such as
+                 * podman read a runtime's stderr as its error. */
+                if (running_rootless() && sd_bus_error_has_name(error, OCICTL_ERROR_PERMISSION_DENIED) &&
                     resources_empty(&spec.resources)) {
-                        log_warning("%s: no cgroup (this user has no delegated cgroup subtree): %s", id,
+                        log_debug("%s: no cgroup (this user has no delegated cgroup subtree): %s", id,
                                     error->message);
                         sd_bus_error_free(error);
                         r = state_file_write(dir_fd, &state);
