@@ -9,11 +9,8 @@ command -v containerd >/dev/null && command -v ctr >/dev/null || skip "container
 RUNC=$(command -v runc || true)
 [ -n "$RUNC" ] || skip "runc not installed (the reference)"
 
-make_bundle "$WORK/image" true || fail "make the image's rootfs"
-echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$WORK/image/rootfs/etc/passwd"
 IMG=localhost/ocictl-busybox:latest
-python3 "$OCICTL_SOURCE_DIR/tests/helpers/oci-image-tar.py" "$WORK/image/rootfs" "$IMG" "$WORK/image.tar" ||
-        fail "write the image archive"
+make_image_tar "$IMG" "$WORK/image.tar" || fail "write the image archive"
 
 SOCK="$WORK/containerd.sock"
 cat > "$WORK/containerd.toml" <<EOF

@@ -22,10 +22,8 @@ export CRI_PB_DIR="$WORK/pb"
 mkdir -p "$CRI_PB_DIR" "$WORK/cni" "$WORK/logs"
 protoc -I "$HELPERS/cri" --python_out="$CRI_PB_DIR" "$HELPERS/cri/cri-subset.proto" || fail "compile the CRI subset"
 
-make_bundle "$WORK/image" true || fail "make the image's rootfs"
-python3 "$HELPERS/oci-image-tar.py" "$WORK/image/rootfs" localhost/ocictl-busybox:latest "$WORK/image.tar" &&
-        python3 "$HELPERS/oci-image-tar.py" "$WORK/image/rootfs" localhost/ocictl-pause:latest "$WORK/pause.tar" sleep 1000000 ||
-        fail "write the image archives"
+make_image_tar localhost/ocictl-busybox:latest "$WORK/image.tar" &&
+        make_image_tar localhost/ocictl-pause:latest "$WORK/pause.tar" sleep 1000000 || fail "write the image archives"
 
 SOCK="$WORK/containerd.sock"
 VETH=ocri$$

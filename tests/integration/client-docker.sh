@@ -8,11 +8,8 @@
 
 command -v dockerd >/dev/null && command -v docker >/dev/null || skip "docker not installed (apt-get install docker.io)"
 
-make_bundle "$WORK/image" true || fail "make the image's rootfs"
-echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$WORK/image/rootfs/etc/passwd"
 IMG=localhost/ocictl-busybox:latest
-python3 "$OCICTL_SOURCE_DIR/tests/helpers/oci-image-tar.py" "$WORK/image/rootfs" "$IMG" "$WORK/image.tar" ||
-        fail "write the image archive"
+make_image_tar "$IMG" "$WORK/image.tar" || fail "write the image archive"
 
 SOCK="$WORK/docker.sock"
 cat > "$WORK/daemon.json" <<EOF

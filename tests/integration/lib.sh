@@ -108,6 +108,18 @@ make_bundle() {
         return 0
 }
 
+# make_image_tar NAME:TAG OUT.tar [CMD...]: the clients' image, made from the test's busybox
+# rootfs (with a nobody user) in $WORK/image, as an OCI and docker archive (tests/helpers).
+make_image_tar() {
+        local ref=$1 out=$2
+        shift 2
+        if [ ! -d "$WORK/image/rootfs" ]; then
+                make_bundle "$WORK/image" true || return 1
+                echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$WORK/image/rootfs/etc/passwd"
+        fi
+        python3 "$OCICTL_SOURCE_DIR/tests/helpers/oci-image-tar.py" "$WORK/image/rootfs" "$ref" "$out" "$@"
+}
+
 # Every config a test writes is a seed for the spec parser's fuzzer (tests/fuzz/run-fuzzer.sh).
 seed_config() {
         [ -n "${OCICTL_SEED_DIR:-}" ] && mkdir -p "$OCICTL_SEED_DIR" &&
