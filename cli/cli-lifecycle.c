@@ -83,6 +83,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
         int c;
 
         o->options = (CreateOptions) CREATE_OPTIONS_INIT;
+        o->options.rootless = arg_global.rootless;
         while ((c = getopt_long_only(argc, argv, "b:d", options, NULL)) >= 0)
                 switch (c) {
                 case 'b':

@@ -15,6 +15,7 @@ typedef struct GlobalOptions {
         const char *log_path;
         int log_fd;
         bool debug;
+        RootlessMode rootless; /* --rootless true|false|auto */
 } GlobalOptions;
 
 extern GlobalOptions arg_global;

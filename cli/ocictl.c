@@ -113,8 +113,14 @@ int main(int argc, char **argv) {
                 case ARG_CRIU:
                         break; /* runc's: the CRIU binary for checkpoint and restore, which we refuse */
                 case ARG_ROOTLESS:
-                        if (!streq(optarg, "false") && !streq(optarg, "auto")) {
-                                cli_error(-EOPNOTSUPP, "--rootless %s: not supported yet", optarg);
+                        if (streq(optarg, "true"))
+                                arg_global.rootless = ROOTLESS_TRUE;
+                        else if (streq(optarg, "false"))
+                                arg_global.rootless = ROOTLESS_FALSE;
+                        else if (streq(optarg, "auto"))
+                                arg_global.rootless = ROOTLESS_AUTO;
+                        else {
+                                cli_error(-EINVAL, "--rootless: \"%s\" is not true, false or auto", optarg);
                                 return 1;
                         }
                         break;

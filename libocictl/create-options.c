@@ -9,6 +9,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "noPivot", "b", 1);
         if (r >= 0 && o->ignore_paused)
                 r = sd_bus_message_append(m, "{sv}", "ignorePaused", "b", 1);
+        if (r >= 0 && o->rootless != ROOTLESS_AUTO)
+                r = sd_bus_message_append(m, "{sv}", "rootless", "b", o->rootless == ROOTLESS_TRUE);
         if (r >= 0 && o->no_new_keyring)
                 r = sd_bus_message_append(m, "{sv}", "noNewKeyring", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
@@ -55,6 +57,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 } else if (streq(key, "ignorePaused")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.ignore_paused = b;
+                } else if (streq(key, "rootless")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.rootless = b ? ROOTLESS_TRUE : ROOTLESS_FALSE;
                 } else if (streq(key, "noNewKeyring")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_new_keyring = b;

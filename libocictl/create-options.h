@@ -2,7 +2,8 @@
 /* runc's create/run flags that change how a container is set up, as the a{sv} "options"
  * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b, "consoleSocket" h (runc's
  * --console-socket, already connected by the caller with its own rights), "preserveFds" ah
- * (runc's --preserve-fds and LISTEN_FDS: the process gets them as fds 3, 4, …), "listenFds" u. New flags are new keys, so the
+ * (runc's --preserve-fds and LISTEN_FDS: the process gets them as fds 3, 4, …), "listenFds" u,
+ * "rootless" b (runc's --rootless true or false; absent: auto). New flags are new keys, so the
  * signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
 #pragma once
 
@@ -11,10 +12,18 @@
 
 #define PRESERVE_FDS_MAX 200 /* below SCM_MAX_FD (253), which bounds one message */
 
+/* runc's --rootless: "auto" decides by who runs us (running_rootless()). */
+typedef enum RootlessMode {
+        ROOTLESS_AUTO,
+        ROOTLESS_FALSE,
+        ROOTLESS_TRUE,
+} RootlessMode;
+
 typedef struct CreateOptions {
         bool no_pivot;
         bool no_new_keyring; /* "noNewKeyring" b: keep the caller's session keyring (keyring.h) */
         bool ignore_paused;  /* "ignorePaused" b: exec into a paused container (runc's flag) */
+        RootlessMode rootless; /* "rootless" b, absent for auto: without a cgroup when none may be made */
         int console_socket; /* a connected unix socket for the pty master, or -1 */
         /* "consoleIfTerminal" b: console_socket is `run`'s own, used only when process.terminal
          * is true (the CLI cannot know: it never reads config.json). */

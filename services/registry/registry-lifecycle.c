@@ -187,7 +187,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 /* Rootless without a cgroup subtree of its own: as runc, go on without a cgroup
                  * when the config asks for no limit, quietly (--debug says so): clients such as
                  * podman read a runtime's stderr as its error. */
-                if (running_rootless() && sd_bus_error_has_name(error, OCICTL_ERROR_PERMISSION_DENIED) &&
+                bool rootless = options.rootless == ROOTLESS_TRUE ||
+                                (options.rootless == ROOTLESS_AUTO && running_rootless());
+                if (rootless && sd_bus_error_has_name(error, OCICTL_ERROR_PERMISSION_DENIED) &&
                     resources_empty(&spec.resources)) {
                         log_debug("%s: no cgroup (this user has no delegated cgroup subtree): %s", id,
                                     error->message);

@@ -44,6 +44,11 @@ expect_eq "... with only its own loopback" 1 "$(echo "$out" | sed -n 3p)"
 expect_contains "... and no cgroup without a delegated subtree (--debug says so)" "no delegated cgroup subtree" "$(cat "$WORK/err")"
 expect_eq "... said nowhere else: clients read stderr as the error" "" "$(as_user "$OCICTL" run -b "$B" r1b </dev/null 2>&1 >/dev/null)"
 expect_eq "... nothing left in the user's state" "" "$(ls "$XDG/ocictl" 2>/dev/null)"
+out=$(as_user "$OCICTL" --rootless false run -b "$B" r2 </dev/null 2>&1)
+expect_eq "--rootless false: a cgroup is required" 1 "$?"
+expect_contains "... and the refusal is named" "cannot create cgroup" "$out"
+expect_eq "--rootless true works as auto does here" 0 "$(as_user "$OCICTL" --rootless true run -b "$B" r3 </dev/null >/dev/null 2>&1; echo $?)"
+expect_contains "--rootless takes true, false or auto" "is not true, false or auto" "$(as_user "$OCICTL" --rootless maybe list 2>&1)"
 
 # The lifecycle, verb by verb, as a client runs it.
 set_args "$B" sleep 1000
