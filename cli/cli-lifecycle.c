@@ -84,6 +84,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
 
         o->options = (CreateOptions) CREATE_OPTIONS_INIT;
         o->options.rootless = arg_global.rootless;
+        o->options.notify_socket = getenv("NOTIFY_SOCKET") && *getenv("NOTIFY_SOCKET");
         while ((c = getopt_long_only(argc, argv, "b:d", options, NULL)) >= 0)
                 switch (c) {
                 case 'b':
@@ -258,9 +259,29 @@ VERB(create) {
         return r < 0 ? r : 0;
 }
 
+/* The container's init, for NOTIFY_SOCKET's MAINPID. */
+static int init_pid(Session *s, const char *id, pid_t *ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        const char *status;
+        uint32_t pid;
+        int r = session_new_call(s, "GetState", &m);
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", id);
+        if (r >= 0)
+                r = session_call(s, m, &reply);
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "su", &status, &pid);
+        if (r < 0)
+                return r;
+        *ret = (pid_t) pid;
+        return 0;
+}
+
 VERB(start) {
+        _cleanup_close_ int notify_fd = -EBADF;
         Session s;
         const char *id;
+        pid_t pid;
         int r;
 
         r = want_id(argc, argv, "start", &id);
@@ -268,7 +289,11 @@ VERB(start) {
                 r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = call_simple(&s, "Start", "s", id);
+        r = notify_relay_open(id, &notify_fd);
+        if (r >= 0)
+                r = call_simple(&s, "Start", "s", id);
+        if (r >= 0 && notify_fd >= 0 && (r = init_pid(&s, id, &pid)) >= 0)
+                r = notify_relay_wait(notify_fd, pid);
         session_close(&s);
         return r < 0 ? r : 0;
 }
@@ -293,8 +318,13 @@ VERB(run) {
          * they would go to the host's reaper); the wait below reaps every child. */
         if (r >= 0 && !o.detach && !o.no_subreaper && s.direct)
                 (void) prctl(PR_SET_CHILD_SUBREAPER, 1);
+        _cleanup_close_ int notify_fd = -EBADF;
+        if (r >= 0 && o.detach)
+                r = notify_relay_open(id, &notify_fd);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
+        if (r >= 0 && notify_fd >= 0)
+                r = notify_relay_wait(notify_fd, pid); /* a failure to tell the caller leaves it running */
         if (r < 0) {
                 delete_quietly(&s, id);
                 session_close(&s);

@@ -83,6 +83,12 @@ void block_forwarded_signals(bool direct);
 int wait_for_process(Session *s, const char *id, pid_t pid, uint64_t start_time);
 
 /* Reads argv for one verb: getopt_long_only so that runc's "-bundle" works as well as "--bundle". */
+/* cli-notify.c: NOTIFY_SOCKET relayed from the container to ocictl's caller, as runc does. The
+ * socket is bound before Start (fd -EBADF: nothing to relay); wait returns at READY= or when
+ * init is gone. */
+int notify_relay_open(const char *id, int *ret_fd);
+int notify_relay_wait(int fd, pid_t pid);
+
 #define VERB(name) int verb_##name(int argc, char **argv)
 VERB(spec);
 VERB(create);

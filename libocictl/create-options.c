@@ -11,6 +11,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "ignorePaused", "b", 1);
         if (r >= 0 && o->rootless != ROOTLESS_AUTO)
                 r = sd_bus_message_append(m, "{sv}", "rootless", "b", o->rootless == ROOTLESS_TRUE);
+        if (r >= 0 && o->notify_socket)
+                r = sd_bus_message_append(m, "{sv}", "notifySocket", "b", 1);
         if (r >= 0 && o->no_new_keyring)
                 r = sd_bus_message_append(m, "{sv}", "noNewKeyring", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
@@ -60,6 +62,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 } else if (streq(key, "rootless")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.rootless = b ? ROOTLESS_TRUE : ROOTLESS_FALSE;
+                } else if (streq(key, "notifySocket")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.notify_socket = b;
                 } else if (streq(key, "noNewKeyring")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_new_keyring = b;

@@ -3,7 +3,7 @@
  * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b, "consoleSocket" h (runc's
  * --console-socket, already connected by the caller with its own rights), "preserveFds" ah
  * (runc's --preserve-fds and LISTEN_FDS: the process gets them as fds 3, 4, …), "listenFds" u,
- * "rootless" b (runc's --rootless true or false; absent: auto). New flags are new keys, so the
+ * "rootless" b (runc's --rootless true or false; absent: auto), "notifySocket" b. New flags are new keys, so the
  * signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
 #pragma once
 
@@ -24,6 +24,9 @@ typedef struct CreateOptions {
         bool no_new_keyring; /* "noNewKeyring" b: keep the caller's session keyring (keyring.h) */
         bool ignore_paused;  /* "ignorePaused" b: exec into a paused container (runc's flag) */
         RootlessMode rootless; /* "rootless" b, absent for auto: without a cgroup when none may be made */
+        /* "notifySocket" b: the caller has NOTIFY_SOCKET; the container gets a socket of its own
+         * at /run/notify/notify.sock, which `start` relays to the caller's (runc's sd_notify). */
+        bool notify_socket;
         int console_socket; /* a connected unix socket for the pty master, or -1 */
         /* "consoleIfTerminal" b: console_socket is `run`'s own, used only when process.terminal
          * is true (the CLI cannot know: it never reads config.json). */

@@ -123,10 +123,13 @@ int container_dir_open_config(int dir_fd, int *ret_fd) {
 }
 
 int container_dir_remove(int root_fd, const char *id, int dir_fd) {
-        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY };
+        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY,
+                                             NOTIFY_DIR "/" NOTIFY_SOCKET_NAME };
         for (size_t i = 0; i < ELEMENTSOF(files); i++)
                 if (unlinkat(dir_fd, files[i], 0) < 0 && errno != ENOENT)
                         return negative_errno();
+        if (unlinkat(dir_fd, NOTIFY_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                return negative_errno();
         if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
                 return negative_errno();
         return 0;

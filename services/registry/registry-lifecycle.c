@@ -202,6 +202,11 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 } else
                         goto fail;
         }
+        /* The folder the container's NOTIFY_SOCKET lives in; `start` binds the socket. */
+        if (options.notify_socket && mkdirat(dir_fd, NOTIFY_DIR, 0755) < 0 && errno != EEXIST) {
+                r = sd_bus_error_set_errnof(error, errno, "cannot create %s/%s/%s: %m", reg->root_dir, id, NOTIFY_DIR);
+                goto fail;
+        }
         r = call_spawn(reg, id, bundle, rootfs, parsed, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state,
                        error);
         for (size_t i = 0; i < n_cgroup_fds; i++)

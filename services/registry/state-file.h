@@ -14,6 +14,8 @@
 #define STATE_FILE "state"
 #define EXEC_FIFO "exec.fifo"
 #define CONFIG_COPY "config.json" /* the config the container was created from, for exec */
+#define NOTIFY_DIR "notify"        /* NOTIFY_SOCKET: bound on /run/notify in the container */
+#define NOTIFY_SOCKET_NAME "notify.sock"
 
 typedef struct ContainerState {
         char *id;

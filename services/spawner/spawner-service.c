@@ -95,6 +95,41 @@ static int apply_listen_fds(Spec *spec, const CreateOptions *o, sd_bus_error *er
         return r;
 }
 
+/* NOTIFY_SOCKET, as runc: the state folder's notify/ on /run/notify (read-only: the socket in
+ * it is `start`'s), and the variable pointing there. */
+static int apply_notify_socket(Spec *spec, const CreateOptions *o, int state_dir_fd, sd_bus_error *error) {
+        char link[64], dir[PATH_MAX];
+        SpecMount *mounts;
+        ssize_t n;
+
+        if (!o->notify_socket)
+                return 0;
+        snprintf(link, sizeof link, "/proc/self/fd/%d", state_dir_fd);
+        n = readlink(link, dir, sizeof dir - sizeof "/notify");
+        if (n < 0)
+                return sd_bus_error_set_errnof(error, errno, "NOTIFY_SOCKET: the state folder: %m");
+        strcpy(dir + n, "/notify");
+        mounts = realloc(spec->mounts, (spec->n_mounts + 1) * sizeof *mounts);
+        if (!mounts)
+                return -ENOMEM;
+        spec->mounts = mounts;
+        mounts[spec->n_mounts] = (SpecMount) {
+                .destination = strdup("/run/notify"),
+                .type = strdup("bind"),
+                .source = strdup(dir),
+                .options = calloc(6, sizeof(char *)),
+        };
+        spec->n_mounts++;
+        static const char *const options[] = { "bind", "nosuid", "noexec", "nodev", "ro" };
+        for (size_t i = 0; mounts[spec->n_mounts - 1].options && i < ELEMENTSOF(options); i++)
+                if (!(mounts[spec->n_mounts - 1].options[i] = strdup(options[i])))
+                        return -ENOMEM;
+        if (!mounts[spec->n_mounts - 1].destination || !mounts[spec->n_mounts - 1].type ||
+            !mounts[spec->n_mounts - 1].source || !mounts[spec->n_mounts - 1].options)
+                return -ENOMEM;
+        return spec_env_set(spec, "NOTIFY_SOCKET=/run/notify/notify.sock");
+}
+
 static void log_setup_warning(const char *text) {
         log_warning("%s", text);
 }
@@ -157,6 +192,8 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         r = check_terminal(&spec, &options, error);
         if (r >= 0)
                 r = apply_listen_fds(&spec, &options, error);
+        if (r >= 0)
+                r = apply_notify_socket(&spec, &options, state_dir_fd, error);
         if (r < 0)
                 return r;
         r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);

@@ -192,4 +192,36 @@ if command -v runc >/dev/null; then
 else
         fail "runc is not installed (the reference for ocictl spec)"
 fi
+# NOTIFY_SOCKET, as runc passes it through: the container gets its own socket on /run/notify;
+# `start` returns once the container said READY=, and its caller's socket gets READY=1 and
+# MAINPID (init). The caller's socket here is a listener of the test's own.
+N="$WORK/notify-bundle"
+make_bundle "$N" || fail "make bundle"
+cp "$BUILD/tests/sd-notify" "$N/rootfs/bin/sd-notify" || fail "copy sd-notify"
+set_args "$N" sh -c 'sleep 0.5; sd-notify READY=1; exec sleep 1000'
+python3 - "$WORK/host-notify.sock" "$WORK/host-notify.out" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+data = s.recv(4096)
+open(sys.argv[2], "wb").write(data)
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$WORK/host-notify.sock" ] && break; sleep 0.1; done
+NOTIFY_SOCKET="$WORK/host-notify.sock" oc create -b "$N" n1 </dev/null >/dev/null 2>&1
+expect_eq "create with NOTIFY_SOCKET" "created" "$(oc state n1 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')"
+started=$(date +%s%N)
+NOTIFY_SOCKET="$WORK/host-notify.sock" oc start n1
+expect_eq "start relays the container's notification" 0 "$?"
+waited=$((($(date +%s%N) - started) / 1000000))
+[ "$waited" -ge 400 ]
+expect_eq "... after waiting for READY= (${waited} ms)" 0 "$?"
+wait "$listener"
+pid=$(oc state n1 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+expect_eq "... the caller's socket gets READY=1 and init as MAINPID" "READY=1 MAINPID=$pid" "$(tr '\n' ' ' < "$WORK/host-notify.out" | sed 's/ $//')"
+expect_eq "... the container has NOTIFY_SOCKET=/run/notify/notify.sock" "NOTIFY_SOCKET=/run/notify/notify.sock" "$(oc exec n1 sh -c 'tr "\0" "\n" < /proc/1/environ | grep NOTIFY_SOCKET' 2>&1)"
+expect_eq "... with the socket in /run/notify" "notify.sock" "$(oc exec n1 ls /run/notify 2>&1)"
+oc delete -f n1 >/dev/null 2>&1
+assert_clean n1 "$N"
 finish
