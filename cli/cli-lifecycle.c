@@ -323,8 +323,6 @@ VERB(run) {
                 r = notify_relay_open(id, &notify_fd);
         if (r >= 0)
                 r = call_simple(&s, "Start", "s", id);
-        if (r >= 0 && notify_fd >= 0)
-                r = notify_relay_wait(notify_fd, pid); /* a failure to tell the caller leaves it running */
         if (r < 0) {
                 delete_quietly(&s, id);
                 session_close(&s);
@@ -332,9 +330,11 @@ VERB(run) {
                 return r;
         }
         if (o.detach) {
+                /* Started: a caller that cannot be told READY hears why, the container stays. */
+                r = notify_relay_wait(notify_fd, pid);
                 session_close(&s);
                 reap_helpers(pid);
-                return 0;
+                return r < 0 ? r : 0;
         }
         if (master >= 0) {
                 relay_pid = terminal_start_relay(master);
