@@ -6,16 +6,77 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "process-util.h"
 #include "stage-util.h"
 
+/* An unprivileged process may write one map itself: its own id, alone. */
+static bool is_own_id_only(const SpecIdMapping *l, size_t n, unsigned own) {
+        return n == 1 && l[0].size == 1 && l[0].host_id == own;
+}
+
+/* Rootless with more than the user's own id: shadow's setuid helpers write the ranges that
+ * /etc/subuid and /etc/subgid grant the user, as podman and runc have them do. */
+static int run_id_map_helper(const char *helper, pid_t pid, const SpecIdMapping *l, size_t n, const char *field,
+                             Error *e) {
+        char args[2 + 3 * SPEC_ID_MAPPINGS_MAX][16], path[64];
+        char *argv[2 + 3 * SPEC_ID_MAPPINGS_MAX + 1];
+        size_t k = 0;
+        int status;
+        pid_t child;
+
+        argv[0] = (char *) helper;
+        snprintf(args[k], sizeof args[k], "%d", (int) pid);
+        argv[k + 1] = args[k];
+        k++;
+        for (size_t i = 0; i < n; i++) {
+                unsigned v[3] = { l[i].container_id, l[i].host_id, l[i].size };
+                for (int j = 0; j < 3; j++) {
+                        snprintf(args[k], sizeof args[k], "%u", v[j]);
+                        argv[k + 1] = args[k];
+                        k++;
+                }
+        }
+        argv[k + 1] = NULL;
+        child = fork();
+        if (child < 0)
+                return error_set(e, negative_errno(), "%s: fork %s", field, helper);
+        if (child == 0) {
+                snprintf(path, sizeof path, "/usr/bin/%s", helper);
+                execv(path, argv);
+                snprintf(path, sizeof path, "/bin/%s", helper);
+                execv(path, argv);
+                _exit(127);
+        }
+        if (waitpid(child, &status, 0) < 0)
+                return error_set(e, negative_errno(), "%s: wait for %s", field, helper);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return error_set_complete(e, -EPERM, "%s: %s failed (%s %d): are the ranges the user's in /etc/sub%cid?",
+                                          field, helper, WIFEXITED(status) ? "exit status" : "signal",
+                                          WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                                          helper[3] == 'u' ? 'u' : 'g');
+        return 0;
+}
+
 int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const SpecIdMapping *gids, size_t n_gids,
                   const char *field, Error *e) {
+        bool rootless = geteuid() != 0;
+        char what[64];
+        int r;
+
+        if (rootless && !(is_own_id_only(uids, n_uids, geteuid()) && is_own_id_only(gids, n_gids, getegid()))) {
+                snprintf(what, sizeof what, "%s.uidMappings", field);
+                r = run_id_map_helper("newuidmap", pid, uids, n_uids, what, e);
+                if (r < 0)
+                        return r;
+                snprintf(what, sizeof what, "%s.gidMappings", field);
+                return run_id_map_helper("newgidmap", pid, gids, n_gids, what, e);
+        }
         /* Without CAP_SETGID the kernel takes a gid_map only once setgroups(2) is denied in the
          * namespace (rootless: the caller maps its own ids). */
-        if (geteuid() != 0) {
+        if (rootless) {
                 char path[64];
                 _cleanup_close_ int fd = -EBADF;
                 snprintf(path, sizeof path, "/proc/%d/setgroups", (int) pid);
@@ -37,7 +98,7 @@ int write_id_maps(pid_t pid, const SpecIdMapping *uids, size_t n_uids, const Spe
                 snprintf(path, sizeof path, "/proc/%d/%s", (int) pid, name);
                 fd = open(path, O_WRONLY | O_CLOEXEC);
                 if (fd < 0 || write(fd, text, len) != (ssize_t) len) {
-                        int r = negative_errno();
+                        r = negative_errno();
                         error_set(e, r, "%s.%s: write %s", field, k == 0 ? "uidMappings" : "gidMappings", name);
                         return r;
                 }

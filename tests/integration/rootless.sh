@@ -101,14 +101,29 @@ out=$(as_user "$OCICTL" run -b "$B" c2 </dev/null 2>&1)
 expect_eq "a limit without a delegated cgroup fails" 1 "$?"
 expect_contains "... naming why" "Permission denied" "$out"
 expect_eq "... and leaves nothing" "" "$(ls "$XDG/ocictl" 2>/dev/null)"
+# More than the user's own ids: the ranges of /etc/subuid and /etc/subgid, written by shadow's
+# newuidmap and newgidmap (setgroups stays allowed then). Without the ranges, a named failure.
+M="$WORK/ranges-bundle"
+mkdir -p "$M" && ln -s "$B/rootfs" "$M/rootfs" && cp "$B/config.json" "$M/config.json"
+ranges="[{\"containerID\": 0, \"hostID\": $U, \"size\": 1}, {\"containerID\": 1, \"hostID\": 300000, \"size\": 65536}]"
+set_config "$M" linux.uidMappings "$ranges"
+set_config "$M" linux.gidMappings "$(echo "$ranges" | sed "s/\"hostID\": $U,/\"hostID\": $G,/")"
+del_config "$M" linux.resources
+set_args "$M" sh -c 'cat /proc/self/uid_map | tr -s " " | sed "s/^ //"; cat /proc/self/setgroups'
+chown -R "$U:$G" "$M"
+added_subids=""
+if ! grep -q "^$USER_NAME:" /etc/subuid 2>/dev/null; then
+        out=$(as_user "$OCICTL" run -b "$M" m0 </dev/null 2>&1)
+        expect_contains "subordinate ranges the user lacks: named" "newuidmap failed" "$out"
+        usermod --add-subuids 300000-365535 --add-subgids 300000-365535 "$USER_NAME" && added_subids=1
+fi
+out=$(as_user "$OCICTL" run -b "$M" m1 </dev/null 2>&1)
+expect_eq "the user's subordinate ranges through newuidmap/newgidmap" "0 $U 1 1 300000 65536 allow" "$(echo "$out" | tr '\n' ' ' | sed 's/ $//')"
+
 # podman rootless with ocictl as its runtime: podman runs it as root of podman's own user
 # namespace (the user's subordinate ids mapped), where ocictl keeps its state under
 # $XDG_RUNTIME_DIR, binds device nodes instead of making them, and goes without a cgroup.
 if command -v podman >/dev/null; then
-        added_subids=""
-        if ! grep -q "^$USER_NAME:" /etc/subuid 2>/dev/null; then
-                usermod --add-subuids 300000-365535 --add-subgids 300000-365535 "$USER_NAME" && added_subids=1
-        fi
         mkdir -p "$WORK/home" && chown "$U:$G" "$WORK/home"
         printf '[containers]\nnetns = "none"\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nevents_logfile_path = "%s"\n' \
                 "$WORK/home/events.log" > "$WORK/podman.conf"
@@ -130,10 +145,10 @@ if command -v podman >/dev/null; then
         # podman's pause process holds its user namespace: it goes with the test.
         pkill -u "$U" catatonit 2>/dev/null
         sleep 0.2
-        [ -n "$added_subids" ] && usermod --del-subuids 300000-365535 --del-subgids 300000-365535 "$USER_NAME"
 else
         fail "podman rootless: podman is not installed (apt-get install podman)"
 fi
+[ -n "$added_subids" ] && usermod --del-subuids 300000-365535 --del-subgids 300000-365535 "$USER_NAME"
 
 # A killed init is a zombie of PID 1 until PID 1 reaps it (lib.sh): only live ones count.
 expect_eq "no process of the user's left" "" "$(ps -u "$U" -o stat=,pid=,comm= | grep -v '^Z')"
