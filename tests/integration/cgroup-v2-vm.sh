@@ -4,6 +4,7 @@
 # runs tests/vm/cgroup-v2-checks.sh, and its "ok"/"FAIL" lines come back on the serial console.
 # Needs qemu-system-x86 and linux-image-amd64 (.ci/run installs both).
 . "$(dirname "$0")/lib.sh"
+. "$OCICTL_SOURCE_DIR/tests/vm/build-initramfs.sh"
 
 SRC=${OCICTL_SOURCE_DIR:?}
 QEMU=$(command -v qemu-system-x86_64 || true)
@@ -12,19 +13,7 @@ KERNEL=${OCICTL_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail 
 [ -r "$KERNEL" ] || skip "no kernel in /boot (apt-get install linux-image-amd64)"
 
 I="$WORK/initramfs"
-mkdir -p "$I/bin" "$I/usr/bin" "$I/etc" "$I/bundles" "$I/proc" "$I/sys" "$I/dev" "$I/tmp" "$I/run"
-cp "$BUSYBOX" "$I/bin/busybox"
-for applet in $("$BUSYBOX" --list); do [ -e "$I/bin/$applet" ] || ln -s busybox "$I/bin/$applet"; done
-echo "root:x:0:0:root:/:/bin/sh" > "$I/etc/passwd"
-echo "root:x:0:" > "$I/etc/group"
-for b in ocictl ocictl-spec ocictl-cgroups ocictl-spawner ocictl-registry tests/without-clone3; do
-        cp "$BUILD/$b" "$I/usr/bin/"
-        # The libraries it links, at the paths the dynamic loader looks in.
-        for lib in $(ldd "$BUILD/$b" | grep -o '/[^ ]*'); do
-                mkdir -p "$I$(dirname "$lib")"
-                cp -L "$lib" "$I$lib"
-        done
-done
+vm_initramfs "$I"
 # A block device and the BFQ scheduler for the blockIO checks: the kernel's own modules.
 MODULES=/lib/modules/$(basename "$KERNEL" | sed 's/^vmlinuz-//')
 mkdir -p "$I/modules"
@@ -67,25 +56,10 @@ mk bad true
 set_config "$I/bundles/bad" linux.cgroupsPath '"/ocvm/c4"'
 set_config "$I/bundles/bad" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'
 
-(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cgz" || fail "build the initramfs"
-
-# TCG, not KVM: KVM is present on these machines but hangs. Bounded: 10 minutes.
-timeout 600 "$QEMU" -accel tcg -m 512M -smp 1 -no-reboot -display none -monitor none \
-        -kernel "$KERNEL" -initrd "$WORK/initramfs.cgz" \
-        -append "console=ttyS0 cgroup_no_v1=all quiet loglevel=1 panic=-1" \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-        -serial "file:$WORK/console.log" </dev/null
-rc=$?
+vm_pack "$I" "$WORK/initramfs.cgz" || fail "build the initramfs"
+vm_boot "$WORK/initramfs.cgz" "$WORK/console.log" "cgroup_no_v1=all quiet loglevel=1"
 # isa-debug-exit with 1 makes qemu exit with 3.
-expect_eq "the VM ran the checks and powered off" 3 "$rc"
-grep -q "^VM-DONE" "$WORK/console.log" || { fail "the VM did not finish; console:"; tail -30 "$WORK/console.log"; }
+expect_eq "the VM ran the checks and powered off" 3 "$?"
 sed -n 's/^VM-START /kernel /p' "$WORK/console.log"
-while IFS= read -r line; do
-        line=${line%$'\r'}
-        case "$line" in
-        "ok - "*) pass "vm: ${line#ok - }" ;;
-        "FAIL - "*) fail "vm: ${line#FAIL - }" ;;
-        esac
-done < "$WORK/console.log"
-check "the VM reported its checks" grep -q "^ok - " "$WORK/console.log"
+vm_report "$WORK/console.log" "vm: "
 finish
