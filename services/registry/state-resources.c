@@ -76,7 +76,7 @@ int state_read_resource(const char *key, char *value, SpecResources *res) {
         int r;
 
         if (streq(key, "resource")) {
-                if (sscanf(value, "%255s %" SCNi64, token[0], &n[0]) != 2 || (r = find_field(token[0])) < 0)
+                if (sscanf(value, "%255s %" SCNd64, token[0], &n[0]) != 2 || (r = find_field(token[0])) < 0)
                         return -EBADMSG;
                 resources_set(res, r, n[0]);
                 return 1;
@@ -93,7 +93,7 @@ int state_read_resource(const char *key, char *value, SpecResources *res) {
         if (streq(key, "resource.list")) {
                 ResourceEntry *e;
                 _cleanup_free_ char *name = NULL;
-                if (sscanf(value, "%255s %255s %" SCNi64 " %" SCNi64 " %" SCNi64 " %" SCNi64, token[0], token[1], &n[0],
+                if (sscanf(value, "%255s %255s %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64, token[0], token[1], &n[0],
                            &n[1], &n[2], &n[3]) != 6 || (r = find_list(token[0])) < 0)
                         return -EBADMSG;
                 if (!streq(token[1], "=") && !(name = unescape_token(token[1])))
@@ -126,7 +126,7 @@ int state_read_resource(const char *key, char *value, SpecResources *res) {
                 int allow;
                 char type;
                 token[0][0] = 0; /* an empty access list reads as four fields */
-                if (sscanf(value, "%d %c %" SCNi64 " %" SCNi64 " =%3s", &allow, &type, &n[0], &n[1], token[0]) < 4)
+                if (sscanf(value, "%d %c %" SCNd64 " %" SCNd64 " =%3s", &allow, &type, &n[0], &n[1], token[0]) < 4)
                         return -EBADMSG;
                 d = realloc(res->devices, (res->n_devices + 1) * sizeof *d);
                 if (!d)
