@@ -11,6 +11,7 @@ vm_initramfs() {
         for applet in $("$BUSYBOX" --list); do [ -e "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"; done
         echo "root:x:0:0:root:/:/bin/sh" > "$dir/etc/passwd"
         echo "root:x:0:" > "$dir/etc/group"
+        cp "$OCICTL_SOURCE_DIR/tests/vm/checks-lib.sh" "$dir/checks-lib.sh"
         for b in "$BUILD/ocictl" "$BUILD/ocictl-spec" "$BUILD/ocictl-cgroups" "$BUILD/ocictl-spawner" "$BUILD/ocictl-registry" \
                 "$BUILD/tests/without-clone3" "$@"; do
                 case "$b" in

@@ -3,22 +3,7 @@
 # pause/resume, events, OOM, device filter and delete checks of cgroup-resources.sh and
 # cgroup-update.sh, with v2's files and values. Bundles were made on the host
 # (tests/integration/cgroup-v2-vm.sh); results go to the console as "ok - …" / "FAIL - …".
-CG=/sys/fs/cgroup
-oc() { /usr/bin/ocictl --root /run/ocictl "$@"; }
-pass() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; }
-expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
-expect_contains() {
-        case "$3" in
-        *"$2"*) pass "$1" ;;
-        *) fail "$1: [$2] not in [$3]" ;;
-        esac
-}
-check() {
-        what=$1
-        shift
-        if "$@"; then pass "$what"; else fail "$what"; fi
-}
+. /checks-lib.sh
 pid_of() { oc state "$1" | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
 clean() { # nothing left of container $1 in /sys/fs/cgroup/ocvm
         if [ -e "$CG/ocvm/$1" ] || [ -e "/run/ocictl/$1" ]; then fail "$1 left something behind"; else pass "nothing left of $1"; fi

@@ -3,17 +3,7 @@
 # v2, systemd as PID 1 owning the cgroup tree), next to systemd's own transient units. Results
 # go to the console as "ok - …" / "FAIL - …" (tests/integration/systemd-vm.sh).
 export PATH=/bin:/usr/bin
-CG=/sys/fs/cgroup
-oc() { /usr/bin/ocictl --root /run/ocictl "$@"; }
-pass() { echo "ok - $*"; }
-fail() { echo "FAIL - $*"; }
-expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
-expect_contains() {
-        case "$3" in
-        *"$2"*) pass "$1" ;;
-        *) fail "$1: [$2] not in [$3]" ;;
-        esac
-}
+. /checks-lib.sh
 
 echo "VM-START $(uname -r)"
 expect_eq "systemd is PID 1" "systemd" "$(cat /proc/1/comm)"
