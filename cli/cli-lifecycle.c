@@ -84,6 +84,7 @@ static int parse_create_options(int argc, char **argv, const char *verb, bool al
 
         o->options = (CreateOptions) CREATE_OPTIONS_INIT;
         o->options.rootless = arg_global.rootless;
+        o->options.systemd_cgroup = arg_global.systemd_cgroup;
         o->options.notify_socket = getenv("NOTIFY_SOCKET") && *getenv("NOTIFY_SOCKET");
         while ((c = getopt_long_only(argc, argv, "b:d", options, NULL)) >= 0)
                 switch (c) {

@@ -16,6 +16,7 @@ typedef struct GlobalOptions {
         int log_fd;
         bool debug;
         RootlessMode rootless; /* --rootless true|false|auto */
+        bool systemd_cgroup;   /* --systemd-cgroup */
 } GlobalOptions;
 
 extern GlobalOptions arg_global;

@@ -45,6 +45,8 @@ static void help(void) {
                "  --log FILE             write logs to FILE\n"
                "  --log-format text|json log format (default text)\n"
                "  --debug                log debug messages\n"
+               "  --systemd-cgroup       the container's cgroup is a systemd scope (cgroupsPath slice:prefix:name)\n"
+               "  --rootless true|false|auto\n"
                "  --help, --version\n");
 }
 
@@ -108,8 +110,8 @@ int main(int argc, char **argv) {
                         arg_global.bus_address = optarg;
                         break;
                 case ARG_SYSTEMD:
-                        cli_error(-EOPNOTSUPP, "--systemd-cgroup: not supported yet");
-                        return 1;
+                        arg_global.systemd_cgroup = true;
+                        break;
                 case ARG_CRIU:
                         break; /* runc's: the CRIU binary for checkpoint and restore, which we refuse */
                 case ARG_ROOTLESS:

@@ -13,6 +13,8 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "rootless", "b", o->rootless == ROOTLESS_TRUE);
         if (r >= 0 && o->notify_socket)
                 r = sd_bus_message_append(m, "{sv}", "notifySocket", "b", 1);
+        if (r >= 0 && o->systemd_cgroup)
+                r = sd_bus_message_append(m, "{sv}", "systemdCgroup", "b", 1);
         if (r >= 0 && o->no_new_keyring)
                 r = sd_bus_message_append(m, "{sv}", "noNewKeyring", "b", 1);
         if (r >= 0 && o->console_socket >= 0)
@@ -65,6 +67,9 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                 } else if (streq(key, "notifySocket")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.notify_socket = b;
+                } else if (streq(key, "systemdCgroup")) {
+                        r = sd_bus_message_read(m, "v", "b", &b);
+                        o.systemd_cgroup = b;
                 } else if (streq(key, "noNewKeyring")) {
                         r = sd_bus_message_read(m, "v", "b", &b);
                         o.no_new_keyring = b;

@@ -3,8 +3,8 @@
  * argument of Registry1.Create and Spawner1.Spawn: "noPivot" b, "consoleSocket" h (runc's
  * --console-socket, already connected by the caller with its own rights), "preserveFds" ah
  * (runc's --preserve-fds and LISTEN_FDS: the process gets them as fds 3, 4, …), "listenFds" u,
- * "rootless" b (runc's --rootless true or false; absent: auto), "notifySocket" b. New flags are new keys, so the
- * signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
+ * "rootless" b (runc's --rootless true or false; absent: auto), "notifySocket" b, "systemdCgroup" b.
+ * New flags are new keys, so the signatures stay; a reader refuses keys it does not know rather than ignore a flag. */
 #pragma once
 
 #include <stdbool.h>
@@ -27,6 +27,10 @@ typedef struct CreateOptions {
         /* "notifySocket" b: the caller has NOTIFY_SOCKET; the container gets a socket of its own
          * at /run/notify/notify.sock, which `start` relays to the caller's (runc's sd_notify). */
         bool notify_socket;
+        /* "systemdCgroup" b: runc's --systemd-cgroup, the cgroup is a scope systemd makes
+         * (services/cgroups/cgroup-systemd.h); without it a slice:prefix:name path still is one
+         * on a host that systemd runs. */
+        bool systemd_cgroup;
         int console_socket; /* a connected unix socket for the pty master, or -1 */
         /* "consoleIfTerminal" b: console_socket is `run`'s own, used only when process.terminal
          * is true (the CLI cannot know: it never reads config.json). */

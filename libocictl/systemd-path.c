@@ -65,3 +65,27 @@ int systemd_cgroups_path(const char *spec, char **ret, const char **reason) {
         *ret = path;
         return 0;
 }
+
+int systemd_cgroups_unit(const char *spec, char **ret_slice, char **ret_scope, const char **reason) {
+        _cleanup_free_ char *path = NULL, *slice = NULL, *scope = NULL;
+        const char *c1, *c2, *name;
+        int r;
+
+        r = systemd_cgroups_path(spec, &path, reason); /* validates every part */
+        if (r < 0)
+                return r;
+        c1 = strchr(spec, ':');
+        c2 = strchr(c1 + 1, ':');
+        name = c2 + 1;
+        if (strlen(name) > 6 && streq(name + strlen(name) - 6, ".slice")) {
+                *reason = "the systemd cgroup driver puts a container in a scope; the name must not be a slice";
+                return -EINVAL;
+        }
+        slice = c1 == spec ? strdup("system.slice") : strndup(spec, (size_t) (c1 - spec));
+        scope = strdup(strrchr(path, '/') + 1); /* the scope's name is its cgroup's */
+        if (!slice || !scope)
+                return -ENOMEM;
+        *ret_slice = TAKE_PTR(slice);
+        *ret_scope = TAKE_PTR(scope);
+        return 0;
+}

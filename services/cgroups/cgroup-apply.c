@@ -31,6 +31,7 @@ void cgroup_set_done(CgroupSet *s) {
                 free(s->entries[i].dir);
                 free(s->entries[i].created);
         }
+        free(s->unit);
         *s = (CgroupSet) {};
 }
 
@@ -329,6 +330,11 @@ static int check_memory_usage(const CgroupLayout *l, const CgroupSet *s, const S
         return 0;
 }
 
+int cgroup_plan_for_layout(const CgroupLayout *l, const SpecResources *res, const char *base, CgroupPlan *ret,
+                           Error *err) {
+        return cgroup_plan(res, base, version_of, &(VersionLookup) { l, NULL }, ret, err);
+}
+
 int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
                  Error *err) {
         _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
@@ -385,15 +391,19 @@ static int remove_dir(const char *dir) {
 
 /* As runc: a cgroup that already holds processes belongs to something else, whose limits,
  * pause and kill would become this container's (and ours its); a frozen one would hang init. */
-static int check_usable(const CgroupLayout *l, const CgroupSet *s, const char *cgroups_path, Error *err) {
+static int check_usable(const CgroupLayout *l, const CgroupSet *s, const char *cgroups_path, pid_t placeholder,
+                        Error *err) {
         for (size_t i = 0; i < s->n_entries; i++) {
                 const CgroupEntry *e = &s->entries[i];
-                char pid[16];
+                char pids[64];
                 /* One this create made is empty; one that was there may not be, in any hierarchy. */
-                if (!e->created && cgroup_file_read(e->dir, "cgroup.procs", pid, sizeof pid) > 0)
-                        return error_set_complete(err, -EBUSY,
-                                    "linux.cgroupsPath: \"%s\": the cgroup %s already holds processes (pid %d); "
-                                    "a container needs a cgroup of its own", strna(cgroups_path), e->dir, atoi(pid));
+                if (e->created || cgroup_file_read(e->dir, "cgroup.procs", pids, sizeof pids) <= 0)
+                        continue;
+                for (char *save = NULL, *w = strtok_r(pids, "\n", &save); w; w = strtok_r(NULL, "\n", &save))
+                        if (atoi(w) != placeholder)
+                                return error_set_complete(err, -EBUSY,
+                                            "linux.cgroupsPath: \"%s\": the cgroup %s already holds processes (pid %d); "
+                                            "a container needs a cgroup of its own", strna(cgroups_path), e->dir, atoi(w));
         }
         if (cgroup_is_frozen(l, s))
                 return error_set_complete(err, -EBUSY, "linux.cgroupsPath: \"%s\": the cgroup is frozen", strna(cgroups_path));
@@ -464,16 +474,10 @@ int cgroup_set_check_owned(const CgroupSet *s, Error *err) {
 }
 
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
-                  CgroupSet *ret, Error *err) {
+                  pid_t placeholder, CgroupSet *ret, Error *err) {
         CgroupSet s = {};
         int r = 0;
 
-        /* On a host that systemd runs, systemd owns the tree and would have to make the scope
-         * (StartTransientUnit): writing it behind systemd's back would be undone. */
-        if (cgroups_path_is_systemd(cgroups_path) && access("/run/systemd/system", F_OK) >= 0)
-                return error_set_complete(err, -EOPNOTSUPP,
-                            "linux.cgroupsPath: \"%s\": systemd runs this host, and asking it for a scope (the systemd "
-                            "cgroup driver) is not supported yet; use a cgroupfs path", cgroups_path);
         for (size_t i = 0; i < l->n_hierarchies; i++) {
                 const CgroupHierarchy *h = &l->hierarchies[i];
                 CgroupEntry *e = &s.entries[s.n_entries];
@@ -513,7 +517,7 @@ int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *i
                 }
         }
         if (r >= 0)
-                r = check_usable(l, &s, cgroups_path, err);
+                r = check_usable(l, &s, cgroups_path, placeholder, err);
         if (r >= 0)
                 r = cgroup_apply(l, &s, res, "linux.resources", err);
         if (r < 0) {
@@ -567,7 +571,7 @@ static int kill_listed(const char *dir, int sig) {
         return n;
 }
 
-static void kill_all(const CgroupLayout *l, const CgroupSet *all) {
+void cgroup_kill_all(const CgroupLayout *l, const CgroupSet *all) {
         const struct timespec tick = { 0, 10 * 1000 * 1000 };
         const CgroupHierarchy *freezer = cgroup_layout_find(l, "freezer");
         Error ignored;
@@ -633,10 +637,9 @@ int cgroup_signal(const CgroupSet *s, int sig) {
         return -ENOENT;
 }
 
-int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Error *err) {
+int cgroup_remove_dirs(const CgroupSet *s, bool rollback, Error *err) {
         int ret = 0;
 
-        kill_all(l, s);
         for (size_t i = 0; i < s->n_entries; i++) {
                 const CgroupEntry *e = &s->entries[i];
                 /* A rollback takes back what the create made; a delete removes the container's
@@ -646,6 +649,11 @@ int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Err
                         ret = error_set(err, r, "cannot remove cgroup %s", e->dir);
         }
         return ret;
+}
+
+int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Error *err) {
+        cgroup_kill_all(l, s);
+        return cgroup_remove_dirs(s, rollback, err);
 }
 
 int cgroup_set_from_paths(const CgroupLayout *l, char *const *keys, char *const *paths, char *const *created, size_t n,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cgroup-layout.h"
+#include "cgroup-plan.h"
 #include "error.h"
 #include "spec.h"
 
@@ -18,6 +19,7 @@ typedef struct CgroupEntry {
 typedef struct CgroupSet {
         CgroupEntry entries[CGROUP_HIERARCHIES_MAX];
         size_t n_entries;
+        char *unit; /* the systemd scope the cgroup is (cgroup-systemd.h), or NULL for cgroupfs */
 } CgroupSet;
 
 #define CGROUP_PLAN_MAX_SAVED 64
@@ -29,9 +31,14 @@ void cgroup_set_done(CgroupSet *s);
 int cgroup_resolve_path(const CgroupHierarchy *h, const char *cgroups_path, const char *id, char **ret);
 
 /* Makes the directories (every hierarchy), refuses a cgroup that already holds processes or is
- * frozen, and writes the limits; on failure removes what it made. */
+ * frozen, and writes the limits; on failure removes what it made. placeholder (or 0): the one
+ * process the cgroup may hold, the systemd driver's (its scope exists already). */
 int cgroup_create(const CgroupLayout *l, const char *cgroups_path, const char *id, const SpecResources *res,
-                  CgroupSet *ret, Error *err);
+                  pid_t placeholder, CgroupSet *ret, Error *err);
+/* The writes cgroup_apply() would make on this host's layout (for the systemd driver, which
+ * tells systemd the values it has properties for). */
+int cgroup_plan_for_layout(const CgroupLayout *l, const SpecResources *res, const char *base, CgroupPlan *ret,
+                           Error *err);
 /* Writes the limits (create: base "linux.resources"; update: ""). A value the kernel refuses
  * fails with a message naming the field, after putting back what the earlier writes changed. */
 int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources *res, const char *base,
@@ -47,6 +54,9 @@ int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds);
 /* Kills what is left inside (cgroup.kill on v2, SIGKILL rounds on v1) and removes the
  * directories; with rollback only what cgroup_create() made, parents included. */
 int cgroup_destroy(const CgroupLayout *l, const CgroupSet *s, bool rollback, Error *err);
+/* Its two halves, for the systemd driver, which stops the scope in between. */
+void cgroup_kill_all(const CgroupLayout *l, const CgroupSet *s);
+int cgroup_remove_dirs(const CgroupSet *s, bool rollback, Error *err);
 
 /* The pids in the cgroup (`ps`), at most max; returns how many. */
 int cgroup_pids(const CgroupSet *s, pid_t *pids, size_t max);

@@ -7,20 +7,79 @@
 #include "cgroup-apply.h"
 #include "cgroup-freeze.h"
 #include "cgroup-stats.h"
+#include "cgroup-systemd.h"
 #include "log.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
+#include "systemd-path.h"
 
 static CgroupLayout layout;
 
-/* (hierarchy, path, topmost directory made by this create or "") */
+/* (hierarchy, path, topmost directory made by this create or ""), and the systemd unit's record. */
 static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
         int r = sd_bus_message_open_container(reply, 'a', "(sss)");
         for (size_t i = 0; r >= 0 && i < set->n_entries; i++)
                 r = sd_bus_message_append(reply, "(sss)", set->entries[i].key, set->entries[i].path,
                                           cgroup_entry_created_path(&set->entries[i], &layout));
+        if (r >= 0 && set->unit)
+                r = sd_bus_message_append(reply, "(sss)", CGROUP_SYSTEMD_UNIT_KEY, set->unit, "");
         return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+/* Which driver makes the cgroup: "cgroupfs", "systemd" (runc's --systemd-cgroup), or "" for the
+ * path's choice: systemd's slice:prefix:name form is a scope on a host that systemd runs (and
+ * a cgroupfs path where it does not, as runc reads it). Returns the path the driver uses
+ * (--systemd-cgroup without a path: ":ocictl:ID", as runc's ":runc:ID") in *ret_path. */
+static int choose_driver(const char *driver, const char *id, const char *path, bool *ret_systemd, char **ret_path,
+                         sd_bus_error *error) {
+        bool systemd;
+
+        if (streq(driver, "systemd"))
+                systemd = true;
+        else if (streq(driver, "cgroupfs"))
+                systemd = false;
+        else if (streq(driver, ""))
+                systemd = cgroups_path_is_systemd(path) && systemd_runs_host() && geteuid() == 0;
+        else
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown cgroup driver \"%s\"", driver);
+        if (systemd && !systemd_runs_host())
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
+                                         "--systemd-cgroup: systemd does not run this host (no /run/systemd/system)");
+        if (systemd && geteuid() != 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
+                                         "--systemd-cgroup: a scope of systemd's user manager (rootless) is not supported");
+        if (systemd && *path && !cgroups_path_is_systemd(path))
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC,
+                                         "linux.cgroupsPath: \"%s\": --systemd-cgroup needs the form slice:prefix:name", path);
+        if (systemd && !*path ? asprintf(ret_path, ":ocictl:%s", id) < 0 : !(*ret_path = strdup(path)))
+                return -ENOMEM;
+        *ret_systemd = systemd;
+        return 0;
+}
+
+/* The scope and its slice, for a systemd-form path. */
+static int systemd_units(const char *path, char **ret_slice, char **ret_scope, sd_bus_error *error) {
+        const char *reason = NULL;
+        int r = systemd_cgroups_unit(path, ret_slice, ret_scope, &reason);
+        if (r == -EINVAL)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "linux.cgroupsPath: \"%s\": %s", path, reason);
+        return r;
+}
+
+/* Takes back a set: what is inside is killed, the scope stopped, the directories removed. */
+static int destroy_set(const CgroupSet *set, bool rollback, Error *err) {
+        int r = 0;
+
+        cgroup_kill_all(&layout, set);
+        if (set->unit) {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                r = systemd_connect(&bus, err);
+                if (r >= 0)
+                        r = systemd_unit_stop(bus, set->unit, err);
+        }
+        int k = cgroup_remove_dirs(set, rollback, r < 0 ? &(Error) {} : err);
+        return r < 0 ? r : k;
 }
 
 static int append_fds(sd_bus_message *reply, const int *fds, size_t n) {
@@ -39,38 +98,82 @@ static int set_limit_error(sd_bus_error *error, int r, const Error *err) {
                                   err, r);
 }
 
-/* Root only: it creates directories under /sys/fs/cgroup and writes resource limits. The path
- * was validated by the spec parser and is checked again here (no "..", never a root). */
+/* The systemd driver's part of Create: the scope, started around a placeholder, then the
+ * cgroupfs work in it as for any cgroup (the placeholder is its one process). */
+static int create_scope(const char *id, const char *path, const SpecResources *res, CgroupSet *ret, int *ret_hold,
+                        sd_bus_error *error) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
+        _cleanup_free_ char *slice = NULL, *scope = NULL;
+        _cleanup_close_ int hold = -EBADF;
+        CgroupSet set = {};
+        pid_t placeholder;
+        Error err = {};
+        int r;
+
+        r = systemd_units(path, &slice, &scope, error);
+        if (r < 0)
+                return r;
+        r = cgroup_plan_for_layout(&layout, res, "linux.resources", &plan, &err);
+        if (r < 0)
+                return set_limit_error(error, r, &err);
+        r = systemd_connect(&bus, &err);
+        if (r >= 0)
+                r = systemd_scope_start(bus, scope, slice, id, &plan, &placeholder, &hold, &err);
+        if (r < 0)
+                return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, &err, r);
+        r = cgroup_create(&layout, path, id, res, placeholder, &set, &err);
+        if (r < 0) {
+                /* Without its hold the placeholder leaves, and the stop ends the scope. */
+                hold = safe_close(hold);
+                (void) systemd_unit_stop(bus, scope, &(Error) {});
+                return set_limit_error(error, r, &err);
+        }
+        set.unit = TAKE_PTR(scope);
+        *ret = set;
+        *ret_hold = TAKE_FD(hold);
+        return 0;
+}
+
+/* Root only: it creates directories under /sys/fs/cgroup (or asks systemd for a scope) and
+ * writes resource limits. The path was validated by the spec parser and is checked again here
+ * (no "..", never a root). */
 static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(cgroup_set_done) CgroupSet set = {};
         _cleanup_(resources_done) SpecResources res = {};
-        const char *id, *path;
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int hold = -EBADF;
+        const char *id, *asked, *driver;
         Error err = {};
         int fds[CGROUP_HIERARCHIES_MAX];
         size_t n_fds = 0;
+        bool systemd;
         int r;
 
-        r = sd_bus_message_read(m, "ss", &id, &path);
+        r = sd_bus_message_read(m, "sss", &id, &asked, &driver);
         if (r < 0)
                 return r;
         r = spec_bus_read_resources(m, &res);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "resources: %s", strerror(-r));
         r = bus_check_caller_allowed(m, error);
+        if (r >= 0)
+                r = choose_driver(driver, id, asked, &systemd, &path, error);
         if (r < 0)
-                goto finish;
+                return r;
 
-        r = cgroup_create(&layout, path, id, &res, &set, &err);
-        if (r < 0) {
+        if (systemd)
+                r = create_scope(id, path, &res, &set, &hold, error);
+        else if ((r = cgroup_create(&layout, path, id, &res, 0, &set, &err)) < 0)
                 r = set_limit_error(error, r, &err);
-                goto finish;
-        }
+        if (r < 0)
+                return r;
         r = cgroup_open_join(&set, fds, &n_fds);
         if (r < 0) {
-                (void) cgroup_destroy(&layout, &set, true, &(Error) {});
-                r = sd_bus_error_set_errnof(error, -r, "cannot open the cgroup to join: %m");
-                goto finish;
+                hold = safe_close(hold);
+                (void) destroy_set(&set, true, &(Error) {});
+                return sd_bus_error_set_errnof(error, -r, "cannot open the cgroup to join: %m");
         }
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
@@ -78,14 +181,16 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
         if (r >= 0)
                 r = append_fds(reply, fds, n_fds);
         if (r >= 0)
+                r = append_fds(reply, &hold, hold >= 0 ? 1 : 0);
+        if (r >= 0)
                 r = sd_bus_send(NULL, reply, NULL);
         for (size_t i = 0; i < n_fds; i++)
                 safe_close(fds[i]);
+        hold = safe_close(hold); /* the caller's copy holds the placeholder now */
         if (r < 0)
-                (void) cgroup_destroy(&layout, &set, true, &(Error) {});
+                (void) destroy_set(&set, true, &(Error) {});
         else
-                log_debug("Created cgroup %s for %s", set.entries[0].path, id);
-finish:
+                log_debug("Created cgroup %s for %s%s%s", set.entries[0].path, id, set.unit ? " as " : "", set.unit ?: "");
         return r;
 }
 
@@ -94,13 +199,19 @@ finish:
  * not leave a cgroup that nobody knows of). */
 static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *id, *path;
+        _cleanup_free_ char *path = NULL, *slice = NULL, *scope = NULL;
+        const char *id, *asked, *driver;
+        bool systemd;
         int r;
 
-        r = sd_bus_message_read(m, "ss", &id, &path);
+        r = sd_bus_message_read(m, "sss", &id, &asked, &driver);
         if (r < 0)
                 return r;
         r = bus_check_caller_allowed(m, error);
+        if (r >= 0)
+                r = choose_driver(driver, id, asked, &systemd, &path, error);
+        if (r >= 0 && systemd)
+                r = systemd_units(path, &slice, &scope, error);
         if (r < 0)
                 return r;
         r = sd_bus_message_new_method_return(m, &reply);
@@ -114,6 +225,8 @@ static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error
                                                  "linux.cgroupsPath: \"%s\" is not a usable cgroup path", path);
                 r = sd_bus_message_append(reply, "(ss)", layout.hierarchies[i].key, resolved);
         }
+        if (r >= 0 && scope)
+                r = sd_bus_message_append(reply, "(ss)", CGROUP_SYSTEMD_UNIT_KEY, scope);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
@@ -125,6 +238,7 @@ static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error
  * hierarchies, paths without "..", never a hierarchy's root. */
 static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus_error *error) {
         char *keys[CGROUP_HIERARCHIES_MAX], *paths[CGROUP_HIERARCHIES_MAX], *created[CGROUP_HIERARCHIES_MAX];
+        const char *unit = NULL;
         size_t n = 0;
         int r;
 
@@ -138,6 +252,12 @@ static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus
                         r = sd_bus_message_read(m, "(ss)", &keys[n], &paths[n]);
                 if (r <= 0)
                         break;
+                if (streq(keys[n], CGROUP_SYSTEMD_UNIT_KEY)) {
+                        if (unit)
+                                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "more than one systemd unit");
+                        unit = paths[n];
+                        continue;
+                }
                 if (++n >= CGROUP_HIERARCHIES_MAX)
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "too many cgroup paths");
         }
@@ -149,6 +269,19 @@ static int read_set(sd_bus_message *m, bool with_created, CgroupSet *ret, sd_bus
         r = cgroup_set_from_paths(&layout, keys, paths, with_created ? created : NULL, n, ret);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "not a container cgroup of this host");
+        if (!unit)
+                return 0;
+        /* Only the scope that is the container's cgroup, never another unit a caller names. */
+        bool matches = false;
+        for (size_t i = 0; i < ret->n_entries && !matches; i++)
+                matches = systemd_unit_matches_path(unit, ret->entries[i].path);
+        if (!matches) {
+                cgroup_set_done(ret);
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "systemd unit \"%s\" is not the container's scope",
+                                         unit);
+        }
+        if (!(ret->unit = strdup(unit)))
+                return -ENOMEM;
         return 0;
 }
 
@@ -218,7 +351,7 @@ static int remove_or_rollback(sd_bus_message *m, bool rollback, sd_bus_error *er
                 r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
-        r = cgroup_destroy(&layout, &set, rollback, &err);
+        r = destroy_set(&set, rollback, &err);
         if (r < 0)
                 return bus_error_set_from(error, SD_BUS_ERROR_FAILED, &err, r);
         return sd_bus_reply_method_return(m, NULL);
@@ -278,6 +411,19 @@ static int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error)
         r = cgroup_apply(&layout, &set, &res, "", &err);
         if (r < 0)
                 return set_limit_error(error, r, &err);
+        /* The kernel took the values: systemd's unit says the same, or its next daemon-reload
+         * would write its own back. */
+        if (set.unit) {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
+                r = cgroup_plan_for_layout(&layout, &res, "", &plan, &err);
+                if (r >= 0)
+                        r = systemd_connect(&bus, &err);
+                if (r >= 0)
+                        r = systemd_unit_set_resources(bus, set.unit, &plan, &err);
+                if (r < 0)
+                        return bus_error_set_from(error, SD_BUS_ERROR_FAILED, &err, r);
+        }
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -294,7 +440,14 @@ static int method_freeze(sd_bus_message *m, void *userdata, sd_bus_error *error)
                 r = bus_check_caller_allowed(m, error);
         if (r < 0)
                 return r;
-        r = cgroup_freeze(&layout, &set, frozen, &err);
+        if (set.unit && layout.type == CGROUP_LAYOUT_V2) {
+                /* systemd's freezer is cgroup v2's: through it, FreezerState says "frozen". */
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                r = systemd_connect(&bus, &err);
+                if (r >= 0)
+                        r = systemd_unit_freeze(bus, set.unit, frozen, &err);
+        } else
+                r = cgroup_freeze(&layout, &set, frozen, &err);
         if (r < 0)
                 return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, &err, r);
         return sd_bus_reply_method_return(m, NULL);
@@ -323,10 +476,11 @@ static int property_get_layout(sd_bus *bus, const char *path, const char *interf
 static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_PROPERTY("Layout", "s", property_get_layout, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-        SD_BUS_METHOD_WITH_ARGS("Create", SD_BUS_ARGS("s", id, "s", cgroups_path, "a{sv}", resources),
-                                SD_BUS_RESULT("a(sss)", paths, "ah", join), method_create, 0),
-        SD_BUS_METHOD_WITH_ARGS("Resolve", SD_BUS_ARGS("s", id, "s", cgroups_path), SD_BUS_RESULT("a(ss)", paths),
-                                method_resolve, 0),
+        SD_BUS_METHOD_WITH_ARGS("Create",
+                                SD_BUS_ARGS("s", id, "s", cgroups_path, "s", driver, "a{sv}", resources),
+                                SD_BUS_RESULT("a(sss)", paths, "ah", join, "ah", hold), method_create, 0),
+        SD_BUS_METHOD_WITH_ARGS("Resolve", SD_BUS_ARGS("s", id, "s", cgroups_path, "s", driver),
+                                SD_BUS_RESULT("a(ss)", paths), method_resolve, 0),
         SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("a(ss)", paths, "i", signal), SD_BUS_NO_RESULT, method_kill, 0),
         SD_BUS_METHOD_WITH_ARGS("Open", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("ah", join), method_open, 0),
         SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("a(ss)", paths), SD_BUS_RESULT("au", pids), method_get_pids, 0),

@@ -9,6 +9,7 @@
 #include "registry-container.h"
 #include "registry.h"
 #include "spec-bus.h"
+#include "systemd-path.h"
 
 /* Spec1.ParseResources: a LinuxResources JSON document into res (added to what res holds). */
 static int call_parse_resources(Registry *reg, const char *json, SpecResources *res, sd_bus_error *error) {
@@ -182,7 +183,8 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 }
 
 /* Open to every caller: where the container's cgroup is, as (hierarchy, path) records in the
- * form of /proc/PID/cgroup, and its linux.resources as JSON. */
+ * form of /proc/PID/cgroup (and ("systemd-unit", scope) for the systemd driver's), and its
+ * linux.resources as JSON. */
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -201,6 +203,8 @@ int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_message_open_container(reply, 'a', "(ss)");
         for (size_t i = 0; r >= 0 && i < state.n_cgroups; i++)
                 r = sd_bus_message_append(reply, "(ss)", state.cgroups[i].key, state.cgroups[i].value);
+        if (r >= 0 && state.systemd_unit)
+                r = sd_bus_message_append(reply, "(ss)", CGROUP_SYSTEMD_UNIT_KEY, state.systemd_unit);
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r >= 0 && !state.legacy_resources_json && !(json = resources_to_json(&state.resources)))

@@ -247,6 +247,7 @@ static int call_cgroups_open(Registry *reg, const ContainerState *state, const S
                 }
         }
         target.cgroups = paths;
+        target.systemd_unit = NULL; /* joining needs no unit, and a sub-cgroup is not the scope */
         r = new_cgroups_call(reg, &target, "Open", NULL, &p, &m, error);
         for (size_t i = 0; i < state->n_cgroups; i++)
                 free(joined[i]);

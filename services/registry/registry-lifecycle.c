@@ -86,7 +86,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(spec_done) Spec spec = {};
         _cleanup_free_ char *rootfs = NULL;
         _cleanup_strv_free_ char **created_cgroups = NULL;
-        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF;
+        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF, hold_fd = -EBADF;
         const char *id, *bundle;
         int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
         size_t n_cgroup_fds = 0;
@@ -168,12 +168,13 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         /* Intent first (issue 10): a state without a pid reads as "creating", and names the
          * cgroups before they exist, so that whatever dies from here on, `list` shows the
          * container and `delete -f` finds and kills what it holds. */
-        r = call_cgroups_resolve(reg, id, &spec, &state, error);
+        r = call_cgroups_resolve(reg, id, &spec, &options, &state, error);
         if (r >= 0 && (r = state_file_write(dir_fd, &state)) < 0)
                 sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         if (r < 0)
                 goto fail;
-        r = call_cgroups_create(reg, id, &spec, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds, error);
+        r = call_cgroups_create(reg, id, &spec, &options, &state, &created_cgroups, cgroup_fds, &n_cgroup_fds,
+                                &hold_fd, error);
         if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY)) {
                 /* The cgroup manager died in the middle: what it made is unknown. The state on
                  * disk ("creating", with the resolved paths) stays, for delete -f to remove. */
@@ -184,6 +185,8 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 string_pairs_free(state.cgroups, state.n_cgroups);
                 state.cgroups = NULL;
                 state.n_cgroups = 0;
+                free(state.systemd_unit);
+                state.systemd_unit = NULL;
                 /* Rootless without a cgroup subtree of its own: as runc, go on without a cgroup
                  * when the config asks for no limit, quietly (--debug says so): clients such as
                  * podman read a runtime's stderr as its error. */
@@ -211,6 +214,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                        error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);
+        /* The container's init is in its cgroup (or never will be): the systemd driver's
+         * placeholder may leave the scope. */
+        hold_fd = safe_close(hold_fd);
         if (r < 0)
                 goto fail;
         r = state_file_write(dir_fd, &state);
@@ -227,7 +233,8 @@ fail:
                 (void) call_kill(reg, &state, SIGKILL, &ignored);
                 (void) wait_gone(state.pid, state.start_time, 5000);
         }
-        if (state.n_cgroups > 0) {
+        hold_fd = safe_close(hold_fd);
+        if (state.n_cgroups > 0 || state.systemd_unit) {
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
                 if (call_cgroups_remove(reg, &state, created_cgroups ?: (char *[]) { NULL }, &ignored) < 0)
                         log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);

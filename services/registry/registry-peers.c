@@ -7,6 +7,7 @@
 
 #include "bus-errors.h"
 #include "container-id.h"
+#include "systemd-path.h"
 #include "create-options.h"
 #include "log.h"
 #include "peer.h"
@@ -80,6 +81,8 @@ int read_reply_fds(sd_bus_message *reply, int *fds, size_t max, size_t *ret_n) {
                 else
                         n++;
         }
+        if (r >= 0)
+                r = sd_bus_message_exit_container(reply); /* so that what follows can be read */
         if (r < 0) { /* all of them or none */
                 while (n > 0)
                         safe_close(fds[--n]);
@@ -104,6 +107,10 @@ int new_cgroups_call(Registry *reg, const ContainerState *s, const char *member,
                 r = created ? sd_bus_message_append(m, "(sss)", s->cgroups[i].key, s->cgroups[i].value,
                                                     created[i] ?: "")
                             : sd_bus_message_append(m, "(ss)", s->cgroups[i].key, s->cgroups[i].value);
+        /* The scope goes with the paths: Remove stops it, Update and Freeze go through systemd. */
+        if (r >= 0 && s->systemd_unit)
+                r = created ? sd_bus_message_append(m, "(sss)", CGROUP_SYSTEMD_UNIT_KEY, s->systemd_unit, "")
+                            : sd_bus_message_append(m, "(ss)", CGROUP_SYSTEMD_UNIT_KEY, s->systemd_unit);
         if (r >= 0)
                 r = sd_bus_message_close_container(m);
         if (r < 0)
@@ -119,7 +126,7 @@ int call_cgroups_remove(Registry *reg, const ContainerState *s, char **created, 
         const Peer *p;
         int r;
 
-        if (s->n_cgroups == 0)
+        if (s->n_cgroups == 0 && !s->systemd_unit)
                 return 0;
         r = new_cgroups_call(reg, s, created ? "Rollback" : "Remove", created, &p, &m, error);
         if (r < 0)
@@ -182,8 +189,22 @@ int call_parse(Registry *reg, int config_fd, sd_bus_message **ret_reply, sd_bus_
         return peer_call(p, m, error, ret_reply);
 }
 
+/* A record of Cgroups1's replies: a cgroup, or the systemd unit that it is. */
+static int add_cgroup_record(ContainerState *state, const char *key, const char *value) {
+        if (!streq(key, CGROUP_SYSTEMD_UNIT_KEY))
+                return string_pairs_append(&state->cgroups, &state->n_cgroups, key, value);
+        free(state->systemd_unit);
+        state->systemd_unit = strdup(value);
+        return state->systemd_unit ? 0 : -ENOMEM;
+}
+
+static const char *cgroup_driver(const CreateOptions *options) {
+        return options->systemd_cgroup ? "systemd" : ""; /* "": the path's form and the host decide */
+}
+
 /* Where Cgroups1.Create will put the cgroup, into state->cgroups: recorded before it exists. */
-int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error) {
+int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, const CreateOptions *options,
+                         ContainerState *state, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *key, *path;
         const Peer *p;
@@ -194,30 +215,33 @@ int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, Contai
                 return r;
         r = peer_new_call(p, "Resolve", &m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
+                r = sd_bus_message_append(m, "sss", id, spec->cgroups_path ?: "", cgroup_driver(options));
         if (r >= 0)
                 r = peer_call(p, m, error, &reply);
         if (r >= 0)
                 r = sd_bus_message_enter_container(reply, 'a', "(ss)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(ss)", &key, &path)) > 0)
-                r = string_pairs_append(&state->cgroups, &state->n_cgroups, key, path);
+                r = add_cgroup_record(state, key, path);
         return r;
 }
 
-int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, ContainerState *state, char ***created,
-                        int *fds, size_t *n_fds, sd_bus_error *error) {
+int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, const CreateOptions *options,
+                        ContainerState *state, char ***created, int *fds, size_t *n_fds, int *ret_hold,
+                        sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *key, *path, *made;
+        size_t n_hold = 0;
         const Peer *p;
         int r;
 
         *n_fds = 0;
+        *ret_hold = -EBADF;
         r = get_peer(reg, SERVICE_CGROUPS, &p, error);
         if (r < 0)
                 return r;
         r = peer_new_call(p, "Create", &m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "ss", id, spec->cgroups_path ?: "");
+                r = sd_bus_message_append(m, "sss", id, spec->cgroups_path ?: "", cgroup_driver(options));
         if (r < 0)
                 return message_failed(error, r, SERVICE_CGROUPS, "Create", "id and cgroupsPath");
         r = spec_bus_append_resources(m, &spec->resources);
@@ -233,6 +257,10 @@ int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, Contain
         state->n_cgroups = 0;
         r = sd_bus_message_enter_container(reply, 'a', "(sss)");
         while (r >= 0 && (r = sd_bus_message_read(reply, "(sss)", &key, &path, &made)) > 0) {
+                if (streq(key, CGROUP_SYSTEMD_UNIT_KEY)) {
+                        r = add_cgroup_record(state, key, path);
+                        continue;
+                }
                 char **c = realloc(*created, (state->n_cgroups + 2) * sizeof *c);
                 if (!c)
                         return -ENOMEM;
@@ -247,6 +275,8 @@ int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, Contain
         if (r < 0)
                 return message_failed(error, r, SERVICE_CGROUPS, "Create", "the cgroups in the reply");
         r = read_reply_fds(reply, fds, CGROUP_FDS_MAX, n_fds);
+        if (r >= 0)
+                r = read_reply_fds(reply, ret_hold, 1, &n_hold);
         if (r < 0)
                 return message_failed(error, r, SERVICE_CGROUPS, "Create", "the descriptors in the reply");
         return 0;

@@ -59,9 +59,13 @@ void start_peer_early(Registry *reg, ServiceId id);
 int call_cgroups_remove(Registry *reg, const ContainerState *s, char **created, sd_bus_error *error);
 int call_return_net_devices(Registry *reg, const ContainerState *s, sd_bus_error *error);
 int call_kill(Registry *reg, const ContainerState *s, int sig, sd_bus_error *error);
-int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, ContainerState *state, sd_bus_error *error);
-int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, ContainerState *state, char ***created,
-                        int *fds, size_t *n_fds, sd_bus_error *error);
+int call_cgroups_resolve(Registry *reg, const char *id, const Spec *spec, const CreateOptions *options,
+                         ContainerState *state, sd_bus_error *error);
+/* ret_hold: the systemd driver's hold on its scope (cgroup-systemd.h), to close once the
+ * container's first process is in the cgroup; -EBADF for cgroupfs. */
+int call_cgroups_create(Registry *reg, const char *id, const Spec *spec, const CreateOptions *options,
+                        ContainerState *state, char ***created, int *fds, size_t *n_fds, int *ret_hold,
+                        sd_bus_error *error);
 int call_spawn(Registry *reg, const char *id, const char *bundle, const char *rootfs, sd_bus_message *spec, int dir_fd,
                const int *cgroup_fds, size_t n_cgroup_fds, const int stdio[3], const CreateOptions *options,
                ContainerState *state, sd_bus_error *error);

@@ -19,6 +19,7 @@ void container_state_done(ContainerState *s) {
         free(s->rootfs);
         free(s->created);
         string_pairs_free(s->cgroups, s->n_cgroups);
+        free(s->systemd_unit);
         string_pairs_free(s->annotations, s->n_annotations);
         string_pairs_free(s->net_devices, s->n_net_devices);
         resources_done(&s->resources);
@@ -141,6 +142,8 @@ int state_file_write(int dir_fd, const ContainerState *s) {
                 r = write_pairs(f, "netdevice", s->net_devices, s->n_net_devices);
         if (r >= 0)
                 r = write_pairs(f, "cgroup", s->cgroups, s->n_cgroups);
+        if (r >= 0 && s->systemd_unit)
+                r = write_field(f, "systemd_unit", s->systemd_unit);
         if (r >= 0 && s->paused)
                 r = write_field(f, "paused", "1");
         if (r >= 0 && s->no_new_keyring)
@@ -246,6 +249,8 @@ int state_file_read(int dir_fd, ContainerState *ret) {
                         r = read_pair(value, &s.net_devices, &s.n_net_devices);
                 else if (streq(line, "cgroup"))
                         r = read_pair(value, &s.cgroups, &s.n_cgroups);
+                else if (streq(line, "systemd_unit"))
+                        r = set_string(&s.systemd_unit, value);
                 else if (streq(line, "paused"))
                         s.paused = streq(value, "1");
                 else if (streq(line, "no_new_keyring"))

@@ -26,6 +26,7 @@ typedef struct ContainerState {
         char *created; /* RFC 3339 with nanoseconds, as runc */
         StringPair *cgroups; /* hierarchy key → path inside it, as the cgroup manager made it */
         size_t n_cgroups;
+        char *systemd_unit; /* the scope the systemd driver made for the cgroup, or NULL */
         uid_t owner;
         unsigned hooks; /* bit k: the spec has hooks of HookKind k (start and delete then read it) */
         StringPair *annotations;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # ocictl on a host that systemd runs: this host has no systemd, so a VM boots Debian's kernel
 # with Debian's systemd as PID 1 (on pure cgroup v2), which runs tests/vm/systemd-checks.sh as a
-# unit; its "ok"/"FAIL" lines come back on the serial console. The ground the systemd cgroup
-# driver (issue 12) will be tested on.
+# unit; its "ok"/"FAIL" lines come back on the serial console. There the systemd cgroup driver
+# is tested against the real systemd: scopes, their properties and files, update, pause, delete,
+# failures and containers that die on their own.
 . "$(dirname "$0")/lib.sh"
 . "$OCICTL_SOURCE_DIR/tests/vm/build-initramfs.sh"
 
@@ -34,6 +35,21 @@ set_config "$I/bundles/run" linux.cgroupsPath '"/ocvm/s1"'
 mk limits sleep 1000
 set_config "$I/bundles/limits" linux.cgroupsPath '"/ocvm/s2"'
 set_config "$I/bundles/limits" linux.resources '{"memory": {"limit": 67108864}, "pids": {"limit": 32}}'
+# The systemd driver's bundles (tests/vm/systemd-checks.sh says what each is for).
+mk scope sleep 1000
+set_config "$I/bundles/scope" linux.cgroupsPath '"system.slice:ocictl:s3"'
+set_config "$I/bundles/scope" linux.resources \
+        '{"memory": {"limit": 67108864}, "pids": {"limit": 32}, "cpu": {"quota": 50000, "period": 100000, "cpus": "0"}}'
+mk auto sleep 1000
+set_config "$I/bundles/auto" linux.cgroupsPath '"system.slice:auto:s5"'
+mk plain sleep 1000
+set_config "$I/bundles/plain" linux.cgroupsPath '"/ocvm/s6"'
+mk nopath sh -c 'cat /proc/self/cgroup'
+mk badsysctl sleep 1000
+set_config "$I/bundles/badsysctl" linux.cgroupsPath '"system.slice:ocictl:s8"'
+set_config "$I/bundles/badsysctl" linux.sysctl '{"net.ipv4.ocictl_nonexistent": "1"}'
+mk dies sleep 1000
+set_config "$I/bundles/dies" linux.cgroupsPath '"machine.slice:ocictl:s9"'
 
 vm_pack "$I" "$WORK/initramfs.cgz" || fail "build the initramfs"
 vm_boot "$WORK/initramfs.cgz" "$WORK/console.log" "systemd.unit=checks.service quiet loglevel=1"

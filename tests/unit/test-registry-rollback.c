@@ -31,7 +31,10 @@ typedef enum Failure {
         FAIL_SPAWN,          /* Spawner1.Spawn: SetupFailed, after Create made the cgroup */
         FAIL_SPAWNER_DIES,   /* the spawner's connection closes during Spawn */
         FAIL_CGROUPS_DIES,   /* the cgroup manager's connection closes during Create */
+        FAIL_SPAWN_IN_SCOPE, /* as FAIL_SPAWN, with a cgroup that is a systemd scope held open */
 } Failure;
+
+#define SCOPE "ocictl-c1.scope"
 
 /* ---- the fake peers, in a child: one event loop, three server connections ---- */
 
@@ -39,6 +42,7 @@ typedef struct Fakes {
         Failure failure;
         int record_fd; /* one line per call */
         pid_t sleeper; /* what a successful Spawn reports as init */
+        int hold_r;    /* FAIL_SPAWN_IN_SCOPE: the read end of the scope's hold, sent to the registry */
 } Fakes;
 
 static void record(const Fakes *f, const char *line) {
@@ -63,25 +67,43 @@ static int fake_parse(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 }
 
 static int fake_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        record(userdata, "Cgroups1.Resolve");
+        const Fakes *f = userdata;
+        record(f, "Cgroups1.Resolve");
+        if (f->failure == FAIL_SPAWN_IN_SCOPE)
+                return sd_bus_reply_method_return(m, "a(ss)", 2, CGROUP_KEY, CGROUP_PATH "/" SCOPE, "systemd-unit", SCOPE);
         return sd_bus_reply_method_return(m, "a(ss)", 1, CGROUP_KEY, CGROUP_PATH);
 }
 
 static int fake_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        const Fakes *f = userdata;
+        Fakes *f = userdata;
 
         record(f, "Cgroups1.Create");
         if (f->failure == FAIL_CGROUPS_CREATE)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "linux.resources.pids.limit: fake refusal");
         if (f->failure == FAIL_CGROUPS_DIES)
                 _exit(0); /* every fake goes: the registry sees the cgroup manager die mid-call */
-        return sd_bus_reply_method_return(m, "a(sss)ah", 1, CGROUP_KEY, CGROUP_PATH, CGROUP_PATH, 0);
+        if (f->failure == FAIL_SPAWN_IN_SCOPE) {
+                int p[2];
+                if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) /* read() tells open (EAGAIN) from closed (0) */
+                        return -errno;
+                f->hold_r = p[0];
+                int r = sd_bus_reply_method_return(m, "a(sss)ahah", 2, CGROUP_KEY, CGROUP_PATH "/" SCOPE, "",
+                                                   "systemd-unit", SCOPE, "", 0, 1, p[1]);
+                close(p[1]); /* the reply holds its own copy */
+                return r;
+        }
+        return sd_bus_reply_method_return(m, "a(sss)ahah", 1, CGROUP_KEY, CGROUP_PATH, CGROUP_PATH, 0, 0);
 }
 
 static int fake_rollback(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        const Fakes *f = userdata;
         const char *key, *path, *made;
-        char line[512];
+        char line[512], c;
         int r;
+
+        /* The registry lets go of the scope's hold before it rolls back: EOF here. */
+        if (f->hold_r >= 0)
+                record(f, read(f->hold_r, &c, 1) == 0 ? "hold closed" : "hold open");
 
         r = sd_bus_message_enter_container(m, 'a', "(sss)");
         while (r >= 0 && (r = sd_bus_message_read(m, "(sss)", &key, &path, &made)) > 0) {
@@ -101,7 +123,11 @@ static int fake_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint64_t start_time = 0;
 
         record(f, "Spawner1.Spawn");
-        if (f->failure == FAIL_SPAWN)
+        if (f->hold_r >= 0) { /* the registry holds the scope while the container's init joins it */
+                char c;
+                record(f, read(f->hold_r, &c, 1) < 0 && errno == EAGAIN ? "hold open at spawn" : "hold lost at spawn");
+        }
+        if (f->failure == FAIL_SPAWN || f->failure == FAIL_SPAWN_IN_SCOPE)
                 return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "mounts[0]: fake mount failure: Invalid argument");
         if (f->failure == FAIL_SPAWNER_DIES) {
                 sd_bus_close(sd_bus_message_get_bus(m));
@@ -124,8 +150,8 @@ static const sd_bus_vtable spec_vtable[] = {
 
 static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD("Resolve", "ss", "a(ss)", fake_resolve, 0),
-        SD_BUS_METHOD("Create", "ssa{sv}", "a(sss)ah", fake_create, 0),
+        SD_BUS_METHOD("Resolve", "sss", "a(ss)", fake_resolve, 0),
+        SD_BUS_METHOD("Create", "sssa{sv}", "a(sss)ahah", fake_create, 0),
         SD_BUS_METHOD("Rollback", "a(sss)", "", fake_rollback, 0),
         SD_BUS_METHOD("Remove", "a(ss)", "", fake_remove, 0),
         SD_BUS_VTABLE_END,
@@ -168,7 +194,7 @@ static pid_t start_fakes(Failure failure, const int fds[3], int record_fd, pid_t
         pid_t pid = fork();
         if (pid != 0)
                 return pid;
-        Fakes f = { failure, record_fd, sleeper };
+        Fakes f = { failure, record_fd, sleeper, -1 };
         sd_event *event = NULL;
         if (sd_event_new(&event) < 0 || serve(event, fds[0], SERVICE_SPEC, spec_vtable, &f) < 0 ||
             serve(event, fds[1], SERVICE_CGROUPS, cgroups_vtable, &f) < 0 ||
@@ -309,6 +335,21 @@ static void spawn_failure_rolls_back_the_cgroup(const char *root, const char *bu
         remove_container_folder(root);
 }
 
+/* The systemd driver's cgroup: the unit goes with the paths into Rollback, which stops it, and
+ * the hold on the scope is let go first (its placeholder would keep the scope up). */
+static void spawn_failure_stops_the_scope(const char *root, const char *bundle) {
+        Outcome o = run_create(FAIL_SPAWN_IN_SCOPE, root, bundle);
+        CHECK(o.r < 0 && streq(o.error_name, OCICTL_ERROR_SETUP_FAILED), "spawn failure in a scope: %s", o.error_name);
+        CHECK(strstr(o.calls, "Cgroups1.Rollback systemd-unit " SCOPE " made="),
+              "spawn failure in a scope: the scope is named in the rollback (calls: %s)", o.calls);
+        CHECK(strstr(o.calls, "Cgroups1.Rollback " CGROUP_KEY " " CGROUP_PATH "/" SCOPE " made="),
+              "spawn failure in a scope: its cgroup too (calls: %s)", o.calls);
+        CHECK(strstr(o.calls, "hold open at spawn"), "spawn failure in a scope: held during the spawn (calls: %s)", o.calls);
+        CHECK(strstr(o.calls, "hold closed"), "spawn failure in a scope: the hold was closed first (calls: %s)", o.calls);
+        CHECK(!o.folder_left, "spawn failure in a scope: the container's folder is gone");
+        remove_container_folder(root);
+}
+
 static void spawner_death_is_named_and_rolled_back(const char *root, const char *bundle) {
         Outcome o = run_create(FAIL_SPAWNER_DIES, root, bundle);
         CHECK(o.r < 0 && strstr(o.error_message, "org.ocictl.Spawner1 stopped answering during Spawn"),
@@ -362,6 +403,7 @@ int main(void) {
         parse_failure_leaves_no_folder(root, bundle);
         cgroup_refusal_rolls_back_nothing(root, bundle);
         spawn_failure_rolls_back_the_cgroup(root, bundle);
+        spawn_failure_stops_the_scope(root, bundle);
         spawner_death_is_named_and_rolled_back(root, bundle);
         cgroup_manager_death_keeps_the_intent(root, bundle);
 

@@ -22,9 +22,104 @@ expect_eq "... pids.max" 32 "$(cat $CG/ocvm/s2/pids.max 2>&1)"
 oc delete -f s2
 if [ -e "$CG/ocvm/s2" ] || [ -e /run/ocictl/s2 ]; then fail "s2 left something behind"; else pass "nothing left of s2"; fi
 
-# systemd's cgroup driver is not there yet: refused by name, not ignored.
-out=$(oc --systemd-cgroup run -b /bundles/run s3 </dev/null 2>&1)
-expect_contains "--systemd-cgroup is refused by name" "--systemd-cgroup: not supported yet" "$out"
+# systemd's cgroup driver: the container's cgroup is a transient scope that systemd made.
+show() { systemctl show -p "$1" --value "$2" 2>&1; }
+status() { oc state "$1" 2>&1 | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
+gone() { # unit: systemd no longer knows it, and its cgroup is gone
+        [ "$(show LoadState "$1")" = "not-found" ] && [ ! -e "$CG/$2" ]
+}
+# (the container's stdout is a file: a pipe read by $(…) would wait for the container)
+oc --systemd-cgroup run -d -b /bundles/scope s3 </dev/null >/tmp/s3.out 2>&1
+expect_eq "--systemd-cgroup run -d" "" "$(cat /tmp/s3.out)"
+u=ocictl-s3.scope
+expect_eq "... the scope is active" active "$(show ActiveState $u)"
+expect_eq "... in its slice" system.slice "$(show Slice $u)"
+expect_eq "... delegated" yes "$(show Delegate $u)"
+expect_eq "... its cgroup" /system.slice/$u "$(show ControlGroup $u)"
+expect_eq "... systemd knows its memory limit" 67108864 "$(show MemoryMax $u)"
+expect_eq "... and its tasks limit" 32 "$(show TasksMax $u)"
+expect_eq "... memory.max in its cgroup" 67108864 "$(cat $CG/system.slice/$u/memory.max 2>&1)"
+expect_eq "... pids.max" 32 "$(cat $CG/system.slice/$u/pids.max 2>&1)"
+expect_eq "... cpu.max" "50000 100000" "$(cat $CG/system.slice/$u/cpu.max 2>&1)"
+expect_eq "... cpuset.cpus" 0 "$(cat $CG/system.slice/$u/cpuset.cpus 2>&1)"
+pid=$(oc state s3 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+expect_eq "... the container's init is in the scope" "0::/system.slice/$u" "$(cat /proc/$pid/cgroup 2>&1)"
+expect_eq "... and is all the scope holds: the placeholder left" "$pid" "$(cat $CG/system.slice/$u/cgroup.procs)"
+expect_eq "... no placeholder anywhere" "" "$(grep -l '^ocictl-hold' /proc/[0-9]*/comm 2>/dev/null)"
+# The control: a limit written to a scope's cgroup behind systemd's back is what a reload undoes.
+systemd-run --quiet --scope --unit=control.scope sleep 1000 </dev/null >/dev/null 2>&1 &
+sleep 1
+echo 67108864 > $CG/system.slice/control.scope/memory.max
+systemctl daemon-reload
+expect_eq "control: a daemon-reload resets memory.max that only the cgroup file held" max \
+        "$(cat $CG/system.slice/control.scope/memory.max 2>&1)"
+systemctl stop control.scope
+expect_eq "a daemon-reload keeps the limits (they are unit properties)" 67108864 "$(cat $CG/system.slice/$u/memory.max)"
+expect_eq "exec in the scope's container" "in" "$(oc exec s3 echo in 2>&1)"
+expect_eq "ps lists the init" "$pid" "$(oc ps --format json s3 2>&1 | tr -d '[] ')"
+oc update --memory 128m --pids-limit 64 s3
+expect_eq "update: memory.max" 134217728 "$(cat $CG/system.slice/$u/memory.max)"
+expect_eq "update: systemd's MemoryMax" 134217728 "$(show MemoryMax $u)"
+expect_eq "update: systemd's TasksMax" 64 "$(show TasksMax $u)"
+systemctl daemon-reload
+expect_eq "update: a daemon-reload keeps it" 134217728 "$(cat $CG/system.slice/$u/memory.max)"
+oc pause s3
+expect_eq "pause: the container is paused" paused "$(status s3)"
+expect_eq "pause: systemd froze the unit" frozen "$(show FreezerState $u)"
+oc resume s3
+expect_eq "resume: running" running "$(status s3)"
+expect_eq "resume: systemd thawed it" running "$(show FreezerState $u)"
+oc kill s3 KILL
+sleep 1
+expect_eq "kill: stopped" stopped "$(status s3)"
+oc delete s3
+check "delete: the unit and its cgroup are gone" gone $u system.slice/$u
+[ -e /run/ocictl/s3 ] && fail "delete left the state of s3" || pass "delete left no state"
+
+# The path's form picks systemd on a host it runs, without the flag (as the issue asks).
+oc run -d -b /bundles/auto s5 </dev/null >/dev/null 2>&1
+expect_eq "a slice:prefix:name path is a scope here" active "$(show ActiveState auto-s5.scope)"
+oc delete -f s5
+check "delete -f of a running scope's container removes it" gone auto-s5.scope system.slice/auto-s5.scope
+
+# --systemd-cgroup and a cgroupfs path: refused by name, nothing made.
+out=$(oc --systemd-cgroup run -d -b /bundles/plain s6 </dev/null 2>&1)
+expect_contains "--systemd-cgroup with a plain path is refused" \
+        'linux.cgroupsPath: "/ocvm/s6": --systemd-cgroup needs the form slice:prefix:name' "$out"
+[ -e /run/ocictl/s6 ] || [ -e $CG/ocvm/s6 ] && fail "the refusal left something" || pass "the refusal left nothing"
+
+# No cgroupsPath: runc's default, here system.slice:ocictl:ID; a container that exits takes its
+# scope with it.
+oc --systemd-cgroup create -b /bundles/nopath s7 </dev/null >/tmp/s7.out 2>&1
+expect_eq "--systemd-cgroup without a path: ocictl-ID.scope in system.slice" /system.slice/ocictl-s7.scope \
+        "$(show ControlGroup ocictl-s7.scope)"
+oc start s7
+sleep 1
+expect_eq "... the container ran in it, with its own cgroup namespace" "0::/" "$(cat /tmp/s7.out)"
+check "... and the scope went with the container, before any delete" gone ocictl-s7.scope system.slice/ocictl-s7.scope
+oc delete s7
+[ -e /run/ocictl/s7 ] && fail "delete of s7 left its state" || pass "delete of a container whose scope is gone works"
+
+# A create that fails after systemd started the scope (a sysctl the kernel lacks, in the
+# spawner): the error names it, and the scope, its cgroup and the placeholder are gone.
+out=$(oc --systemd-cgroup create -b /bundles/badsysctl s8 </dev/null 2>&1)
+expect_contains "a failing create in a scope says why" "linux.sysctl.net.ipv4.ocictl_nonexistent" "$out"
+check "... the scope is gone" gone ocictl-s8.scope system.slice/ocictl-s8.scope
+expect_eq "... no placeholder is left" "" "$(grep -l '^ocictl-hold' /proc/[0-9]*/comm 2>/dev/null)"
+[ -e /run/ocictl/s8 ] && fail "... the state of s8 is left" || pass "... no state is left"
+
+# The container's init killed behind ocictl's back: systemd collects the empty scope itself,
+# and delete still works and leaves nothing (machine.slice, which systemd makes on demand).
+oc --systemd-cgroup create -b /bundles/dies s9 </dev/null >/dev/null 2>&1
+pid=$(oc state s9 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+expect_eq "create in machine.slice" /machine.slice/ocictl-s9.scope "$(show ControlGroup ocictl-s9.scope)"
+kill -9 "$pid"
+sleep 1
+expect_eq "a killed init: stopped" stopped "$(status s9)"
+oc delete s9
+check "... delete leaves nothing" gone ocictl-s9.scope machine.slice/ocictl-s9.scope
+expect_eq "no ocictl scope is left at all" "" "$(systemctl list-units --all --no-legend --plain 'ocictl-*' 'auto-*' 2>&1)"
+
 version=$(systemctl show -p Version --value 2>&1)
 case "$version" in [0-9]*) pass "systemctl reaches the manager (systemd $version)" ;; *) fail "systemctl: $version" ;; esac
 expect_eq "... which has no failed unit" "" "$(systemctl --failed --no-legend --plain 2>&1 | grep -v checks.service)"
