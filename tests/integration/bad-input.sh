@@ -162,4 +162,15 @@ expect_contains "... and says why" "checkpoint: not supported" "$out"
 out=$(oc restore c1 2>&1)
 expect_contains "restore is refused by name" "restore: not supported" "$out"
 check "--criu is accepted, as runc's global option" oc --criu /usr/sbin/criu list
+# --systemd-cgroup where systemd does not run (this host): refused by name before anything is
+# made, as runc refuses it; the VM test (systemd-vm.sh) runs the driver against systemd.
+if [ ! -d /run/systemd/system ]; then
+        SB="$WORK/systemd-bundle"
+        make_bundle "$SB" true
+        out=$(oc --systemd-cgroup run -b "$SB" sd1 </dev/null 2>&1)
+        expect_eq "--systemd-cgroup without systemd: exit status" 1 "$?"
+        expect_eq "... one line naming the flag and the reason" \
+                "ocictl: --systemd-cgroup: systemd does not run this host (no /run/systemd/system)" "$out"
+        assert_clean sd1 "$SB"
+fi
 finish

@@ -50,6 +50,9 @@ set_config "$I/bundles/badsysctl" linux.cgroupsPath '"system.slice:ocictl:s8"'
 set_config "$I/bundles/badsysctl" linux.sysctl '{"net.ipv4.ocictl_nonexistent": "1"}'
 mk dies sleep 1000
 set_config "$I/bundles/dies" linux.cgroupsPath '"machine.slice:ocictl:s9"'
+mk hooked sleep 1000
+set_config "$I/bundles/hooked" linux.cgroupsPath '"system.slice:ocictl:s10"'
+set_config "$I/bundles/hooked" hooks '{"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "4"]}]}'
 
 vm_pack "$I" "$WORK/initramfs.cgz" || fail "build the initramfs"
 vm_boot "$WORK/initramfs.cgz" "$WORK/console.log" "systemd.unit=checks.service quiet loglevel=1"

@@ -5,6 +5,7 @@
 
 #include "cgroup-apply.h"
 #include "cgroup-plan.h"
+#include "cgroup-systemd.h"
 #include "systemd-path.h"
 #include "test-helpers.h"
 
@@ -271,6 +272,46 @@ static void check_systemd_paths(void) {
         CHECK(systemd_cgroups_path("x.slice:p:..", &p, &reason) == -EINVAL, "..");
 }
 
+/* What the systemd driver asks systemd for: the units, and the property values it converts. */
+static void check_systemd_driver(void) {
+        static const char *const units[][3] = {
+                { "machine.slice:libpod:x1", "machine.slice", "libpod-x1.scope" },
+                { ":crio:1", "system.slice", "crio-1.scope" },
+                { "a-b.slice::n", "a-b.slice", "n.scope" },
+        };
+        char *slice = NULL, *scope = NULL;
+        const char *reason = NULL;
+        uint8_t mask[8];
+
+        for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+                CHECK(systemd_cgroups_unit(units[i][0], &slice, &scope, &reason) == 0, "%s", units[i][0]);
+                CHECK_STREQ(slice, units[i][1]);
+                CHECK_STREQ(scope, units[i][2]);
+                free(slice);
+                free(scope);
+                slice = scope = NULL;
+        }
+        CHECK(systemd_cgroups_unit("user.slice:p:sub.slice", &slice, &scope, &reason) == -EINVAL &&
+                      strstr(reason, "must not be a slice"),
+              "a slice as the container's unit is refused");
+        CHECK(systemd_cgroups_unit("/plain/path", &slice, &scope, &reason) == -EINVAL, "a plain path has no unit");
+
+        CHECK(systemd_cpu_set_mask("0-3,8", mask, sizeof mask) == 2 && mask[0] == 0x0f && mask[1] == 0x01,
+              "cpus 0-3,8 → 0f 01");
+        CHECK(systemd_cpu_set_mask("5", mask, sizeof mask) == 1 && mask[0] == 0x20, "cpu 5 → 20");
+        CHECK(systemd_cpu_set_mask("3-1", mask, sizeof mask) == -EINVAL, "a backwards range");
+        CHECK(systemd_cpu_set_mask("0,x", mask, sizeof mask) == -EINVAL, "not a number");
+        CHECK(systemd_cpu_set_mask("64", mask, sizeof mask) == -EINVAL, "beyond the mask");
+
+        CHECK(systemd_cpu_quota_per_sec("50000 100000") == 500000, "half a cpu: 500 ms per second");
+        CHECK(systemd_cpu_quota_per_sec("12345 100000") == 130000, "rounded up to 10 ms, as runc");
+        CHECK(systemd_cpu_quota_per_sec("max 100000") == UINT64_MAX, "max: infinity");
+
+        CHECK(systemd_unit_matches_path("libpod-x.scope", "/machine.slice/libpod-x.scope"), "the scope of its path");
+        CHECK(!systemd_unit_matches_path("sshd.service", "/system.slice/sshd.service"), "a service is never one");
+        CHECK(!systemd_unit_matches_path("other.scope", "/machine.slice/libpod-x.scope"), "another scope is not");
+}
+
 static void check_conversions(void) {
         int64_t swap = 0;
         const char *reason = NULL;
@@ -303,6 +344,7 @@ int main(void) {
         check_plan();
         check_conversions();
         check_systemd_paths();
+        check_systemd_driver();
         check_values();
         check_saved_paths();
         return test_finish("test-cgroup-values");

@@ -118,6 +118,19 @@ sleep 1
 expect_eq "a killed init: stopped" stopped "$(status s9)"
 oc delete s9
 check "... delete leaves nothing" gone ocictl-s9.scope machine.slice/ocictl-s9.scope
+# Killed mid-create: the registry SIGKILLed while a createRuntime hook holds the create, after
+# the scope started. The state names the unit from before it existed, so delete -f stops it.
+oc --systemd-cgroup create -b /bundles/hooked s10 </dev/null >/dev/null 2>&1 &
+i=0
+while [ "$(show ActiveState ocictl-s10.scope)" != active ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "killed mid-create: the scope was up" active "$(show ActiveState ocictl-s10.scope)"
+kill -9 $(pidof ocictl-registry) 2>/dev/null
+wait $!
+expect_eq "... the state says creating" creating "$(status s10)"
+oc delete -f s10
+check "... delete -f stops the scope and removes its cgroup" gone ocictl-s10.scope system.slice/ocictl-s10.scope
+[ -e /run/ocictl/s10 ] && fail "... the state of s10 is left" || pass "... and the state"
+expect_eq "... no placeholder is left" "" "$(grep -l '^ocictl-hold' /proc/[0-9]*/comm 2>/dev/null)"
 expect_eq "no ocictl scope is left at all" "" "$(systemctl list-units --all --no-legend --plain 'ocictl-*' 'auto-*' 2>&1)"
 
 version=$(systemctl show -p Version --value 2>&1)
