@@ -14,6 +14,7 @@
 #include "cgroup-freeze.h"
 #include "cgroup-plan.h"
 #include "macros.h"
+#include "process-util.h"
 #include "systemd-path.h"
 
 /* runc's default device rules, appended after the spec's own (runc specconv: AllowedDevices). */
@@ -177,6 +178,15 @@ CgroupEntry *cgroup_set_find(const CgroupSet *s, const CgroupHierarchy *h) {
         return NULL;
 }
 
+/* Whether word is one of the space-separated words of list ("cpu io memory pids\n"). */
+static bool word_in_list(const char *list, const char *word) {
+        size_t n = strlen(word);
+        for (const char *p = list; (p = strstr(p, word)); p += n)
+                if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == 0))
+                        return true;
+        return false;
+}
+
 /* On v2 a controller works in a child only when every ancestor lists it in subtree_control. */
 static int v2_enable_controller(const CgroupHierarchy *h, const CgroupEntry *e, const char *controller) {
         _cleanup_free_ char *p = strdup(e->dir);
@@ -192,7 +202,12 @@ static int v2_enable_controller(const CgroupHierarchy *h, const CgroupEntry *e, 
                 if (*s == 0)
                         break; /* the leaf itself needs no subtree_control */
                 *s = 0;
-                int r = cgroup_file_write(p, "cgroup.subtree_control", value);
+                /* Written only where missing: above a delegated subtree (rootless, or a systemd
+                 * scope's parents) the files are not ours to write, and already say it. */
+                char enabled[512];
+                int r = cgroup_file_read(p, "cgroup.subtree_control", enabled, sizeof enabled);
+                if (r < 0 || !word_in_list(enabled, controller))
+                        r = cgroup_file_write(p, "cgroup.subtree_control", value);
                 *s = '/';
                 if (r < 0 && r != -EBUSY)
                         return r;
@@ -436,9 +451,21 @@ static int remove_created(const CgroupEntry *e) {
  * caller names (the host's /system.slice, say). trusted.*: only the host's root can set it, so
  * no container, even with its own cgroup namespace and user namespace, can forge it. */
 #define CGROUP_OWNER_XATTR "trusted.ocictl.container"
+/* Rootless, the service may not set trusted.* (it needs CAP_SYS_ADMIN on the host), and may only
+ * ever act on the cgroups the kernel lets its user write: a user.* mark (cgroupfs has them since
+ * Linux 5.7) tells its containers' cgroups from the rest of that user's subtree. Forging it
+ * gains nothing the user does not already have. */
+#define CGROUP_OWNER_XATTR_ROOTLESS "user.ocictl.container"
+
+static const char *owner_xattr(void) {
+        static int rootless = -1;
+        if (rootless < 0)
+                rootless = running_rootless();
+        return rootless ? CGROUP_OWNER_XATTR_ROOTLESS : CGROUP_OWNER_XATTR;
+}
 
 static int mark_owner(const char *dir, const char *id) {
-        if (setxattr(dir, CGROUP_OWNER_XATTR, id, strlen(id), 0) < 0 && errno != EOPNOTSUPP)
+        if (setxattr(dir, owner_xattr(), id, strlen(id), 0) < 0 && errno != EOPNOTSUPP)
                 return negative_errno();
         return 0; /* a hierarchy without xattrs (old kernels) cannot be told apart: see below */
 }
@@ -451,7 +478,7 @@ static int entry_is_owned(const CgroupEntry *e) {
         if (!d)
                 return -ENOMEM;
         while (strlen(d) > base) {
-                if (getxattr(d, CGROUP_OWNER_XATTR, NULL, 0) >= 0)
+                if (getxattr(d, owner_xattr(), NULL, 0) >= 0)
                         return 1;
                 if (errno == EOPNOTSUPP)
                         return 1;

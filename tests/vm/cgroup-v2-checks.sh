@@ -152,3 +152,30 @@ clean c5
 oc create -b /bundles/bad c4 </dev/null >/dev/null 2>&1
 expect_eq "create with a bad mount fails" 1 "$?"
 clean c4
+
+# Rootless in a delegated subtree, as systemd delegates user@UID.service to its user: the
+# user's container gets its cgroup and limits inside it. The user's shell sits in the subtree
+# (moving a process needs write access to the common ancestor's cgroup.procs).
+mkdir -p $CG/deleg/shell /tmp/xdg
+chown -R 1001:1001 $CG/deleg /tmp/xdg
+as_user() { # CMD...: in the subtree, as the test user
+        sh -c 'echo $$ > '$CG'/deleg/shell/cgroup.procs && exec /usr/bin/setpriv --reuid 1001 --regid 1001 --clear-groups \
+                env XDG_RUNTIME_DIR=/tmp/xdg HOME=/tmp "$@"' sh "$@"
+}
+as_user /usr/bin/ocictl run -d -b /bundles/rootless r1 </dev/null >/tmp/r1.out 2>&1
+expect_eq "rootless in a delegated subtree: run -d" "" "$(cat /tmp/r1.out)"
+expect_eq "... the cgroup is made in the subtree, the user's" 1001 "$(stat -c %u $CG/deleg/r1 2>&1)"
+expect_eq "... with its limit" 16 "$(cat $CG/deleg/r1/pids.max 2>&1)"
+rpid=$(as_user /usr/bin/ocictl state r1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+expect_eq "... init is in it" "0::/deleg/r1" "$(cat /proc/$rpid/cgroup 2>&1)"
+expect_eq "... owned by the user on the host" 1001 "$(stat -c %u /proc/$rpid 2>&1)"
+as_user /usr/bin/ocictl delete -f r1
+check "... delete removes the cgroup" test ! -e $CG/deleg/r1
+# The control: outside the subtree the user may make no cgroup, and a config that asks for a
+# limit then fails by name instead of running without it.
+sed 's|/deleg/r1|/ocvm/r2|' /bundles/rootless/config.json > /tmp/r2.json && mkdir -p /tmp/r2 &&
+        cp /tmp/r2.json /tmp/r2/config.json && ln -s /bundles/rootless/rootfs /tmp/r2/rootfs
+out=$(as_user /usr/bin/ocictl run -d -b /tmp/r2 r2 </dev/null 2>&1)
+expect_contains "rootless outside its subtree: a limit is refused, not dropped" "Permission denied" "$out"
+check "... and nothing is made" test ! -e $CG/ocvm/r2
+check "... and no state" test ! -e /tmp/xdg/ocictl/r2
