@@ -12,6 +12,7 @@
 
 #include "cgroup-systemd.h"
 #include "macros.h"
+#include "process-util.h"
 
 #define SYSTEMD_DEST "org.freedesktop.systemd1"
 #define SYSTEMD_PATH "/org/freedesktop/systemd1"
@@ -24,18 +25,41 @@ bool systemd_runs_host(void) {
 
 int systemd_connect(sd_bus **ret, Error *err) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *address = NULL;
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
         int r;
 
         if (!systemd_runs_host())
                 return error_set_complete(err, -EOPNOTSUPP, "systemd does not run this host (no /run/systemd/system)");
+        /* Rootless: the user's own manager, whose private socket is in the user's runtime folder. */
+        if (running_rootless() && (!xdg || xdg[0] != '/'))
+                return error_set_complete(err, -EOPNOTSUPP,
+                                          "no XDG_RUNTIME_DIR: rootless, the scope is asked of the user's systemd manager");
+        if (asprintf(&address, "unix:path=%s/systemd/private", running_rootless() ? xdg : "/run") < 0)
+                return -ENOMEM;
         r = sd_bus_new(&bus);
         if (r >= 0)
-                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
+                r = sd_bus_set_address(bus, address);
         if (r >= 0)
                 r = sd_bus_start(bus);
         if (r < 0)
-                return error_set(err, r, "cannot connect to systemd at /run/systemd/private");
+                return error_set(err, r, "cannot connect to systemd at %s", address + strlen("unix:path="));
         *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+int systemd_manager_cgroup(sd_bus *bus, char **ret, Error *err) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        char *cgroup = NULL;
+        int r;
+
+        r = sd_bus_get_property_string(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "ControlGroup", &e, &cgroup);
+        if (r < 0)
+                return error_set(err, r, "systemd: cannot read the manager's ControlGroup%s%s", e.message ? ": " : "",
+                                 e.message ?: "");
+        if (streq(cgroup, "/"))
+                cgroup[0] = 0; /* the root: paths below it start with their own "/" */
+        *ret = cgroup;
         return 0;
 }
 

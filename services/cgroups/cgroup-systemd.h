@@ -20,9 +20,14 @@
 /* Whether systemd is PID 1 of this host (sd_booted()). */
 bool systemd_runs_host(void);
 
-/* The manager's private socket (/run/systemd/private): root talks to systemd without a bus
- * daemon, as systemctl does. */
+/* The manager's private socket, as systemctl uses it, so that no bus daemon is needed: the
+ * system manager's (/run/systemd/private) for root, the user's own manager's
+ * ($XDG_RUNTIME_DIR/systemd/private) rootless, as podman rootless asks for on a systemd host. */
 int systemd_connect(sd_bus **ret, Error *err);
+
+/* The manager's own cgroup, below which its units' cgroups are: "" for the system manager,
+ * "/user.slice/user-1000.slice/user@1000.service" for a user's. */
+int systemd_manager_cgroup(sd_bus *bus, char **ret, Error *err);
 
 /* Starts scope in slice around a placeholder and waits for the job. Returns the placeholder's
  * pid (the only process in the cgroup until the container's) and the descriptor that keeps it

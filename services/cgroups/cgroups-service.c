@@ -9,6 +9,7 @@
 #include "cgroup-stats.h"
 #include "cgroup-systemd.h"
 #include "log.h"
+#include "process-util.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -27,6 +28,19 @@ static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
         return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+/* Rootless, a slice:prefix:name path is the user manager's scope only where the user has one
+ * (a systemd login session); elsewhere it stays a cgroupfs path, as before. */
+static bool user_manager_runs(void) {
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        char path[PATH_MAX];
+        if (!running_rootless())
+                return true;
+        if (!xdg || xdg[0] != '/')
+                return false;
+        snprintf(path, sizeof path, "%s/systemd/private", xdg);
+        return access(path, F_OK) >= 0;
+}
+
 /* Which driver makes the cgroup: "cgroupfs", "systemd" (runc's --systemd-cgroup), or "" for the
  * path's choice: systemd's slice:prefix:name form is a scope on a host that systemd runs (and
  * a cgroupfs path where it does not, as runc reads it). Returns the path the driver uses
@@ -40,31 +54,53 @@ static int choose_driver(const char *driver, const char *id, const char *path, b
         else if (streq(driver, "cgroupfs"))
                 systemd = false;
         else if (streq(driver, ""))
-                systemd = cgroups_path_is_systemd(path) && systemd_runs_host() && geteuid() == 0;
+                systemd = cgroups_path_is_systemd(path) && systemd_runs_host() && user_manager_runs();
         else
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown cgroup driver \"%s\"", driver);
         if (systemd && !systemd_runs_host())
                 return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
                                          "--systemd-cgroup: systemd does not run this host (no /run/systemd/system)");
-        if (systemd && geteuid() != 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
-                                         "--systemd-cgroup: a scope of systemd's user manager (rootless) is not supported");
         if (systemd && *path && !cgroups_path_is_systemd(path))
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC,
                                          "linux.cgroupsPath: \"%s\": --systemd-cgroup needs the form slice:prefix:name", path);
-        if (systemd && !*path ? asprintf(ret_path, ":ocictl:%s", id) < 0 : !(*ret_path = strdup(path)))
+        /* runc's defaults: system.slice, or rootless user.slice (in the user's manager). */
+        const char *slice = running_rootless() ? "user.slice" : "system.slice";
+        if (systemd && !*path ? asprintf(ret_path, "%s:ocictl:%s", slice, id) < 0
+            : systemd && path[0] == ':' ? asprintf(ret_path, "%s%s", slice, path) < 0
+                                        : !(*ret_path = strdup(path)))
                 return -ENOMEM;
         *ret_systemd = systemd;
         return 0;
 }
 
-/* The scope and its slice, for a systemd-form path. */
-static int systemd_units(const char *path, char **ret_slice, char **ret_scope, sd_bus_error *error) {
+/* Where the scope of a systemd-form path lives: its slice, its name, and its cgroup, below the
+ * manager's own (the root for the system manager, user@UID.service's for a user's). */
+static int locate_scope(sd_bus *bus, const char *path, char **ret_slice, char **ret_scope, char **ret_cgroup,
+                        sd_bus_error *error) {
+        _cleanup_free_ char *mapped = NULL, *prefix = NULL;
         const char *reason = NULL;
-        int r = systemd_cgroups_unit(path, ret_slice, ret_scope, &reason);
+        Error err = {};
+        int r;
+
+        r = systemd_cgroups_unit(path, ret_slice, ret_scope, &reason);
+        if (r >= 0)
+                r = systemd_cgroups_path(path, &mapped, &reason);
         if (r == -EINVAL)
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "linux.cgroupsPath: \"%s\": %s", path, reason);
-        return r;
+        if (r < 0)
+                return r;
+        r = systemd_manager_cgroup(bus, &prefix, &err);
+        if (r < 0)
+                return bus_error_set_from(error, SD_BUS_ERROR_FAILED, &err, r);
+        return asprintf(ret_cgroup, "%s%s", prefix, mapped) < 0 ? -ENOMEM : 0;
+}
+
+static int connect_systemd(sd_bus **ret, sd_bus_error *error) {
+        Error err = {};
+        int r = systemd_connect(ret, &err);
+        if (r < 0)
+                return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, &err, r);
+        return 0;
 }
 
 /* Takes back a set: what is inside is killed, the scope stopped, the directories removed. */
@@ -104,25 +140,25 @@ static int create_scope(const char *id, const char *path, const SpecResources *r
                         sd_bus_error *error) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(cgroup_plan_done) CgroupPlan plan = {};
-        _cleanup_free_ char *slice = NULL, *scope = NULL;
+        _cleanup_free_ char *slice = NULL, *scope = NULL, *cgroup = NULL;
         _cleanup_close_ int hold = -EBADF;
         CgroupSet set = {};
-        pid_t placeholder;
+        pid_t placeholder = 0;
         Error err = {};
         int r;
 
-        r = systemd_units(path, &slice, &scope, error);
+        r = connect_systemd(&bus, error);
+        if (r >= 0)
+                r = locate_scope(bus, path, &slice, &scope, &cgroup, error);
         if (r < 0)
                 return r;
         r = cgroup_plan_for_layout(&layout, res, "linux.resources", &plan, &err);
         if (r < 0)
                 return set_limit_error(error, r, &err);
-        r = systemd_connect(&bus, &err);
-        if (r >= 0)
-                r = systemd_scope_start(bus, scope, slice, id, &plan, &placeholder, &hold, &err);
+        r = systemd_scope_start(bus, scope, slice, id, &plan, &placeholder, &hold, &err);
         if (r < 0)
-                return bus_error_set_from(error, r == -EOPNOTSUPP ? OCICTL_ERROR_NOT_SUPPORTED : SD_BUS_ERROR_FAILED, &err, r);
-        r = cgroup_create(&layout, path, id, res, placeholder, &set, &err);
+                return bus_error_set_from(error, SD_BUS_ERROR_FAILED, &err, r);
+        r = cgroup_create(&layout, cgroup, id, res, placeholder, &set, &err);
         if (r < 0) {
                 /* Without its hold the placeholder leaves, and the stop ends the scope. */
                 hold = safe_close(hold);
@@ -199,7 +235,8 @@ static int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error)
  * not leave a cgroup that nobody knows of). */
 static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_free_ char *path = NULL, *slice = NULL, *scope = NULL;
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *path = NULL, *slice = NULL, *scope = NULL, *cgroup = NULL;
         const char *id, *asked, *driver;
         bool systemd;
         int r;
@@ -211,9 +248,15 @@ static int method_resolve(sd_bus_message *m, void *userdata, sd_bus_error *error
         if (r >= 0)
                 r = choose_driver(driver, id, asked, &systemd, &path, error);
         if (r >= 0 && systemd)
-                r = systemd_units(path, &slice, &scope, error);
+                r = connect_systemd(&bus, error);
+        if (r >= 0 && systemd)
+                r = locate_scope(bus, path, &slice, &scope, &cgroup, error);
         if (r < 0)
                 return r;
+        if (cgroup) { /* the scope's cgroup, in every hierarchy */
+                free(path);
+                path = TAKE_PTR(cgroup);
+        }
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
                 r = sd_bus_message_open_container(reply, 'a', "(ss)");

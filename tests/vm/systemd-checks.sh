@@ -131,6 +131,41 @@ oc delete -f s10
 check "... delete -f stops the scope and removes its cgroup" gone ocictl-s10.scope system.slice/ocictl-s10.scope
 [ -e /run/ocictl/s10 ] && fail "... the state of s10 is left" || pass "... and the state"
 expect_eq "... no placeholder is left" "" "$(grep -l '^ocictl-hold' /proc/[0-9]*/comm 2>/dev/null)"
+# Rootless: the user's own systemd manager (user@UID.service on a desktop; started here by hand,
+# delegated), and the scope podman rootless asks for (--systemd-cgroup, user.slice:libpod:ID)
+# made by that manager, reached on its private socket. The user's ocictl runs as a service of
+# the user manager, inside its tree as a desktop shell is: the manager moves the placeholder
+# into the scope only within a tree the user may write.
+mkdir -p /run/user/1001/systemd/user
+printf '%s\n' '[Unit]' 'DefaultDependencies=no' '[Service]' 'Type=oneshot' \
+        'Environment=XDG_RUNTIME_DIR=/run/user/1001' \
+        'ExecStart=/usr/bin/ocictl --systemd-cgroup run -d -b /bundles/rootless u1' \
+        'StandardOutput=file:/run/user/1001/u1.out' 'StandardError=file:/run/user/1001/u1.out' \
+        > /run/user/1001/systemd/user/ocictl-run.service
+chown -R 1001:1001 /run/user/1001 && chmod 700 /run/user/1001
+systemd-run --quiet --unit=user-manager-1001 -p DefaultDependencies=no -p Delegate=yes -p User=1001 -p Group=1001 \
+        --setenv=XDG_RUNTIME_DIR=/run/user/1001 /lib/systemd/systemd --user
+i=0
+while [ ! -S /run/user/1001/systemd/private ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+check "the user's manager listens" test -S /run/user/1001/systemd/private
+as_user() { /usr/bin/setpriv --reuid 1001 --regid 1001 --clear-groups env XDG_RUNTIME_DIR=/run/user/1001 HOME=/tmp "$@"; }
+ushow() { as_user systemctl --user show -p "$1" --value "$2" 2>&1; }
+as_user systemctl --user start ocictl-run.service
+expect_eq "rootless --systemd-cgroup run -d" "" "$(cat /run/user/1001/u1.out)"
+ucg=/system.slice/user-manager-1001.service/user.slice/libpod-u1.scope
+expect_eq "... a scope of the user's manager" active "$(ushow ActiveState libpod-u1.scope)"
+expect_eq "... below the manager's own cgroup" "$ucg" "$(ushow ControlGroup libpod-u1.scope)"
+expect_eq "... with its limit" 16 "$(cat $CG$ucg/pids.max 2>&1)"
+expect_eq "... the user's manager knows it" 16 "$(ushow TasksMax libpod-u1.scope)"
+upid=$(as_user /usr/bin/ocictl state u1 2>&1 | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')
+expect_eq "... init is in it" "0::$ucg" "$(cat /proc/$upid/cgroup 2>&1)"
+expect_eq "... and owned by the user" 1001 "$(stat -c %u /proc/$upid 2>&1)"
+as_user /usr/bin/ocictl delete -f u1
+expect_eq "... delete -f stops it" not-found "$(ushow LoadState libpod-u1.scope)"
+check "... and its cgroup is gone" test ! -e "$CG$ucg"
+systemctl stop user-manager-1001.service
+systemctl reset-failed user-manager-1001.service 2>/dev/null # the user manager exits 1 on SIGTERM
+
 expect_eq "no ocictl scope is left at all" "" "$(systemctl list-units --all --no-legend --plain 'ocictl-*' 'auto-*' 2>&1)"
 
 version=$(systemctl show -p Version --value 2>&1)
