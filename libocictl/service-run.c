@@ -43,10 +43,12 @@ static int service_bus_open(const ServiceDefinition *def, sd_bus **ret) {
                 r = sd_bus_new(&bus);
                 if (r < 0)
                         return r;
-                if (address)
-                        r = sd_bus_set_address(bus, address);
-                else
-                        r = sd_bus_set_address(bus, "unix:path=/run/dbus/system_bus_socket");
+                /* Ours, then the bus that activated us, then the system bus. */
+                if (!address)
+                        address = getenv("DBUS_STARTER_ADDRESS");
+                if (!address)
+                        address = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+                r = sd_bus_set_address(bus, address ?: "unix:path=/run/dbus/system_bus_socket");
                 if (r >= 0)
                         r = sd_bus_set_bus_client(bus, true);
                 if (r >= 0)

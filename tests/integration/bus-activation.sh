@@ -1,0 +1,73 @@
+#!/bin/bash
+# System mode, installed: `meson install` (into a folder) puts ocictl, the services, the bus
+# policy, the activation files and the systemd units where a distribution has them; a real
+# dbus-daemon, with that policy and those activation files, starts each service on its first
+# call: nothing runs before, the registry comes up for a busctl call, and its peers come up when
+# a container is run through it.
+. "$(dirname "$0")/lib.sh"
+command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed (apt-get install dbus)"
+command -v busctl >/dev/null || skip "busctl not installed (apt-get install systemd)"
+
+DEST="$WORK/dest"
+PREFIX=$(meson introspect "$BUILD" --buildoptions | python3 -c 'import json, sys
+print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+meson install -C "$BUILD" --destdir "$DEST" --quiet >"$WORK/install.log" 2>&1 || fail "meson install: $(tail -3 "$WORK/install.log")"
+I="$DEST$PREFIX"
+check "ocictl is in bindir" test -x "$I/bin/ocictl"
+for s in spec cgroups spawner registry; do
+        check "ocictl-$s is in libexecdir/ocictl" test -x "$I/libexec/ocictl/ocictl-$s"
+        check "ocictl-$s.service is a systemd unit of type dbus" grep -qx "Type=dbus" "$I/lib/systemd/system/ocictl-$s.service"
+done
+check "the bus policy is in share/dbus-1/system.d" test -r "$I/share/dbus-1/system.d/org.ocictl.conf"
+for n in Spec1 Cgroups1 Spawner1 Registry1; do
+        f="$I/share/dbus-1/system-services/org.ocictl.$n.service"
+        exe=$(sed -n 's/^Exec=//p' "$f" 2>/dev/null)
+        check "org.ocictl.$n is activatable, Exec= the installed binary" test -x "$DEST$exe"
+        check "... as root, or through systemd" grep -q "^User=root" "$f"
+done
+
+# A bus of the system kind with what was installed: the policy and the activation files (their
+# Exec= rewritten into the folder installed to, as a package manager would not need to).
+mkdir -p "$WORK/services"
+for f in "$I"/share/dbus-1/system-services/org.ocictl.*.service; do
+        sed "s|^Exec=|Exec=$DEST|" "$f" > "$WORK/services/$(basename "$f")"
+done
+chmod 711 "$WORK"
+ADDRESS="unix:path=$WORK/bus"
+sed -e "s|<listen>.*</listen>|<listen>$ADDRESS</listen><servicedir>$WORK/services</servicedir>|" \
+        -e "s|<include>org.ocictl.conf</include>|<include>$I/share/dbus-1/system.d/org.ocictl.conf</include>|" \
+        "$OCICTL_SOURCE_DIR/dbus/private-bus.conf" > "$WORK/bus.conf"
+# The services it starts inherit its environment: the test's state root.
+OCICTL_ROOT="$ROOT" dbus-daemon --config-file="$WORK/bus.conf" --fork --print-pid > "$WORK/dbus.pid" ||
+        fail "start dbus-daemon"
+service_pids() { # the pids of the activated services, from the bus
+        for n in Spec1 Cgroups1 Spawner1 Registry1; do
+                busctl --address="$ADDRESS" status "org.ocictl.$n" 2>/dev/null | sed -n 's/^PID=//p'
+        done
+}
+stop_bus() {
+        kill $(service_pids) $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null
+        cleanup_all
+}
+trap stop_bus EXIT
+
+activatable=$(busctl --address="$ADDRESS" list --activatable --no-legend | awk '/^org.ocictl/ { print $1 }' | sort | tr '\n' ' ')
+expect_eq "the four names are activatable" "org.ocictl.Cgroups1 org.ocictl.Registry1 org.ocictl.Spawner1 org.ocictl.Spec1 " "$activatable"
+expect_eq "... and nothing of ocictl runs yet" "" "$(pgrep -f "^$DEST" | tr '\n' ' ')"
+
+out=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 List 2>&1)
+expect_eq "the first call activates the registry and is answered" "a(ssuusss) 0" "$out"
+reg_pid=$(busctl --address="$ADDRESS" status org.ocictl.Registry1 2>/dev/null | sed -n 's/^PID=//p')
+expect_eq "... the registry runs the installed binary" "$I/libexec/ocictl/ocictl-registry" "$(readlink "/proc/$reg_pid/exe")"
+
+B="$WORK/bundle"
+make_bundle "$B" sh -c 'echo activated; exit 3' || fail "make bundle"
+out=$(oc --bus-address "$ADDRESS" run -b "$B" a1 </dev/null 2>&1)
+expect_eq "run through the activated registry: the container's status" 3 "$?"
+expect_eq "... and its output" "activated" "$out"
+for n in Spec1 Cgroups1 Spawner1; do
+        pid=$(busctl --address="$ADDRESS" status "org.ocictl.$n" 2>/dev/null | sed -n 's/^PID=//p')
+        check "... which activated org.ocictl.$n" test -n "$pid" -a -d "/proc/${pid:-none}"
+done
+assert_clean a1 "$B"
+finish
