@@ -166,6 +166,25 @@ if command -v setpriv >/dev/null; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
                 org.ocictl.Spawner1 /org/ocictl/Spawner1 org.ocictl.Spawner1 Kill uti "$pid" 0 9 2>&1)
         expect_contains "nobody may not call the spawner" "denied" "$out"
+        # Only the registry is for other callers: the inner services answer root alone, in the
+        # bus policy (the parser too, which would otherwise read any file a caller hands it).
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Spec1 /org/ocictl/Spec1 org.ocictl.Spec1 ParseResources s '{}' 2>&1)
+        expect_contains "nobody may not call the spec parser" "denied" "$out"
+        # Parse (its fd argument is beyond busctl; the policy judges the member, not the
+        # arguments, so a wrong signature shows whether the call would get through).
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Spec1 /org/ocictl/Spec1 org.ocictl.Spec1 Parse s x 2>&1)
+        expect_contains "... not even Parse" "denied" "$out"
+        out=$(busctl --address="$ADDRESS" call org.ocictl.Spec1 /org/ocictl/Spec1 org.ocictl.Spec1 Parse s x 2>&1)
+        expect_contains "control: root's wrong call reaches the parser" "expecting 'h'" "$out"
+        out=$(busctl --address="$ADDRESS" call org.ocictl.Spec1 /org/ocictl/Spec1 org.ocictl.Spec1 ParseResources s '{}' 2>&1)
+        expect_eq "control: root may" "a{sv} 0" "$out"
+        out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
+                org.ocictl.Cgroups1 /org/ocictl/Cgroups1 org.ocictl.Cgroups1 GetPids 'a(ss)' 0 2>&1)
+        expect_contains "nobody may not call the cgroup manager" "denied" "$out"
+        out=$(busctl --address="$ADDRESS" call org.ocictl.Cgroups1 /org/ocictl/Cgroups1 org.ocictl.Cgroups1 GetPids 'a(ss)' 0 2>&1)
+        expect_contains "control: root reaches it (which finds no cgroup in an empty list)" "cannot read the container's cgroup" "$out"
         check "the container survived" test -d "/proc/$pid"
 fi
 
