@@ -23,27 +23,33 @@ bool systemd_runs_host(void) {
         return sd_booted() > 0;
 }
 
+int systemd_socket_path(char *buf, size_t size) {
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        /* Rootless: the user's own manager, whose private socket is in the user's runtime folder. */
+        if (running_rootless() && (!xdg || xdg[0] != '/'))
+                return -EOPNOTSUPP;
+        snprintf(buf, size, "%s/systemd/private", running_rootless() ? xdg : "/run");
+        return 0;
+}
+
 int systemd_connect(sd_bus **ret, Error *err) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *address = NULL;
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        char path[PATH_MAX], address[PATH_MAX + 16];
         int r;
 
         if (!systemd_runs_host())
                 return error_set_complete(err, -EOPNOTSUPP, "systemd does not run this host (no /run/systemd/system)");
-        /* Rootless: the user's own manager, whose private socket is in the user's runtime folder. */
-        if (running_rootless() && (!xdg || xdg[0] != '/'))
+        if (systemd_socket_path(path, sizeof path) < 0)
                 return error_set_complete(err, -EOPNOTSUPP,
                                           "no XDG_RUNTIME_DIR: rootless, the scope is asked of the user's systemd manager");
-        if (asprintf(&address, "unix:path=%s/systemd/private", running_rootless() ? xdg : "/run") < 0)
-                return -ENOMEM;
+        snprintf(address, sizeof address, "unix:path=%s", path);
         r = sd_bus_new(&bus);
         if (r >= 0)
                 r = sd_bus_set_address(bus, address);
         if (r >= 0)
                 r = sd_bus_start(bus);
         if (r < 0)
-                return error_set(err, r, "cannot connect to systemd at %s", address + strlen("unix:path="));
+                return error_set(err, r, "cannot connect to systemd at %s", path);
         *ret = TAKE_PTR(bus);
         return 0;
 }

@@ -24,6 +24,8 @@ bool systemd_runs_host(void);
  * system manager's (/run/systemd/private) for root, the user's own manager's
  * ($XDG_RUNTIME_DIR/systemd/private) rootless, as podman rootless asks for on a systemd host. */
 int systemd_connect(sd_bus **ret, Error *err);
+/* That socket's path; -EOPNOTSUPP rootless without XDG_RUNTIME_DIR. */
+int systemd_socket_path(char *buf, size_t size);
 
 /* The manager's own cgroup, below which its units' cgroups are: "" for the system manager,
  * "/user.slice/user-1000.slice/user@1000.service" for a user's. */

@@ -31,20 +31,15 @@ static int append_paths(sd_bus_message *reply, const CgroupSet *set) {
 /* Rootless, a slice:prefix:name path is the user manager's scope only where the user has one
  * (a systemd login session); elsewhere it stays a cgroupfs path, as before. */
 static bool user_manager_runs(void) {
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
         char path[PATH_MAX];
-        if (!running_rootless())
-                return true;
-        if (!xdg || xdg[0] != '/')
-                return false;
-        snprintf(path, sizeof path, "%s/systemd/private", xdg);
-        return access(path, F_OK) >= 0;
+        return !running_rootless() || (systemd_socket_path(path, sizeof path) >= 0 && access(path, F_OK) >= 0);
 }
 
 /* Which driver makes the cgroup: "cgroupfs", "systemd" (runc's --systemd-cgroup), or "" for the
  * path's choice: systemd's slice:prefix:name form is a scope on a host that systemd runs (and
- * a cgroupfs path where it does not, as runc reads it). Returns the path the driver uses
- * (--systemd-cgroup without a path: ":ocictl:ID", as runc's ":runc:ID") in *ret_path. */
+ * a cgroupfs path where it does not, as runc reads it). Returns the path the driver uses in
+ * *ret_path, with runc's default slice filled in (--systemd-cgroup without a path:
+ * "system.slice:ocictl:ID", as runc's ":runc:ID"; rootless user.slice). */
 static int choose_driver(const char *driver, const char *id, const char *path, bool *ret_systemd, char **ret_path,
                          sd_bus_error *error) {
         bool systemd;
