@@ -14,8 +14,6 @@ KERNEL=${OCICTL_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail 
 
 I="$WORK/initramfs"
 vm_initramfs "$I" /usr/bin/setpriv
-echo "ocuser:x:1001:1001::/tmp:/bin/sh" >> "$I/etc/passwd"
-echo "ocuser:x:1001:" >> "$I/etc/group"
 # A block device and the BFQ scheduler for the blockIO checks: the kernel's own modules.
 MODULES=/lib/modules/$(basename "$KERNEL" | sed 's/^vmlinuz-//')
 mkdir -p "$I/modules"
@@ -58,20 +56,8 @@ mk bad true
 set_config "$I/bundles/bad" linux.cgroupsPath '"/ocvm/c4"'
 set_config "$I/bundles/bad" mounts '[{"destination":"/x","type":"nosuchfs","source":"x"}]'
 
-# Rootless in a delegated subtree: runc's rootless spec with the VM's test user (1001) mapped.
-mkdir -p "$WORK/rootless-spec" && "$BUILD/ocictl" spec --rootless -b "$WORK/rootless-spec" || fail "ocictl spec --rootless"
-make_bundle "$I/bundles/rootless" sleep 1000 || fail "make bundle rootless"
-python3 - "$WORK/rootless-spec/config.json" "$I/bundles/rootless/config.json" <<'PY' || fail "rootless config"
-import json, sys
-c = json.load(open(sys.argv[1]))
-for m in c["linux"]["uidMappings"] + c["linux"]["gidMappings"]:
-    m["hostID"] = 1001
-c["process"]["args"] = ["sleep", "1000"]
-c["process"]["terminal"] = False
-c["linux"]["cgroupsPath"] = "/deleg/r1"
-c["linux"]["resources"] = {"pids": {"limit": 16}}
-json.dump(c, open(sys.argv[2], "w"), indent=1)
-PY
+# Rootless in a delegated subtree.
+vm_rootless_bundle "$I/bundles/rootless" "/deleg/r1" || fail "make bundle rootless"
 
 vm_pack "$I" "$WORK/initramfs.cgz" || fail "build the initramfs"
 vm_boot "$WORK/initramfs.cgz" "$WORK/console.log" "cgroup_no_v1=all quiet loglevel=1"

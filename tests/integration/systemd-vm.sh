@@ -16,10 +16,8 @@ KERNEL=${OCICTL_VM_KERNEL:-$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail 
 
 I="$WORK/initramfs"
 vm_initramfs "$I" /lib/systemd/systemd /bin/systemctl /usr/bin/systemd-run /usr/bin/setpriv
-# A user for the rootless checks, and what a user manager needs: its targets and slices only
+# What the rootless checks' user manager needs: its targets and slices only
 # (no unit of Debian's that would start a service).
-echo "ocuser:x:1001:1001::/tmp:/bin/sh" >> "$I/etc/passwd"
-echo "ocuser:x:1001:" >> "$I/etc/group"
 mkdir -p "$I/usr/lib/systemd/user"
 cp /usr/lib/systemd/user/*.target /usr/lib/systemd/user/*.slice "$I/usr/lib/systemd/user/" 2>/dev/null
 mkdir -p "$I/etc/systemd/system"
@@ -59,20 +57,8 @@ set_config "$I/bundles/dies" linux.cgroupsPath '"machine.slice:ocictl:s9"'
 mk hooked sleep 1000
 set_config "$I/bundles/hooked" linux.cgroupsPath '"system.slice:ocictl:s10"'
 set_config "$I/bundles/hooked" hooks '{"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "4"]}]}'
-# Rootless: runc's rootless spec for the VM's user (1001), a scope of the user's manager.
-mkdir -p "$WORK/rootless-spec" && "$BUILD/ocictl" spec --rootless -b "$WORK/rootless-spec" || fail "ocictl spec --rootless"
-make_bundle "$I/bundles/rootless" sleep 1000 || fail "make bundle rootless"
-python3 - "$WORK/rootless-spec/config.json" "$I/bundles/rootless/config.json" <<'PY' || fail "rootless config"
-import json, sys
-c = json.load(open(sys.argv[1]))
-for m in c["linux"]["uidMappings"] + c["linux"]["gidMappings"]:
-    m["hostID"] = 1001
-c["process"]["args"] = ["sleep", "1000"]
-c["process"]["terminal"] = False
-c["linux"]["cgroupsPath"] = "user.slice:libpod:u1"
-c["linux"]["resources"] = {"pids": {"limit": 16}}
-json.dump(c, open(sys.argv[2], "w"), indent=1)
-PY
+# Rootless: a scope of the user's manager.
+vm_rootless_bundle "$I/bundles/rootless" "user.slice:libpod:u1" || fail "make bundle rootless"
 
 vm_pack "$I" "$WORK/initramfs.cgz" || fail "build the initramfs"
 vm_boot "$WORK/initramfs.cgz" "$WORK/console.log" "systemd.unit=checks.service quiet loglevel=1"
