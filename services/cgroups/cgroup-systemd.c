@@ -262,7 +262,7 @@ static int placeholder_start(pid_t *ret_pid, int *ret_hold) {
                 if (write(report_w, &self, sizeof self) != sizeof self)
                         _exit(1);
                 /* Nothing of the service's stays open in a process that sits in the container's
-                 * cgroup: fds 0 and 1 become the pipe, the rest is closed. */
+                 * cgroup: fd 0 becomes the pipe, every other descriptor is closed. */
                 if (dup2(hold_r, 0) < 0)
                         _exit(1);
                 (void) close_range(1, ~0U, 0);
