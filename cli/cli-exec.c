@@ -389,7 +389,7 @@ VERB(exec) {
                 relay_pid = terminal_start_relay(master);
                 master = safe_close(master); /* the relay has it: EOF comes once the process ends */
         }
-        status = wait_for_process(&s, NULL, (pid_t) pid, start_time);
+        status = wait_for_process(&s, id, false, (pid_t) pid, start_time);
         terminal_finish_relay(relay_pid);
         session_close(&s);
         reap_helpers(0);

@@ -341,7 +341,7 @@ VERB(run) {
                 relay_pid = terminal_start_relay(master);
                 master = safe_close(master); /* the relay has it; EOF must come once the container ends */
         }
-        status = wait_for_process(&s, id, pid, 0);
+        status = wait_for_process(&s, id, true, pid, 0);
         terminal_finish_relay(relay_pid);
         if (!o.keep)
                 (void) call_simple(&s, "Delete", "sb", id, false);

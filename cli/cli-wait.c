@@ -27,27 +27,32 @@ static int on_wait_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
         return 0;
 }
 
-/* Bus mode: the spawner is the parent and answers Wait(); signals we get go on meanwhile: to the
- * container's init through the registry, or to an exec'd process through the spawner. */
-static int wait_on_bus(Session *s, const char *id, pid_t pid, uint64_t start_time, int sfd) {
+/* Bus mode: the registry answers Wait() (the spawner is the parent); signals we get go on
+ * meanwhile: to the container's init through the registry, or to an exec'd process through the
+ * spawner (root's ocictl alone may reach it). */
+static int wait_on_bus(Session *s, const char *id, bool init, pid_t pid, uint64_t start_time, int sfd) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         WaitReply w = { .status = -1 };
+        sd_bus *bus = s->registry.bus;
         int r;
 
-        r = sd_bus_call_method_async(s->spawner.bus, &slot, s->spawner.destination,
-                                     service_table[SERVICE_SPAWNER].object_path,
-                                     service_table[SERVICE_SPAWNER].bus_name, "Wait", on_wait_reply, &w, "u",
-                                     (uint32_t) pid);
+        r = session_new_call(s, "Wait", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "su", id, init ? 0 : (uint32_t) pid);
+        /* No time limit: a container runs as long as it runs. */
+        if (r >= 0)
+                r = sd_bus_call_async(bus, &slot, call, on_wait_reply, &w, UINT64_MAX);
         if (r < 0)
                 return cli_error(r, "waiting for %s: %s", id, strerror(-r));
         while (!w.done) {
                 struct pollfd p[2] = {
-                        { .fd = sd_bus_get_fd(s->spawner.bus), .events = (short) sd_bus_get_events(s->spawner.bus) },
+                        { .fd = sd_bus_get_fd(bus), .events = (short) sd_bus_get_events(bus) },
                         { .fd = sfd, .events = POLLIN },
                 };
                 struct signalfd_siginfo si;
 
-                r = sd_bus_process(s->spawner.bus, NULL);
+                r = sd_bus_process(bus, NULL);
                 if (r < 0)
                         return cli_error(r, "waiting for %s: %s", id, strerror(-r));
                 if (r > 0 || w.done)
@@ -56,7 +61,7 @@ static int wait_on_bus(Session *s, const char *id, pid_t pid, uint64_t start_tim
                         return cli_error(-errno, "poll: %m");
                 if (!(p[1].revents & POLLIN) || read(sfd, &si, sizeof si) != sizeof si)
                         continue;
-                if (id)
+                if (init)
                         (void) call_simple(s, "Kill", "sib", id, (int) si.ssi_signo, 0);
                 else
                         (void) sd_bus_call_method(s->spawner.bus, s->spawner.destination,
@@ -87,7 +92,7 @@ void block_forwarded_signals(bool direct) {
         sigprocmask(SIG_BLOCK, &mask, NULL);
 }
 
-int wait_for_process(Session *s, const char *id, pid_t pid, uint64_t start_time) {
+int wait_for_process(Session *s, const char *id, bool init, pid_t pid, uint64_t start_time) {
         sigset_t mask;
         int sfd, status = -1;
 
@@ -97,7 +102,7 @@ int wait_for_process(Session *s, const char *id, pid_t pid, uint64_t start_time)
                 return cli_error(-errno, "signalfd: %m");
 
         if (!s->direct) {
-                int r = wait_on_bus(s, id, pid, start_time, sfd);
+                int r = wait_on_bus(s, id, init, pid, start_time, sfd);
                 safe_close(sfd);
                 sigprocmask(SIG_UNBLOCK, &mask, NULL);
                 return r;

@@ -78,10 +78,10 @@ int call_simple(Session *s, const char *member, const char *types, ...);
 
 /* Blocks the signals `run`/`exec` pass on, before the process starts, so that none is lost. */
 void block_forwarded_signals(bool direct);
-/* Waits for pid (direct mode: our child; bus mode: Spawner1.Wait) and passes signals on: to the
- * container with id (run), or to pid with start_time (exec, id NULL). Returns the exit status
- * (128+N for signal N) or -errno. */
-int wait_for_process(Session *s, const char *id, pid_t pid, uint64_t start_time);
+/* Waits for pid, container id's init (run) or a process exec'd into it (exec, with its
+ * start_time), and passes signals on (direct mode: pid is our child; bus mode: Registry1.Wait).
+ * Returns the exit status (128+N for signal N) or -errno. */
+int wait_for_process(Session *s, const char *id, bool init, pid_t pid, uint64_t start_time);
 
 /* Reads argv for one verb: getopt_long_only so that runc's "-bundle" works as well as "--bundle". */
 /* cli-notify.c: NOTIFY_SOCKET relayed from the container to ocictl's caller, as runc does. The

@@ -14,6 +14,8 @@
 #define OCICTL_ERROR_NOT_SUPPORTED "org.ocictl.Error.NotSupported"
 #define OCICTL_ERROR_PERMISSION_DENIED "org.ocictl.Error.PermissionDenied"
 #define OCICTL_ERROR_SETUP_FAILED "org.ocictl.Error.SetupFailed"
+/* Polkit (or the owner rule) said no; the message names the action refused. */
+#define OCICTL_ERROR_NOT_AUTHORIZED "org.ocictl.Error.NotAuthorized"
 
 extern const sd_bus_error_map ocictl_bus_error_map[];
 

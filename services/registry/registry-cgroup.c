@@ -54,9 +54,9 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_message_read_strv(m, &changes);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r >= 0)
-                r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
+        r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
+        if (r >= 0 && (r = registry_authorize(reg, m, ACTION_MANAGE, state.owner, method_update, error)) > 0)
+                return r;
         if (r >= 0)
                 r = check_live(id, container_status(dir_fd, &state), "update", error);
         /* What create and the updates before left, typed in the state; a state written before
@@ -106,7 +106,8 @@ int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd
 
 /* Root only: pause (frozen) or resume; runc's rules: pause a created or running container,
  * resume a paused one. */
-static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus_error *error) {
+static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus_message_handler_t handler,
+                           sd_bus_error *error) {
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         ContainerStatus status;
@@ -116,10 +117,10 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
+        r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r >= 0)
-                r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
-        if (r < 0)
+                r = registry_authorize(reg, m, ACTION_MANAGE, state.owner, handler, error);
+        if (r != 0)
                 return r;
         status = container_status(dir_fd, &state);
         if (frozen && status != CONTAINER_RUNNING && status != CONTAINER_CREATED)
@@ -144,12 +145,12 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
 
 int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
-        return pause_or_resume(reg, m, true, error);
+        return pause_or_resume(reg, m, true, method_pause, error);
 }
 
 int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
-        return pause_or_resume(reg, m, false, error);
+        return pause_or_resume(reg, m, false, method_resume, error);
 }
 
 /* Open to every caller, as GetState and GetPids: runc's stats JSON and the OOM kill count. */

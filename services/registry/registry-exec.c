@@ -12,6 +12,7 @@
 #include "log.h"
 #include "registry-container.h"
 #include "registry.h"
+#include "service-run.h"
 #include "spec-bus.h"
 
 
@@ -304,6 +305,28 @@ void run_post_hooks(Registry *reg, const ContainerState *state, HookKind kind, c
 
 /* Root only. The process gets the container's namespaces, cgroup, capabilities and user unless
  * the caller overrides them; the spawner checks that init is still the one we started. */
+/* Overrides that reach past the container (capabilities beyond the default set …) need
+ * org.ocictl.manage from a caller that is not root. */
+static int authorize_privileged_process(Registry *reg, sd_bus_message *m, const Spec *spec, sd_bus_error *error) {
+        _cleanup_free_ char *field = NULL;
+        uid_t caller;
+        int r;
+
+        if (service_is_direct() || bus_message_get_sender_uid(m, &caller) < 0 || caller == 0)
+                return 0; /* no uid: registry_authorize has refused already */
+        r = spec_find_privileged_process_field(spec, &field);
+        if (r <= 0)
+                return r;
+        r = registry_authorize(reg, m, ACTION_MANAGE, UID_INVALID, method_exec, error);
+        if (r < 0 && sd_bus_error_has_name(error, OCICTL_ERROR_NOT_AUTHORIZED)) {
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_AUTHORIZED,
+                                         "%s: needs %s, and uid %u is not authorized for it", field, ACTION_MANAGE,
+                                         caller);
+        }
+        return r;
+}
+
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
@@ -323,11 +346,11 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
-                return r;
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
+                return r;
+        r = registry_authorize(reg, m, ACTION_EXEC, state.owner, method_exec, error);
+        if (r != 0)
                 return r;
         r = load_saved_spec(reg, dir_fd, id, &spec, error);
         if (r >= 0)
@@ -336,7 +359,9 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
         if (r >= 0)
                 r = create_options_read(m, &options, error);
-        if (r < 0)
+        if (r >= 0)
+                r = authorize_privileged_process(reg, m, &spec, error);
+        if (r != 0)
                 return r;
         /* A container created without a process (the spec allows it) gives exec nothing to
          * start from: the caller's args are needed, and the cwd is the root. */

@@ -19,6 +19,7 @@
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
+#include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
 
@@ -76,9 +77,31 @@ static int resolve_rootfs(const char *bundle, const char *root_path, char **ret,
         return *ret ? 0 : -ENOMEM;
 }
 
-/* Root only (polkit for others comes with system mode). The config is read by the sandboxed
- * parser from the caller's descriptor; the bundle path only names the rootfs, which must be a
- * directory. */
+/* A config that reaches into the host (registry-privilege.c) needs org.ocictl.manage from a
+ * caller that is not root. */
+static int authorize_privileged_fields(Registry *reg, sd_bus_message *m, const Spec *spec, const char *rootfs,
+                                       uid_t caller, sd_bus_error *error) {
+        _cleanup_free_ char *field = NULL;
+        int r;
+
+        if (caller == 0 || service_is_direct())
+                return 0;
+        r = spec_find_privileged_field(spec, rootfs, caller, &field);
+        if (r <= 0)
+                return r;
+        r = registry_authorize(reg, m, ACTION_MANAGE, UID_INVALID, method_create, error);
+        if (r < 0 && sd_bus_error_has_name(error, OCICTL_ERROR_NOT_AUTHORIZED)) {
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_AUTHORIZED,
+                                         "config.json: %s: needs %s, and uid %u is not authorized for it", field,
+                                         ACTION_MANAGE, caller);
+        }
+        return r;
+}
+
+/* Root, or whom polkit allows org.ocictl.create. The config is read by the sandboxed parser
+ * from the caller's descriptor; the bundle path only names the rootfs, which must be a
+ * directory. Returns 1 without a reply while polkit decides (registry-auth.c). */
 int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
@@ -107,8 +130,8 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 return r;
         if (bundle[0] != '/')
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "bundle \"%s\" is not an absolute path", bundle);
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
+        r = registry_authorize(reg, m, ACTION_CREATE, UID_INVALID, method_create, error);
+        if (r != 0)
                 return r;
         (void) bus_message_get_sender_uid(m, &owner);
         /* Both start now, in parallel with each other (get_peer only forks and connects); the
@@ -136,8 +159,10 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = spec_bus_read(parsed, &spec);
         if (r >= 0)
                 r = resolve_rootfs(bundle, spec.root_path, &rootfs, error);
-        if (r < 0)
-                goto fail;
+        if (r >= 0)
+                r = authorize_privileged_fields(reg, m, &spec, rootfs, owner, error);
+        if (r != 0)
+                goto fail; /* 1: polkit decides, and the call comes again */
 
         state.id = strdup(id);
         state.bundle = strdup(bundle);
@@ -255,11 +280,11 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "s", &id);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
-                return r;
         r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
         if (r < 0)
+                return r;
+        r = registry_authorize(reg, m, ACTION_MANAGE, state.owner, method_start, error);
+        if (r != 0)
                 return r;
         switch (container_status(dir_fd, &state)) {
         case CONTAINER_CREATED:
@@ -300,11 +325,11 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = sd_bus_message_read(m, "sib", &id, &sig, &all);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
-                return r;
         r = load_container(reg, id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
+                return r;
+        r = registry_authorize(reg, m, ACTION_MANAGE, state.owner, method_kill, error);
+        if (r != 0)
                 return r;
         ContainerStatus status = container_status(dir_fd, &state);
         if (status != CONTAINER_CREATED && status != CONTAINER_RUNNING && status != CONTAINER_PAUSED)
@@ -347,9 +372,6 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = check_id(id, error);
         if (r < 0)
                 return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
-                return r;
         r = container_dir_open(reg->root_fd, id, LOCK_EX, &dir_fd);
         if (r == -ENOENT && force)
                 return sd_bus_reply_method_return(m, NULL); /* as runc: nothing to delete is fine */
@@ -358,6 +380,10 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot open %s/%s: %m", reg->root_dir, id);
         r = state_file_read(dir_fd, &state);
+        /* A folder without a state has no owner yet: it is for whoever may manage any. */
+        int a = registry_authorize(reg, m, ACTION_MANAGE, r >= 0 ? state.owner : UID_INVALID, method_delete, error);
+        if (a != 0)
+                return a;
         if (r == -ENOENT) {
                 /* A create that died before writing its state: the folder is all there is. As
                  * runc, remove it; only --force makes that a success. */

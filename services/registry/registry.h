@@ -12,12 +12,36 @@
 /* The registry's context, the userdata of every handler (as hostnamed passes its Context):
  * where the container folders are, its own bus in system mode, and its connections to the peer
  * services, each made on first use. */
+typedef struct AuthQuery AuthQuery; /* registry-auth.c */
+
 typedef struct Registry {
         const char *root_dir;
         int root_fd;
         sd_bus *bus;
         Peer peers[_SERVICE_MAX];
+        AuthQuery *auth_queries; /* polkit questions asked, with their answers once they come */
+        size_t n_auth_queries;
 } Registry;
+
+#define UID_INVALID ((uid_t) -1)
+
+/* The polkit actions (dbus/org.ocictl.policy). */
+#define ACTION_CREATE "org.ocictl.create" /* a container the caller then owns */
+#define ACTION_MANAGE "org.ocictl.manage" /* any container; privileged config fields */
+#define ACTION_EXEC "org.ocictl.exec"     /* a process in a container the caller does not own */
+
+/* registry-auth.c. 0: the caller of m may do action (owner: the container's owner, who may, or
+ * UID_INVALID); 1: polkit was asked, and handler runs again with m once it answers (return 1
+ * from the handler without a reply); < 0: refused, with NotAuthorized naming the action. */
+int registry_authorize(Registry *reg, sd_bus_message *m, const char *action, uid_t owner,
+                       sd_bus_message_handler_t handler, sd_bus_error *error);
+void registry_auth_done(Registry *reg);
+/* registry-privilege.c: 1 and what (a config field and why, "linux.devices: host devices") when
+ * the config reaches past the container into the host, which needs org.ocictl.manage; 0 when
+ * org.ocictl.create covers it. rootfs is the resolved root.path, owned by caller or privileged. */
+int spec_find_privileged_field(const Spec *spec, const char *rootfs, uid_t caller, char **ret);
+/* The same for the process alone (exec's overrides): capabilities, oomScoreAdj, scheduler. */
+int spec_find_privileged_process_field(const Spec *spec, char **ret);
 
 /* The connection to a peer service, made on first use. */
 int get_peer(Registry *reg, ServiceId id, const Peer **ret, sd_bus_error *error);
@@ -52,6 +76,7 @@ int method_pause(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error);
 
 /* registry-peers.c */
 void peers_done(Registry *reg);

@@ -5,20 +5,17 @@
 # call: nothing runs before, the registry comes up for a busctl call, and its peers come up when
 # a container is run through it.
 . "$(dirname "$0")/lib.sh"
-command -v dbus-daemon >/dev/null || skip "dbus-daemon not installed (apt-get install dbus)"
-command -v busctl >/dev/null || skip "busctl not installed (apt-get install systemd)"
+. "$(dirname "$0")/system-bus.sh"
 
-DEST="$WORK/dest"
-PREFIX=$(meson introspect "$BUILD" --buildoptions | python3 -c 'import json, sys
-print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
-meson install -C "$BUILD" --destdir "$DEST" --quiet >"$WORK/install.log" 2>&1 || fail "meson install: $(tail -3 "$WORK/install.log")"
-I="$DEST$PREFIX"
+install_ocictl
+I="$INSTALLED"
 check "ocictl is in bindir" test -x "$I/bin/ocictl"
 for s in spec cgroups spawner registry; do
         check "ocictl-$s is in libexecdir/ocictl" test -x "$I/libexec/ocictl/ocictl-$s"
         check "ocictl-$s.service is a systemd unit of type dbus" grep -qx "Type=dbus" "$I/lib/systemd/system/ocictl-$s.service"
 done
 check "the bus policy is in share/dbus-1/system.d" test -r "$I/share/dbus-1/system.d/org.ocictl.conf"
+check "the polkit actions are in share/polkit-1/actions" test -r "$I/share/polkit-1/actions/org.ocictl.policy"
 for n in Spec1 Cgroups1 Spawner1 Registry1; do
         f="$I/share/dbus-1/system-services/org.ocictl.$n.service"
         exe=$(sed -n 's/^Exec=//p' "$f" 2>/dev/null)
@@ -26,30 +23,8 @@ for n in Spec1 Cgroups1 Spawner1 Registry1; do
         check "... as root, or through systemd" grep -q "^User=root" "$f"
 done
 
-# A bus of the system kind with what was installed: the policy and the activation files (their
-# Exec= rewritten into the folder installed to, as a package manager would not need to).
-mkdir -p "$WORK/services"
-for f in "$I"/share/dbus-1/system-services/org.ocictl.*.service; do
-        sed "s|^Exec=|Exec=$DEST|" "$f" > "$WORK/services/$(basename "$f")"
-done
-chmod 711 "$WORK"
-ADDRESS="unix:path=$WORK/bus"
-sed -e "s|<listen>.*</listen>|<listen>$ADDRESS</listen><servicedir>$WORK/services</servicedir>|" \
-        -e "s|<include>org.ocictl.conf</include>|<include>$I/share/dbus-1/system.d/org.ocictl.conf</include>|" \
-        "$OCICTL_SOURCE_DIR/dbus/private-bus.conf" > "$WORK/bus.conf"
-# The services it starts inherit its environment: the test's state root.
-OCICTL_ROOT="$ROOT" dbus-daemon --config-file="$WORK/bus.conf" --fork --print-pid > "$WORK/dbus.pid" ||
-        fail "start dbus-daemon"
-service_pids() { # the pids of the activated services, from the bus
-        for n in Spec1 Cgroups1 Spawner1 Registry1; do
-                busctl --address="$ADDRESS" status "org.ocictl.$n" 2>/dev/null | sed -n 's/^PID=//p'
-        done
-}
-stop_bus() {
-        kill $(service_pids) $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null
-        cleanup_all
-}
-trap stop_bus EXIT
+start_system_bus
+trap stop_system_bus EXIT
 
 activatable=$(busctl --address="$ADDRESS" list --activatable --no-legend | awk '/^org.ocictl/ { print $1 }' | sort | tr '\n' ' ')
 expect_eq "the four names are activatable" "org.ocictl.Cgroups1 org.ocictl.Registry1 org.ocictl.Spawner1 org.ocictl.Spec1 " "$activatable"

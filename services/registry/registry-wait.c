@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Registry1.Wait: the exit status of a container's init, or of a process exec'd into it, for a
+ * caller on the bus (`ocictl run` and `exec` in bus mode). The spawner is the parent of both
+ * and answers; the registry passes its answer on when it comes, and serves others meanwhile. */
+#include <sys/file.h>
+
+#include "bus-errors.h"
+#include "log.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "service-run.h"
+
+static int on_spawner_wait(sd_bus_message *reply, void *userdata, sd_bus_error *unused) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        int status, r;
+
+        if (e)
+                return sd_bus_reply_method_error(request, e);
+        r = sd_bus_message_read(reply, "i", &status);
+        if (r < 0)
+                return sd_bus_reply_method_errno(request, r, NULL);
+        return sd_bus_reply_method_return(request, "i", status);
+}
+
+int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+        uint32_t pid;
+        const Peer *p;
+        int r;
+
+        r = sd_bus_message_read(m, "su", &id, &pid);
+        if (r < 0)
+                return r;
+        if (service_is_direct())
+                return sd_bus_error_setf(error, OCICTL_ERROR_NOT_SUPPORTED,
+                                         "in direct mode the container is the caller's child: wait for it there");
+        r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
+        if (r < 0)
+                return r;
+        if (pid == 0)
+                pid = (uint32_t) state.pid;
+        if (pid == 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
+                                         "container %s has no process to wait for: its create did not finish", id);
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
+        if (r >= 0)
+                r = peer_new_call(p, "Wait", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "u", pid);
+        /* No time limit: a container runs as long as it runs. */
+        if (r >= 0)
+                r = sd_bus_call_async(p->bus, NULL, call, on_spawner_wait, m, UINT64_MAX);
+        if (r < 0)
+                return r;
+        sd_bus_message_ref(m); /* on_spawner_wait answers and lets go of it */
+        return 1;
+}
