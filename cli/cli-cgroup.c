@@ -186,9 +186,7 @@ VERB(update) {
         if (r < 0)
                 return r;
         /* The file first, then the flags: as runc, a flag wins over the file. */
-        r = session_new_call(&s, "Update", &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", id);
+        r = session_new_container_call(&s, id, "Update", &m);
         if (r >= 0)
                 r = sd_bus_message_append_strv(m, (char *[]) { file_json ?: flags_json, file_json ? flags_json : NULL, NULL });
         if (r < 0)
@@ -209,7 +207,7 @@ static int pause_or_resume(int argc, char **argv, const char *verb, const char *
                 r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = call_simple(&s, member, "s", id);
+        r = call_container(&s, id, member, "");
         session_close(&s);
         return r < 0 ? r : 0;
 }
@@ -258,9 +256,7 @@ static int get_stats(Session *s, const char *id, bool first, char **ret_json, ui
         const char *json;
         int r;
 
-        r = session_new_call(s, "Stats", &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", id);
+        r = session_new_container_call(s, id, "Stats", &m);
         if (r < 0)
                 return cli_error(r, "events: cannot build the call: %s", strerror(-r));
         r = peer_call(&s->registry, m, &error, &reply);

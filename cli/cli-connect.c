@@ -83,6 +83,19 @@ int session_new_call(Session *s, const char *member, sd_bus_message **ret) {
         return peer_new_call(&s->registry, member, ret);
 }
 
+int session_new_object_call(Session *s, const char *id, const char *interface, const char *member,
+                            sd_bus_message **ret) {
+        _cleanup_free_ char *path = NULL;
+        int r = sd_bus_path_encode(CONTAINER_PATH_PREFIX, id, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_message_new_method_call(s->registry.bus, ret, s->registry.destination, path, interface, member);
+}
+
+int session_new_container_call(Session *s, const char *id, const char *member, sd_bus_message **ret) {
+        return session_new_object_call(s, id, CONTAINER_INTERFACE, member, ret);
+}
+
 int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         int r = peer_call(&s->registry, m, &error, reply);

@@ -353,9 +353,7 @@ VERB(exec) {
         r = add_preserved_fds(f.preserve, false, &options);
         if (r < 0)
                 goto close;
-        r = session_new_call(&s, "Exec", &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", id);
+        r = session_new_container_call(&s, id, "Exec", &m);
         if (r >= 0)
                 r = append_overrides(m, &f, argv + optind, process_fd);
         if (r >= 0)

@@ -164,20 +164,20 @@ static int create_container(Session *s, const char *id, const Bundle *b, const C
         uint32_t pid;
         int r;
 
-        r = session_new_call(s, "Create", &m);
+        r = session_new_call(s, "CreateContainer", &m);
         if (r >= 0)
                 r = sd_bus_message_append(m, "sshhhh", id, bundle, config_fd, STDIN_FILENO, STDOUT_FILENO,
                                           STDERR_FILENO);
         if (r >= 0)
                 r = create_options_append(m, &o->options);
         if (r < 0)
-                return cli_error(r, "cannot build the Create call: %s", strerror(-r));
+                return cli_error(r, "cannot build the CreateContainer call: %s", strerror(-r));
         r = session_call(s, m, &reply);
         if (r < 0)
                 return r;
-        r = sd_bus_message_read(reply, "u", &pid);
+        r = sd_bus_message_read(reply, "ou", NULL, &pid);
         if (r < 0)
-                return cli_error(r, "bad reply to Create: %s", strerror(-r));
+                return cli_error(r, "bad reply to CreateContainer: %s", strerror(-r));
         if (o->pid_file) {
                 r = write_pid_file(o->pid_file, (pid_t) pid);
                 if (r < 0)
@@ -218,13 +218,13 @@ static int open_and_create(int argc, char **argv, const char *verb, bool allow_d
         return r;
 }
 
-int call_simple(Session *s, const char *member, const char *types, ...) {
+int call_container(Session *s, const char *id, const char *member, const char *types, ...) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         va_list ap;
         int r;
 
-        r = session_new_call(s, member, &m);
-        if (r >= 0) {
+        r = session_new_container_call(s, id, member, &m);
+        if (r >= 0 && *types) {
                 va_start(ap, types);
                 r = sd_bus_message_appendv(m, types, ap);
                 va_end(ap);
@@ -237,7 +237,7 @@ int call_simple(Session *s, const char *member, const char *types, ...) {
 /* Undo a create whose follow-up failed (pid file, start): runc leaves nothing either. */
 static void delete_quietly(Session *s, const char *id) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        if (session_new_call(s, "Delete", &m) >= 0 && sd_bus_message_append(m, "sb", id, true) >= 0)
+        if (session_new_container_call(s, id, "Delete", &m) >= 0 && sd_bus_message_append(m, "b", true) >= 0)
                 (void) peer_call(&s->registry, m, NULL, NULL);
 }
 
@@ -263,15 +263,14 @@ VERB(create) {
 /* The container's init, for NOTIFY_SOCKET's MAINPID. */
 static int init_pid(Session *s, const char *id, pid_t *ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        const char *status;
         uint32_t pid;
-        int r = session_new_call(s, "GetState", &m);
+        int r = session_new_object_call(s, id, "org.freedesktop.DBus.Properties", "Get", &m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "s", id);
+                r = sd_bus_message_append(m, "ss", CONTAINER_INTERFACE, "Pid");
         if (r >= 0)
                 r = session_call(s, m, &reply);
         if (r >= 0)
-                r = sd_bus_message_read(reply, "su", &status, &pid);
+                r = sd_bus_message_read(reply, "v", "u", &pid);
         if (r < 0)
                 return r;
         *ret = (pid_t) pid;
@@ -292,7 +291,7 @@ VERB(start) {
                 return r;
         r = notify_relay_open(id, &notify_fd);
         if (r >= 0)
-                r = call_simple(&s, "Start", "s", id);
+                r = call_container(&s, id, "Start", "");
         if (r >= 0 && notify_fd >= 0 && (r = init_pid(&s, id, &pid)) >= 0)
                 r = notify_relay_wait(notify_fd, pid);
         session_close(&s);
@@ -323,7 +322,7 @@ VERB(run) {
         if (r >= 0 && o.detach)
                 r = notify_relay_open(id, &notify_fd);
         if (r >= 0)
-                r = call_simple(&s, "Start", "s", id);
+                r = call_container(&s, id, "Start", "");
         if (r < 0) {
                 delete_quietly(&s, id);
                 session_close(&s);
@@ -344,7 +343,7 @@ VERB(run) {
         status = wait_for_process(&s, id, true, pid, 0);
         terminal_finish_relay(relay_pid);
         if (!o.keep)
-                (void) call_simple(&s, "Delete", "sb", id, false);
+                (void) call_container(&s, id, "Delete", "b", false);
         session_close(&s);
         reap_helpers(0);
         return status < 0 ? 1 : status;
@@ -372,7 +371,7 @@ VERB(kill) {
         r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = call_simple(&s, "Kill", "sib", id, sig, all);
+        r = call_container(&s, id, "Kill", "ib", sig, all);
         session_close(&s);
         return r < 0 ? r : 0;
 }
@@ -393,7 +392,7 @@ VERB(delete) {
                 r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = call_simple(&s, "Delete", "sb", id, force);
+        r = call_container(&s, id, "Delete", "b", force);
         session_close(&s);
         reap_helpers(0);
         return r < 0 ? r : 0;

@@ -84,6 +84,36 @@ static int print_ps_table(const uint32_t *pids, size_t n, int argc, char **argv)
         return pclose(p) == 0 ? 0 : cli_error(-EIO, "ps: ps failed");
 }
 
+/* The scalar properties of a Container1 GetAll reply. */
+static int read_state_properties(sd_bus_message *reply, const char **id, const char **status, uint32_t *pid,
+                                 const char **bundle, const char **rootfs, const char **created, uint32_t *owner) {
+        static const char *const strings[] = { "Id", "Status", "Bundle", "Rootfs", "Created" };
+        const char **string_values[] = { id, status, bundle, rootfs, created };
+        int r;
+
+        *id = *status = *bundle = *rootfs = *created = "";
+        *pid = *owner = 0;
+        r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                const char *name;
+                bool done = false;
+
+                r = sd_bus_message_read(reply, "s", &name);
+                for (size_t i = 0; r >= 0 && !done && i < ELEMENTSOF(strings); i++)
+                        if (streq(name, strings[i])) {
+                                r = sd_bus_message_read(reply, "v", "s", string_values[i]);
+                                done = true;
+                        }
+                if (r >= 0 && !done && (streq(name, "Pid") || streq(name, "Owner")))
+                        r = sd_bus_message_read(reply, "v", "u", streq(name, "Pid") ? pid : owner);
+                else if (r >= 0 && !done)
+                        r = sd_bus_message_skip(reply, "v");
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+        }
+        return r;
+}
+
 VERB(state) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
         const char *status, *bundle, *rootfs, *created, *id, *key, *value;
@@ -101,30 +131,49 @@ VERB(state) {
         r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = session_new_call(&s, "GetState", &m);
+        r = session_new_object_call(&s, wanted, "org.freedesktop.DBus.Properties", "GetAll", &m);
         if (r >= 0)
-                r = sd_bus_message_append(m, "s", wanted);
+                r = sd_bus_message_append(m, "s", CONTAINER_INTERFACE);
         if (r >= 0)
                 r = session_call(&s, m, &reply);
         if (r < 0)
                 goto finish;
-        r = sd_bus_message_read(reply, "suussss", &status, &pid, &owner, &bundle, &rootfs, &created, &id);
+        /* Two passes over the properties: runc's JSON has the annotations last. */
+        r = read_state_properties(reply, &id, &status, &pid, &bundle, &rootfs, &created, &owner);
         if (r < 0) {
-                cli_error(r, "bad reply to GetState: %s", strerror(-r));
+                cli_error(r, "bad reply to GetAll: %s", strerror(-r));
                 goto finish;
         }
         json_begin_object(&w);
         json_container(&w, id, pid, status, bundle, rootfs, created, owner);
         json_key(&w, "annotations");
         json_begin_object(&w);
-        r = sd_bus_message_enter_container(reply, 'a', "{ss}");
-        while (r >= 0 && (r = sd_bus_message_read(reply, "{ss}", &key, &value)) > 0)
-                json_key_string(&w, key, value);
+        r = sd_bus_message_rewind(reply, true);
+        if (r >= 0)
+                r = sd_bus_message_enter_container(reply, 'a', "{sv}");
+        while (r >= 0 && (r = sd_bus_message_enter_container(reply, 'e', "sv")) > 0) {
+                const char *name;
+                r = sd_bus_message_read(reply, "s", &name);
+                if (r >= 0 && streq(name, "Annotations")) {
+                        r = sd_bus_message_enter_container(reply, 'v', "a{ss}");
+                        if (r >= 0)
+                                r = sd_bus_message_enter_container(reply, 'a', "{ss}");
+                        while (r >= 0 && (r = sd_bus_message_read(reply, "{ss}", &key, &value)) > 0)
+                                json_key_string(&w, key, value);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(reply);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(reply);
+                } else if (r >= 0)
+                        r = sd_bus_message_skip(reply, "v");
+                if (r >= 0)
+                        r = sd_bus_message_exit_container(reply);
+        }
         json_end_object(&w);
         json_end_object(&w);
         text = json_writer_steal(&w);
         if (r < 0 || !text) {
-                cli_error(r < 0 ? r : -ENOMEM, "bad reply to GetState");
+                cli_error(r < 0 ? r : -ENOMEM, "bad reply to GetAll");
                 r = r < 0 ? r : -ENOMEM;
                 goto finish;
         }
@@ -165,18 +214,18 @@ VERB(list) {
         r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = session_new_call(&s, "List", &m);
+        r = session_new_call(&s, "ListContainers", &m);
         if (r >= 0)
                 r = session_call(&s, m, &reply);
         if (r < 0)
                 goto finish;
-        r = sd_bus_message_enter_container(reply, 'a', "(ssuusss)");
+        r = sd_bus_message_enter_container(reply, 'a', "(ssuussso)");
         if (json)
                 json_begin_array(&w);
         else if (!quiet)
                 printf("%-12s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
         while (r >= 0 &&
-               (r = sd_bus_message_read(reply, "(ssuusss)", &id, &status, &pid, &owner, &bundle, &rootfs, &created)) > 0) {
+               (r = sd_bus_message_read(reply, "(ssuussso)", &id, &status, &pid, &owner, &bundle, &rootfs, &created, NULL)) > 0) {
                 if (json) {
                         json_begin_object(&w);
                         json_container(&w, id, pid, status, bundle, rootfs, created, owner);
@@ -234,9 +283,7 @@ VERB(ps) {
         r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
-        r = session_new_call(&s, "GetPids", &m);
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", id);
+        r = session_new_container_call(&s, id, "GetPids", &m);
         if (r >= 0)
                 r = session_call(&s, m, &reply);
         if (r >= 0)

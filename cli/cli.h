@@ -42,6 +42,13 @@ int session_open(SessionKind kind, Session *ret);
 /* Disconnects and reaps the services ocictl forked. */
 void session_close(Session *s);
 int session_new_call(Session *s, const char *member, sd_bus_message **ret);
+/* A call to container id's object (bus-interfaces/org.ocictl.Container1.xml). */
+#define CONTAINER_PATH_PREFIX "/org/ocictl/container"
+#define CONTAINER_INTERFACE "org.ocictl.Container1"
+int session_new_container_call(Session *s, const char *id, const char *member, sd_bus_message **ret);
+/* The same with another interface of the object (org.freedesktop.DBus.Properties). */
+int session_new_object_call(Session *s, const char *id, const char *interface, const char *member,
+                            sd_bus_message **ret);
 /* Calls the registry; on failure prints the error (runc's words) and returns -errno. */
 int session_call(Session *s, sd_bus_message *m, sd_bus_message **reply);
 
@@ -73,8 +80,9 @@ int write_pid_file(const char *path, pid_t pid);
 /* The container id at argv[optind] (after the verb's options), checked; prints the error. */
 int want_id(int argc, char **argv, const char *verb, const char **ret);
 
-/* Calls a registry method with simple arguments; prints the error. */
-int call_simple(Session *s, const char *member, const char *types, ...);
+/* Calls a method of container id's object with simple arguments (types "" for none); prints
+ * the error. */
+int call_container(Session *s, const char *id, const char *member, const char *types, ...);
 
 /* Blocks the signals `run`/`exec` pass on, before the process starts, so that none is lost. */
 void block_forwarded_signals(bool direct);

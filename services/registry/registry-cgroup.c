@@ -46,10 +46,10 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_strv_free_ char **changes = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         const Peer *p;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = sd_bus_message_read_strv(m, &changes);
         if (r < 0)
@@ -111,10 +111,10 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         ContainerStatus status;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;
         r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
@@ -139,7 +139,7 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
                 (void) freeze_container(reg, &state, !frozen, &ignored);
                 return sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
         }
-        emit_changed(reg, id, frozen ? "paused" : container_status_to_string(container_status(dir_fd, &state)));
+        emit_status_changed(reg, id);
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -159,12 +159,13 @@ int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL, *reply = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *id, *json;
+        _cleanup_free_ char *id = NULL;
+        const char *json;
         uint64_t ooms;
         const Peer *p;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r >= 0)
@@ -192,10 +193,10 @@ int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_free_ char *json = NULL;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r >= 0)

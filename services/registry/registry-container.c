@@ -3,6 +3,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "exit-status.h"
 #include "macros.h"
 #include "process-util.h"
 #include "registry-container.h"
@@ -73,7 +74,7 @@ int container_dir_open(int root_fd, const char *id, int lock, int *ret_fd) {
         fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
                 return errno == ENOTDIR || errno == ELOOP ? -ENOENT : negative_errno();
-        r = lock_fd(fd, lock);
+        r = lock ? lock_fd(fd, lock) : 0;
         if (r < 0)
                 return r;
         /* A delete may have removed the folder while we waited for the lock. */
@@ -123,16 +124,25 @@ int container_dir_open_config(int dir_fd, int *ret_fd) {
 }
 
 int container_dir_remove(int root_fd, const char *id, int dir_fd) {
-        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY,
-                                             NOTIFY_DIR "/" NOTIFY_SOCKET_NAME };
-        for (size_t i = 0; i < ELEMENTSOF(files); i++)
-                if (unlinkat(dir_fd, files[i], 0) < 0 && errno != ENOENT)
+        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY, EXIT_FILE,
+                                             EXIT_FILE ".tmp", NOTIFY_DIR "/" NOTIFY_SOCKET_NAME };
+        int r = 0;
+
+        /* A monitor whose init has just died may write the exit status meanwhile (bus mode): a
+         * folder that is not empty yet gets a second and a third round. */
+        for (int round = 0; round < 3; round++) {
+                if (round > 0)
+                        (void) usleep(20 * 1000);
+                for (size_t i = 0; i < ELEMENTSOF(files); i++)
+                        if (unlinkat(dir_fd, files[i], 0) < 0 && errno != ENOENT)
+                                return negative_errno();
+                if (unlinkat(dir_fd, NOTIFY_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
                         return negative_errno();
-        if (unlinkat(dir_fd, NOTIFY_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT)
-                return negative_errno();
-        if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
-                return negative_errno();
-        return 0;
+                r = unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT ? negative_errno() : 0;
+                if (r != -ENOTEMPTY)
+                        break;
+        }
+        return r;
 }
 
 ContainerStatus container_status(int dir_fd, const ContainerState *s) {

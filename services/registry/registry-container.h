@@ -20,7 +20,7 @@ const char *container_status_to_string(ContainerStatus s);
 int registry_open_root(const char *root, int *ret_fd);
 /* A new folder, locked exclusively; -EEXIST when the id is taken. */
 int container_dir_create(int root_fd, const char *id, int *ret_fd);
-/* An existing folder, locked with LOCK_SH or LOCK_EX; -ENOENT when there is none. */
+/* An existing folder, locked with LOCK_SH or LOCK_EX (0: not locked); -ENOENT when there is none. */
 int container_dir_open(int root_fd, const char *id, int lock, int *ret_fd);
 /* Copies the caller's config.json (a regular file, at most max bytes) into the folder, so exec
  * can read the spec the container was created from; returns the copy opened for reading. */

@@ -338,12 +338,12 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         CreateOptions options = CREATE_OPTIONS_INIT;
         SubCgroups subs = {};
         const Peer *p;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         uint32_t pid;
         uint64_t start_time;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);

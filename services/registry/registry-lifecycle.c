@@ -107,7 +107,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_(spec_done) Spec spec = {};
-        _cleanup_free_ char *rootfs = NULL;
+        _cleanup_free_ char *rootfs = NULL, *path = NULL;
         _cleanup_strv_free_ char **created_cgroups = NULL;
         _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF, hold_fd = -EBADF;
         const char *id, *bundle;
@@ -249,8 +249,13 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
                 goto fail;
         }
-        emit_changed(reg, id, "created");
-        return sd_bus_reply_method_return(m, "u", (uint32_t) state.pid);
+        emit_container_new(reg, id);
+        if (!service_is_direct() && registry_watch(reg, id, dir_fd, &state) < 0)
+                log_warning("Failed to watch container %s: its exit is not announced", id);
+        r = container_object_path(id, &path);
+        if (r < 0)
+                return r; /* made, and listed: only the reply is lost */
+        return sd_bus_reply_method_return(m, "ou", path, (uint32_t) state.pid);
 
 fail:
         if (state.pid > 0) {
@@ -273,11 +278,11 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         const Peer *p;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;
         r = load_container(reg, id, LOCK_EX, &dir_fd, &state, error);
@@ -311,7 +316,7 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         if (r < 0)
                 return r;
         run_post_hooks(reg, &state, HOOK_POSTSTART, "running", dir_fd);
-        emit_changed(reg, id, "running");
+        emit_status_changed(reg, id);
         return sd_bus_reply_method_return(m, NULL);
 }
 
@@ -319,10 +324,12 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         int sig, all, r;
 
-        r = sd_bus_message_read(m, "sib", &id, &sig, &all);
+        r = container_call_id(m, &id, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "ib", &sig, &all);
         if (r < 0)
                 return r;
         r = load_container(reg, id, sig == SIGKILL ? LOCK_EX : LOCK_SH, &dir_fd, &state, error);
@@ -363,13 +370,12 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         int force, r;
 
-        r = sd_bus_message_read(m, "sb", &id, &force);
-        if (r < 0)
-                return r;
-        r = check_id(id, error);
+        r = container_call_id(m, &id, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "b", &force);
         if (r < 0)
                 return r;
         r = container_dir_open(reg->root_fd, id, LOCK_EX, &dir_fd);
@@ -431,6 +437,6 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = container_dir_remove(reg->root_fd, id, dir_fd);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", reg->root_dir, id);
-        emit_changed(reg, id, "deleted");
+        emit_container_removed(reg, id);
         return sd_bus_reply_method_return(m, NULL);
 }

@@ -49,13 +49,6 @@ void start_peer_early(Registry *reg, ServiceId id) {
         (void) get_peer(reg, id, &p, &ignored);
 }
 
-void emit_changed(Registry *reg, const char *id, const char *status) {
-        if (!service_is_direct())
-                (void) sd_bus_emit_signal(reg->bus, service_table[SERVICE_REGISTRY].object_path,
-                                          service_table[SERVICE_REGISTRY].bus_name, "ContainerChanged", "ss", id,
-                                          status);
-}
-
 /* A call that could not be built or read: named by method and part, as a failed step should be. */
 static int message_failed(sd_bus_error *error, int r, ServiceId id, const char *member, const char *part) {
         return sd_bus_error_set_errnof(error, -r, "%s.%s: %s: %s", service_table[id].bus_name, member, part,

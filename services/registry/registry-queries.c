@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Registry1's read-only calls: Features, GetPids, GetState, List. */
+/* The read-only calls: Registry1's Features, ListContainers, GetContainer; Container1's GetPids. */
 #include <fcntl.h>
 #include <dirent.h>
 #include <sys/file.h>
@@ -43,11 +43,11 @@ int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_close_ int dir_fd = -EBADF;
         const void *pids;
         const Peer *p;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         size_t size = 0;
         int r;
 
-        r = sd_bus_message_read(m, "s", &id);
+        r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
@@ -69,48 +69,12 @@ int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_send(NULL, answer, NULL);
 }
 
-static int append_annotations(sd_bus_message *reply, const ContainerState *s) {
-        int r = sd_bus_message_open_container(reply, 'a', "{ss}");
-        for (size_t i = 0; r >= 0 && i < s->n_annotations; i++)
-                r = sd_bus_message_append(reply, "{ss}", s->annotations[i].key, s->annotations[i].value);
-        return r < 0 ? r : sd_bus_message_close_container(reply);
-}
-
-/* Anyone may read a container's state, as with runc's state folder (mode 0711): it holds
- * nothing secret. */
-int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Registry *reg = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_close_ int dir_fd = -EBADF;
-        const char *id;
-        int r;
-
-        r = sd_bus_message_read(m, "s", &id);
-        if (r < 0)
-                return r;
-        r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
-        if (r < 0)
-                return r;
-        ContainerStatus status = container_status(dir_fd, &state);
-        r = sd_bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = sd_bus_message_append(reply, "suussss", container_status_to_string(status),
-                                          (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid), (uint32_t) state.owner,
-                                          state.bundle ?: "", state.rootfs ?: "", state.created ?: "", state.id);
-        if (r >= 0)
-                r = append_annotations(reply, &state);
-        if (r < 0)
-                return r;
-        return sd_bus_send(NULL, reply, NULL);
-}
-
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* The container ids under the root, sorted (runc lists in id order). */
-static int list_ids(Registry *reg, char ***ret, size_t *ret_n) {
+/* runc lists in id order. */
+int registry_list_ids(Registry *reg, char ***ret, size_t *ret_n) {
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
         struct dirent *de;
@@ -143,35 +107,60 @@ static int list_ids(Registry *reg, char ***ret, size_t *ret_n) {
         return 0;
 }
 
-int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+/* Open to every caller: each container as (id, status, pid, owner, bundle, rootfs, created,
+ * object path). */
+int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_strv_free_ char **ids = NULL;
         size_t n = 0;
         int r;
 
-        r = list_ids(reg, &ids, &n);
+        r = registry_list_ids(reg, &ids, &n);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot list %s: %m", reg->root_dir);
         r = sd_bus_message_new_method_return(m, &reply);
         if (r >= 0)
-                r = sd_bus_message_open_container(reply, 'a', "(ssuusss)");
+                r = sd_bus_message_open_container(reply, 'a', "(ssuussso)");
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 _cleanup_(container_state_done) ContainerState state = {};
                 _cleanup_close_ int dir_fd = -EBADF;
                 _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
+                _cleanup_free_ char *path = NULL;
 
-                if (load_container(reg, ids[i], LOCK_SH, &dir_fd, &state, &ignored) < 0)
+                /* No lock: a list must not wait on a delete that holds one folder. */
+                if (load_container(reg, ids[i], 0, &dir_fd, &state, &ignored) < 0)
                         continue; /* gone meanwhile */
                 ContainerStatus status = container_status(dir_fd, &state);
-                r = sd_bus_message_append(reply, "(ssuusss)", state.id, container_status_to_string(status),
-                                          (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid),
-                                          (uint32_t) state.owner, state.bundle ?: "", state.rootfs ?: "",
-                                          state.created ?: "");
+                r = container_object_path(state.id, &path);
+                if (r >= 0)
+                        r = sd_bus_message_append(reply, "(ssuussso)", state.id, container_status_to_string(status),
+                                                  (uint32_t) (status == CONTAINER_STOPPED ? 0 : state.pid),
+                                                  (uint32_t) state.owner, state.bundle ?: "", state.rootfs ?: "",
+                                                  state.created ?: "", path);
         }
         if (r >= 0)
                 r = sd_bus_message_close_container(reply);
         if (r < 0)
                 return r;
         return sd_bus_send(NULL, reply, NULL);
+}
+
+/* Open to every caller: the object of container id (NoSuchContainer when there is none). */
+int method_get_container(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        Registry *reg = userdata;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_close_ int dir_fd = -EBADF;
+        _cleanup_free_ char *path = NULL;
+        const char *id;
+        int r;
+
+        r = sd_bus_message_read(m, "s", &id);
+        if (r >= 0)
+                r = load_container(reg, id, 0, &dir_fd, &state, error);
+        if (r >= 0)
+                r = container_object_path(id, &path);
+        if (r < 0)
+                return r;
+        return sd_bus_reply_method_return(m, "o", path);
 }

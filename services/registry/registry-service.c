@@ -41,39 +41,23 @@ int load_container(Registry *reg, const char *id, int lock, int *ret_fd, Contain
         return 0;
 }
 
+/* The manager: what is not about one container. Each container's calls and properties are on
+ * its object (registry-objects.c). */
 static const sd_bus_vtable registry_vtable[] = {
         SD_BUS_VTABLE_START(0),
-        SD_BUS_METHOD_WITH_ARGS("Create",
+        SD_BUS_METHOD_WITH_ARGS("CreateContainer",
                                 SD_BUS_ARGS("s", id, "s", bundle, "h", config, "h", stdin, "h", stdout, "h", stderr,
                                             "a{sv}", options),
-                                SD_BUS_RESULT("u", pid), method_create, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_start, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Exec",
-                                SD_BUS_ARGS("s", id, "a{sv}", process, "h", stdin, "h", stdout, "h", stderr, "a{sv}",
-                                            options),
-                                SD_BUS_RESULT("u", pid, "t", start_time), method_exec, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Kill", SD_BUS_ARGS("s", id, "i", signal, "b", all), SD_BUS_NO_RESULT, method_kill, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Delete", SD_BUS_ARGS("s", id, "b", force), SD_BUS_NO_RESULT, method_delete, SD_BUS_VTABLE_UNPRIVILEGED),
+                                SD_BUS_RESULT("o", container, "u", pid), method_create, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("GetContainer", SD_BUS_ARGS("s", id), SD_BUS_RESULT("o", container),
+                                method_get_container, SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("ListContainers", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssuussso)", containers),
+                                method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Features", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", features), method_features,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetState", SD_BUS_ARGS("s", id),
-                                SD_BUS_RESULT("s", status, "u", pid, "u", owner, "s", bundle, "s", rootfs, "s", created,
-                                              "s", id, "a{ss}", annotations),
-                                method_get_state, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetPids", SD_BUS_ARGS("s", id), SD_BUS_RESULT("au", pids), method_get_pids,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("List", SD_BUS_NO_ARGS, SD_BUS_RESULT("a(ssuusss)", containers), method_list,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Update", SD_BUS_ARGS("s", id, "as", changes), SD_BUS_NO_RESULT, method_update, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Pause", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_pause, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Resume", SD_BUS_ARGS("s", id), SD_BUS_NO_RESULT, method_resume, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Stats", SD_BUS_ARGS("s", id), SD_BUS_RESULT("s", stats, "t", oom_kills), method_stats,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("GetCgroup", SD_BUS_ARGS("s", id), SD_BUS_RESULT("a(ss)", paths, "s", resources),
-                                method_get_cgroup, SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_METHOD_WITH_ARGS("Wait", SD_BUS_ARGS("s", id, "u", pid), SD_BUS_RESULT("i", status), method_wait,
-                                SD_BUS_VTABLE_UNPRIVILEGED),
-        SD_BUS_SIGNAL_WITH_ARGS("ContainerChanged", SD_BUS_ARGS("s", id, "s", status), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
+        SD_BUS_SIGNAL_WITH_ARGS("ContainerExited", SD_BUS_ARGS("s", id, "o", container, "i", status), 0),
         SD_BUS_VTABLE_END,
 };
 
@@ -90,6 +74,12 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
         r = registry_open_root(reg->root_dir, &reg->root_fd);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the root %s: %m", reg->root_dir);
+        r = registry_objects_setup(reg, bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to publish the container objects: %m");
+        /* A registry that was restarted (or exited idle) picks up the containers that run. */
+        if (!service_is_direct())
+                registry_watch_all(reg);
         return 0;
 }
 
@@ -99,6 +89,8 @@ int main(void) {
                 .id = SERVICE_REGISTRY, .vtable = registry_vtable, .userdata = &registry, .setup = setup
         };
         int r = service_run(&def);
+        registry_auth_done(&registry);
+        registry_watches_done(&registry);
         peers_done(&registry);
         safe_close(registry.root_fd);
         return r;

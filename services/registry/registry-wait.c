@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Registry1.Wait: the exit status of a container's init, or of a process exec'd into it, for a
- * caller on the bus (`ocictl run` and `exec` in bus mode). The spawner is the parent of both
- * and answers; the registry passes its answer on when it comes, and serves others meanwhile. */
+/* Container1.Wait: the exit status of a container's init, or of a process exec'd into it, for a
+ * caller on the bus (`ocictl run` and `exec` in bus mode), answered when it exits while others
+ * are served. init's comes from its folder (registry-watch.c); an exec'd process's from the
+ * spawner, its parent. */
 #include <sys/file.h>
 
 #include "bus-errors.h"
+#include "exit-status.h"
 #include "log.h"
 #include "registry-container.h"
 #include "registry.h"
@@ -28,12 +30,14 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
-        const char *id;
+        _cleanup_free_ char *id = NULL;
         uint32_t pid;
         const Peer *p;
         int r;
 
-        r = sd_bus_message_read(m, "su", &id, &pid);
+        r = container_call_id(m, &id, error);
+        if (r >= 0)
+                r = sd_bus_message_read(m, "u", &pid);
         if (r < 0)
                 return r;
         if (service_is_direct())
@@ -42,11 +46,13 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
-        if (pid == 0)
-                pid = (uint32_t) state.pid;
-        if (pid == 0)
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
-                                         "container %s has no process to wait for: its create did not finish", id);
+        if (pid == 0) {
+                /* init: its monitor records the status in the folder, whatever service is up. */
+                int status = exit_status_read(dir_fd);
+                if (status >= 0 && container_status(dir_fd, &state) == CONTAINER_STOPPED)
+                        return sd_bus_reply_method_return(m, "i", status);
+                return registry_watch_wait(reg, id, dir_fd, &state, m, error);
+        }
         r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "Wait", &call);

@@ -12,7 +12,8 @@
 /* The registry's context, the userdata of every handler (as hostnamed passes its Context):
  * where the container folders are, its own bus in system mode, and its connections to the peer
  * services, each made on first use. */
-typedef struct AuthQuery AuthQuery; /* registry-auth.c */
+typedef struct AuthQuery AuthQuery;           /* registry-auth.c */
+typedef struct ContainerWatch ContainerWatch; /* registry-watch.c */
 
 typedef struct Registry {
         const char *root_dir;
@@ -21,6 +22,7 @@ typedef struct Registry {
         Peer peers[_SERVICE_MAX];
         AuthQuery *auth_queries; /* polkit questions asked, with their answers once they come */
         size_t n_auth_queries;
+        ContainerWatch *watches; /* bus mode: the live containers' inits */
 } Registry;
 
 #define UID_INVALID ((uid_t) -1)
@@ -64,8 +66,28 @@ int load_saved_spec(Registry *reg, int dir_fd, const char *id, Spec *spec, sd_bu
  * wants for these two. */
 void run_post_hooks(Registry *reg, const ContainerState *state, HookKind kind, const char *status, int dir_fd);
 
-/* ContainerChanged(id, status), in system mode. */
-void emit_changed(Registry *reg, const char *id, const char *status);
+/* registry-objects.c: the container objects, /org/ocictl/container/<encoded id>. */
+int registry_objects_setup(Registry *reg, sd_bus *bus);
+int container_object_path(const char *id, char **ret);
+/* The id of the container a call to its object is for (NoSuchContainer for a path that cannot
+ * be one). */
+int container_call_id(sd_bus_message *m, char **ret, sd_bus_error *error);
+/* In bus mode: the manager's ContainerNew/ContainerRemoved/ContainerExited with the
+ * ObjectManager's signals, and PropertiesChanged of Status and Pid. */
+void emit_container_new(Registry *reg, const char *id);
+void emit_container_removed(Registry *reg, const char *id);
+void emit_container_exited(Registry *reg, const char *id, int status);
+void emit_status_changed(Registry *reg, const char *id);
+/* registry-watch.c, bus mode: a pidfd watch on the container's init that announces its exit
+ * (ContainerExited) with the status its monitor recorded; registry_watch_wait adds a Wait call
+ * to answer then (returns 1), registry_watch_all watches every live container (at start-up). */
+int registry_watch(Registry *reg, const char *id, int dir_fd, const ContainerState *s);
+int registry_watch_wait(Registry *reg, const char *id, int dir_fd, const ContainerState *s, sd_bus_message *m,
+                        sd_bus_error *error);
+void registry_watch_all(Registry *reg);
+void registry_watches_done(Registry *reg);
+/* The container ids under the root, sorted. */
+int registry_list_ids(Registry *reg, char ***ret, size_t *ret_n);
 /* Cgroups1.Freeze of the container's cgroup. */
 int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd_bus_error *error);
 
@@ -106,5 +128,5 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error);
 /* registry-queries.c */
 int method_features(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_get_pids(sd_bus_message *m, void *userdata, sd_bus_error *error);
-int method_get_state(sd_bus_message *m, void *userdata, sd_bus_error *error);
-int method_list(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_list_containers(sd_bus_message *m, void *userdata, sd_bus_error *error);
+int method_get_container(sd_bus_message *m, void *userdata, sd_bus_error *error);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.ocictl.Spawner1: runs the staged clone (nsexec/), releases init through exec.fifo, signals
- * containers by pidfd. In bus mode the containers are our children: we reap them, keep their
- * exit status for Wait() and announce it with the Exited signal. */
+ * containers by pidfd. In bus mode each container's init is the child of its monitor
+ * (spawner-monitor.c), and the monitors and exec'd processes are our children: we reap them,
+ * keep their exit status for Wait() and announce it with the Exited signal (a monitor's as its
+ * init's). */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "process-util.h"
 #include "sealed-exec.h"
 #include "service-run.h"
+#include "spawner-monitor.h"
 #include "services.h"
 #include "spec-bus.h"
 
@@ -34,6 +37,12 @@ typedef struct Waiter {
         sd_bus_message *call;
 } Waiter;
 
+/* A monitor and the init it watches (0: its set-up failed, nothing to announce). */
+typedef struct Monitor {
+        pid_t monitor, init;
+} Monitor;
+
+static Monitor monitors[WAITERS_MAX];
 static Exited exited[EXITED_MAX];
 static size_t n_exited, next_exited;
 static Waiter waiters[WAITERS_MAX];
@@ -134,6 +143,29 @@ static void log_setup_warning(const char *text) {
         log_warning("%s", text);
 }
 
+static void track_monitor(pid_t monitor, pid_t init) {
+        for (size_t i = 0; i < ELEMENTSOF(monitors); i++)
+                if (monitors[i].monitor == 0) {
+                        monitors[i] = (Monitor) { monitor, init };
+                        return;
+                }
+        /* Its status then goes out as the monitor's own pid: Wait() on init never answers, but
+         * the registry reads the exit status from the container's folder. */
+        log_warning("Too many containers: the monitor %d of init %d is not tracked", (int) monitor, (int) init);
+}
+
+/* The init a reaped monitor watched: its pid, -1 for a monitor whose set-up failed, 0 for a
+ * process that is no monitor. */
+static pid_t untrack_monitor(pid_t monitor) {
+        for (size_t i = 0; i < ELEMENTSOF(monitors); i++)
+                if (monitors[i].monitor == monitor) {
+                        pid_t init = monitors[i].init;
+                        monitors[i] = (Monitor) {};
+                        return init > 0 ? init : -1;
+                }
+        return 0;
+}
+
 /* Root only: it creates namespaces and mounts. Every argument comes from the registry, which
  * got the spec from the sandboxed parser; nsexec resolves every path inside the rootfs. */
 static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -196,7 +228,14 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = apply_notify_socket(&spec, &options, state_dir_fd, error);
         if (r < 0)
                 return r;
-        r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);
+        if (service_is_direct())
+                r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);
+        else {
+                pid_t monitor = 0;
+                r = monitor_spawn(&config, &monitor, &pid, &cgroup_at_clone, &e);
+                if (monitor > 0)
+                        track_monitor(monitor, r >= 0 ? pid : 0);
+        }
         if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0) {
                 /* A set-up process that dies without a word was killed; with a memory limit the
                  * OOM killer is by far the likeliest reason. */
@@ -429,6 +468,11 @@ static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, voi
                 if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0)
                         break;
                 int status = exit_status(&info);
+                pid_t init = untrack_monitor(info.si_pid);
+                if (init < 0)
+                        continue;
+                if (init > 0)
+                        info.si_pid = init; /* the monitor exits with its init's status */
                 exited[next_exited] = (Exited) { info.si_pid, status };
                 next_exited = (next_exited + 1) % EXITED_MAX;
                 if (n_exited < EXITED_MAX)

@@ -30,8 +30,8 @@ activatable=$(busctl --address="$ADDRESS" list --activatable --no-legend | awk '
 expect_eq "the four names are activatable" "org.ocictl.Cgroups1 org.ocictl.Registry1 org.ocictl.Spawner1 org.ocictl.Spec1 " "$activatable"
 expect_eq "... and nothing of ocictl runs yet" "" "$(pgrep -f "^$DEST" | tr '\n' ' ')"
 
-out=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 List 2>&1)
-expect_eq "the first call activates the registry and is answered" "a(ssuusss) 0" "$out"
+out=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 ListContainers 2>&1)
+expect_eq "the first call activates the registry and is answered" "a(ssuussso) 0" "$out"
 reg_pid=$(busctl --address="$ADDRESS" status org.ocictl.Registry1 2>/dev/null | sed -n 's/^PID=//p')
 expect_eq "... the registry runs the installed binary" "$I/libexec/ocictl/ocictl-registry" "$(readlink "/proc/$reg_pid/exe")"
 

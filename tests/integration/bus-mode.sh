@@ -42,9 +42,8 @@ expect_contains "the spec parser has no_new_privs" "NoNewPrivs: 1" "$status"
 expect_contains "the spec parser is under seccomp" "Seccomp: 2" "$status"
 
 # The contract: live introspection equals bus-interfaces/ (comments aside).
-for s in Spec Cgroups Spawner Registry; do
-        live=$(busctl --address="$ADDRESS" introspect --xml-interface "org.ocictl.${s}1" "/org/ocictl/${s}1")
-        check "org.ocictl.${s}1 matches bus-interfaces/org.ocictl.${s}1.xml" python3 - "$SRC/bus-interfaces/org.ocictl.${s}1.xml" "$live" "org.ocictl.${s}1" <<'PY'
+interface_matches() { # FILE LIVE-XML INTERFACE
+        python3 - "$@" <<'PY'
 import sys, xml.etree.ElementTree as ET
 def interface(root, name):
     # Members compare in any order (D-Bus has none); arguments keep theirs.
@@ -59,6 +58,11 @@ if want != got:
     print("file: ", want, "\nlive: ", got)
 sys.exit(0 if want and want == got else 1)
 PY
+}
+for s in Spec Cgroups Spawner Registry; do
+        live=$(busctl --address="$ADDRESS" introspect --xml-interface "org.ocictl.${s}1" "/org/ocictl/${s}1")
+        check "org.ocictl.${s}1 matches bus-interfaces/org.ocictl.${s}1.xml" \
+                interface_matches "$SRC/bus-interfaces/org.ocictl.${s}1.xml" "$live" "org.ocictl.${s}1"
 done
 
 B="$WORK/bundle"
@@ -93,34 +97,46 @@ fi
 set_args "$B" sleep 1000
 OCICTL_BUS_ADDRESS="$ADDRESS" oc run -d -b "$B" b2 </dev/null >/dev/null 2>&1
 expect_eq "OCICTL_BUS_ADDRESS selects bus mode" 0 "$?"
-list=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 List)
+list=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 ListContainers)
 expect_contains "busctl lists the container" '"b2" "running"' "$list"
-state=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)
-expect_contains "busctl reads its state" "\"running\"" "$state"
+state=$(busctl --address="$ADDRESS" get-property org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Status Pid Bundle)
+expect_contains "busctl reads its state (the container object's properties)" "\"running\"" "$state"
 expect_contains "busctl reads its bundle" "\"$B\"" "$state"
-pid=$(echo "$state" | awk '{ print $3 }')
+pid=$(busctl --address="$ADDRESS" get-property org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Pid | awk '{ print $2 }')
 spawner_pid=$(busctl --address="$ADDRESS" status org.ocictl.Spawner1 | awk -F= '/^PID=/ { print $2 }')
-expect_eq "in bus mode the container is the spawner's child" "$spawner_pid" "$(awk '{ print $4 }' "/proc/$pid/stat")"
+monitor_pid=$(awk '{ print $4 }' "/proc/$pid/stat")
+expect_eq "in bus mode the container's init is the child of its monitor" "ocictl-monitor" "$(cat "/proc/$monitor_pid/comm")"
+expect_eq "... which is the spawner's child" "$spawner_pid" "$(awk '{ print $4 }' "/proc/$monitor_pid/stat")"
+check "... and holds no descriptor but stdio and the container's folder" \
+        test "$(ls "/proc/$monitor_pid/fd" | wc -l)" = 4
 # Started by hand, the spawner re-executed itself from a sealed copy (issue 10: the stages it
 # clones enter containers, and their /proc/PID/exe must not be a writable host file).
 expect_contains "the bus spawner runs from a sealed memfd" "/memfd:ocictl-spawner" "$(readlink /proc/$spawner_pid/exe)"
 expect_contains "ocictl state agrees" '"status": "running"' "$(oc --bus-address "$ADDRESS" state b2)"
+live=$(busctl --address="$ADDRESS" introspect --xml-interface org.ocictl.Registry1 /org/ocictl/container/b2)
+check "the container's object matches bus-interfaces/org.ocictl.Container1.xml" \
+        interface_matches "$SRC/bus-interfaces/org.ocictl.Container1.xml" "$live" org.ocictl.Container1
+objects=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl org.freedesktop.DBus.ObjectManager GetManagedObjects)
+expect_contains "the ObjectManager lists it with its properties" '"/org/ocictl/container/b2"' "$objects"
+expect_contains "... its Status among them" '"Status" s "running"' "$objects"
+expect_eq "GetContainer names its object" 'o "/org/ocictl/container/b2"' \
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetContainer s b2)"
 
 # The cgroup, its limits and its stats, read with busctl; pause and update through the bus.
-cg=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetCgroup s b2)
+cg=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 GetCgroup)
 expect_contains "busctl reads the cgroup path" "$(awk -F: '$2 == "memory" || $1 == "0" { print $3; exit }' "/proc/$pid/cgroup")" "$cg"
-busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Update sas b2 1 '{"pids":{"limit":77}}'
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Update as 1 '{"pids":{"limit":77}}'
 expect_eq "busctl updates the limits" 0 "$?"
 expect_contains "busctl reads the new limits" 'pids\":{\"limit\":77' \
-        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetCgroup s b2)"
-stats=$(busctl --address="$ADDRESS" --json=short call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Stats s b2)
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 GetCgroup)"
+stats=$(busctl --address="$ADDRESS" --json=short call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Stats)
 expect_contains "busctl reads the stats" '\"pids\":{\"current\":1,\"limit\":77}' "$stats"
-busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Pause s b2
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Pause
 expect_contains "busctl pauses" '"paused"' \
-        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)"
-busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Resume s b2
+        "$(busctl --address="$ADDRESS" get-property org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Status)"
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Resume
 expect_contains "busctl resumes" '"running"' \
-        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s b2)"
+        "$(busctl --address="$ADDRESS" get-property org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Status)"
 
 # Cgroups1 acts on containers' cgroups only, not on any cgroup a (root) caller names: a host
 # process in a cgroup of its own survives Kill; the container's own cgroup takes the signal.
@@ -149,19 +165,19 @@ fi
 # Unprivileged callers: reading is allowed, changing is refused (bus policy and the services).
 if command -v setpriv >/dev/null; then
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
-                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 List 2>&1)
+                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 ListContainers 2>&1)
         expect_contains "nobody may list" '"b2"' "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
-                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Kill sib b2 9 false 2>&1)
+                org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Kill ib 9 false 2>&1)
         expect_contains "nobody may not kill (no polkitd on this bus: the registry cannot ask)" "not authorized for org.ocictl.manage (uid 65534)" "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
-                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Update sas b2 1 '{"pids":{"limit":1}}' 2>&1)
+                org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Update as 1 '{"pids":{"limit":1}}' 2>&1)
         expect_contains "nobody may not update" "not authorized for org.ocictl.manage (uid 65534)" "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
-                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Pause s b2 2>&1)
+                org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Pause 2>&1)
         expect_contains "nobody may not pause" "not authorized for org.ocictl.manage (uid 65534)" "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
-                org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Stats s b2 2>&1)
+                org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Stats 2>&1)
         expect_contains "nobody may read the stats" '\"pids\":{' "$out"
         out=$(setpriv --reuid=65534 --regid=65534 --clear-groups busctl --address="$ADDRESS" call \
                 org.ocictl.Spawner1 /org/ocictl/Spawner1 org.ocictl.Spawner1 Kill uti "$pid" 0 9 2>&1)
@@ -188,9 +204,9 @@ if command -v setpriv >/dev/null; then
         check "the container survived" test -d "/proc/$pid"
 fi
 
-out=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s nosuch 2>&1)
+out=$(busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetContainer s nosuch 2>&1)
 expect_contains "busctl gets the named error's text" "container does not exist" "$out"
-busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 Delete sb b2 true
+busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/b2 org.ocictl.Container1 Delete b true
 expect_eq "busctl deletes the container" 0 "$?"
 assert_clean b2 "$B"
 finish

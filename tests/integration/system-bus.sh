@@ -30,9 +30,13 @@ start_system_bus() {
         sed -e "s|<listen>.*</listen>|<listen>$ADDRESS</listen><servicedir>$WORK/services</servicedir>|" \
                 -e "s|<include>org.ocictl.conf</include>|<include>$INSTALLED/share/dbus-1/system.d/org.ocictl.conf</include><include ignore_missing=\"yes\">$polkit_conf</include>|" \
                 "$OCICTL_SOURCE_DIR/dbus/private-bus.conf" > "$WORK/bus.conf"
-        # The services it starts inherit its environment: the test's state root.
-        OCICTL_ROOT="$ROOT" OCICTL_LOG_LEVEL=7 dbus-daemon --config-file="$WORK/bus.conf" --fork --print-pid \
-                > "$WORK/dbus.pid" 2>>"$WORK/services.log" || fail "start dbus-daemon"
+        # The services it starts inherit its environment (the test's state root) and its stderr
+        # (not forked, which would close it): their log.
+        OCICTL_ROOT="$ROOT" OCICTL_LOG_LEVEL=7 dbus-daemon --config-file="$WORK/bus.conf" --nofork \
+                2>>"$WORK/services.log" &
+        echo $! > "$WORK/dbus.pid"
+        for _ in $(seq 50); do [ -S "$WORK/bus" ] && break; sleep 0.1; done
+        [ -S "$WORK/bus" ] || fail "start dbus-daemon"
         export DBUS_SYSTEM_BUS_ADDRESS="$ADDRESS"
 }
 
@@ -69,5 +73,7 @@ start_polkitd() {
 
 stop_system_bus() {
         kill $(service_pids) $POLKIT_PID $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null
+        # What the services logged, kept beside meson's log.
+        cp "$WORK/services.log" "$BUILD/meson-logs/$TEST_NAME-services.log" 2>/dev/null
         cleanup_all
 }

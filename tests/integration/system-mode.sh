@@ -57,8 +57,8 @@ user_bundle() {
         chown -R "$u:" "$dir"
 }
 owner_of() {
-        busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 GetState s "$1" |
-                awk '{ print $4 }'
+        busctl --address="$ADDRESS" get-property org.ocictl.Registry1 "/org/ocictl/container/$1" org.ocictl.Container1 Owner |
+                awk '{ print $2 }'
 }
 
 # polkit itself, asked directly: the rules are loaded and the actions known.
@@ -101,11 +101,11 @@ out=$(as ocsys-member "$OCICTL" --bus-address "$ADDRESS" delete -f r1 2>&1)
 expect_contains "... nor delete it" "not authorized for org.ocictl.manage" "$out"
 out=$(as ocsys-member "$OCICTL" --bus-address "$ADDRESS" pause r1 2>&1)
 expect_contains "... nor pause it" "not authorized for org.ocictl.manage" "$out"
-out=$(as ocsys-member busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/Registry1 org.ocictl.Registry1 \
-        Update sas r1 1 '{"pids":{"limit":5}}' 2>&1)
+out=$(as ocsys-member busctl --address="$ADDRESS" call org.ocictl.Registry1 /org/ocictl/container/r1 org.ocictl.Container1 \
+        Update as 1 '{"pids":{"limit":5}}' 2>&1)
 expect_contains "... nor update it (busctl, interactive authorization allowed, no agent)" "not authorized for org.ocictl.manage" "$out"
 out=$(as ocsys-member busctl --address="$ADDRESS" --allow-interactive-authorization=no call org.ocictl.Registry1 \
-        /org/ocictl/Registry1 org.ocictl.Registry1 Kill sib r1 9 false 2>&1)
+        /org/ocictl/container/r1 org.ocictl.Container1 Kill ib 9 false 2>&1)
 expect_contains "... and without interactive authorization the error says it needs authentication" \
         "needs authentication" "$out"
 check "root's container survived all of it" test "$(ocs state r1 2>/dev/null | grep -c running)" = 1

@@ -256,7 +256,7 @@ static Outcome run_create(Failure failure, const char *root, const char *bundle)
         snprintf(config, sizeof config, "%s/config.json", bundle);
         int config_fd = open(config, O_RDONLY | O_CLOEXEC);
         if (o.r >= 0)
-                o.r = peer_new_call(&p, "Create", &m);
+                o.r = peer_new_call(&p, "CreateContainer", &m);
         if (o.r >= 0)
                 o.r = sd_bus_message_append(m, "sshhhha{sv}", "c1", bundle, config_fd, 0, 1, 2, 0);
         if (o.r >= 0)
