@@ -11,7 +11,7 @@
 #include "log.h"
 #include "service-spawn.h"
 
-GlobalOptions arg_global = { .root = "/run/ocictl", .log_fd = -1 };
+GlobalOptions arg_global = { .root = "/run/ocictl", .log_fd = -1, .ask_password = true };
 
 int cli_error(int r, const char *fmt, ...) {
         char msg[2048];
@@ -55,6 +55,10 @@ int session_open(SessionKind kind, Session *ret) {
                 r = session_spawn(kind, &s);
         else {
                 r = peer_connect_address(SERVICE_REGISTRY, arg_global.bus_address, &s.registry);
+                /* As systemctl: a caller polkit would ask for a password is asked (by its agent),
+                 * unless --no-ask-password; refused outright only when it may not at all. */
+                if (r >= 0)
+                        r = sd_bus_set_allow_interactive_authorization(s.registry.bus, arg_global.ask_password);
                 if (r >= 0 && kind == SESSION_CLONES)
                         r = peer_from_bus_shared(SERVICE_SPAWNER, s.registry.bus, &s.spawner);
         }

@@ -12,6 +12,7 @@
 typedef struct GlobalOptions {
         const char *root;
         const char *bus_address; /* NULL: direct mode */
+        bool ask_password;       /* bus mode: polkit may ask the user (an agent) before refusing */
         const char *log_path;
         int log_fd;
         bool debug;

@@ -41,7 +41,9 @@ static void help(void) {
                 printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
         printf("\nGlobal options:\n"
                "  --root DIR             state directory (default /run/ocictl)\n"
+               "  --system               use the services on the system bus (DBUS_SYSTEM_BUS_ADDRESS)\n"
                "  --bus-address ADDRESS  use services on this D-Bus bus (also OCICTL_BUS_ADDRESS)\n"
+               "  --no-ask-password      on a bus, refuse instead of letting polkit ask for a password\n"
                "  --log FILE             write logs to FILE\n"
                "  --log-format text|json log format (default text)\n"
                "  --debug                log debug messages\n"
@@ -51,13 +53,16 @@ static void help(void) {
 }
 
 int main(int argc, char **argv) {
-        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_BUS, ARG_SYSTEMD, ARG_ROOTLESS, ARG_CRIU };
+        enum { ARG_ROOT = 0x100, ARG_LOG, ARG_LOG_FORMAT, ARG_DEBUG, ARG_BUS, ARG_SYSTEMD, ARG_ROOTLESS, ARG_CRIU, ARG_SYSTEM,
+               ARG_NO_ASK_PASSWORD };
         static const struct option options[] = {
                 { "root", required_argument, NULL, ARG_ROOT },
                 { "log", required_argument, NULL, ARG_LOG },
                 { "log-format", required_argument, NULL, ARG_LOG_FORMAT },
                 { "debug", no_argument, NULL, ARG_DEBUG },
                 { "bus-address", required_argument, NULL, ARG_BUS },
+                { "system", no_argument, NULL, ARG_SYSTEM },
+                { "no-ask-password", no_argument, NULL, ARG_NO_ASK_PASSWORD },
                 { "systemd-cgroup", no_argument, NULL, ARG_SYSTEMD },
                 { "rootless", required_argument, NULL, ARG_ROOTLESS },
                 { "criu", required_argument, NULL, ARG_CRIU },
@@ -108,6 +113,15 @@ int main(int argc, char **argv) {
                         break;
                 case ARG_BUS:
                         arg_global.bus_address = optarg;
+                        break;
+                case ARG_SYSTEM: {
+                        /* Where sd_bus_open_system() looks: the variable, else the standard socket. */
+                        const char *e = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+                        arg_global.bus_address = e && *e ? e : "unix:path=/run/dbus/system_bus_socket";
+                        break;
+                }
+                case ARG_NO_ASK_PASSWORD:
+                        arg_global.ask_password = false;
                         break;
                 case ARG_SYSTEMD:
                         arg_global.systemd_cgroup = true;

@@ -115,5 +115,15 @@ int peer_call(const Peer *p, sd_bus_message *m, sd_bus_error *error, sd_bus_mess
                 return sd_bus_error_setf(error, SD_BUS_ERROR_NO_REPLY, "%s stopped answering during %s (%s)",
                                          service_table[p->id].bus_name, sd_bus_message_get_member(m), strerror(-r));
         }
+        /* On a bus, the bus daemon says it (a call without a time limit has no other NoReply);
+         * one that names a service already is a peer's own report, passed on. */
+        if (r < 0 && sd_bus_error_has_name(error, SD_BUS_ERROR_NO_REPLY) && error->message &&
+            !strstr(error->message, "stopped answering")) {
+                _cleanup_free_ char *text = strdup(error->message);
+                sd_bus_error_free(error);
+                return sd_bus_error_setf(error, SD_BUS_ERROR_NO_REPLY, "%s stopped answering during %s (%s)",
+                                         service_table[p->id].bus_name, sd_bus_message_get_member(m),
+                                         text ?: "no reply");
+        }
         return r;
 }

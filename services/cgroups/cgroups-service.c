@@ -10,6 +10,7 @@
 #include "cgroup-systemd.h"
 #include "log.h"
 #include "process-util.h"
+#include "service-capabilities.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -533,7 +534,10 @@ static const sd_bus_vtable cgroups_vtable[] = {
 };
 
 int main(void) {
-        const ServiceDefinition def = { .id = SERVICE_CGROUPS, .vtable = cgroups_vtable };
+        /* Which capabilities it keeps, and why: service-capabilities.h. */
+        const ServiceDefinition def = {
+                .id = SERVICE_CGROUPS, .vtable = cgroups_vtable, .capabilities = CGROUPS_CAPABILITIES
+        };
         int r = cgroup_layout_detect(&layout);
         if (r < 0) {
                 log_setup_from_env("ocictl-cgroups");

@@ -116,18 +116,18 @@ static int polkit_ask(Registry *reg, sd_bus_message *m, const char *action, sd_b
         *q = (AuthQuery) { .reg = reg, .request = sd_bus_message_ref(m), .handler = handler, .action = strdup(action) };
         r = q->action ? 0 : -ENOMEM;
         if (r >= 0)
-                r = sd_bus_message_new_method_call(reg->bus, &call, "org.freedesktop.PolicyKit1",
+                r = sd_bus_message_new_method_call(reg->peer_bus, &call, "org.freedesktop.PolicyKit1",
                                                    "/org/freedesktop/PolicyKit1/Authority",
                                                    "org.freedesktop.PolicyKit1.Authority", "CheckAuthorization");
         /* subject (sa{sv}), action, details, flags (1: AllowUserInteraction), cancellation id. */
         if (r >= 0)
                 r = sd_bus_message_append(call, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s",
-                                          sd_bus_message_get_sender(m), action, 0,
+                                          registry_caller_name(reg, m), action, 0,
                                           (uint32_t) (sd_bus_message_get_allow_interactive_authorization(m) ? 1 : 0),
                                           "");
         /* An interactive question waits for a person: polkit's own timeout, not sd-bus's 25 s. */
         if (r >= 0)
-                r = sd_bus_call_async(reg->bus, &q->slot, call, on_polkit_reply, q, UINT64_MAX);
+                r = sd_bus_call_async(reg->peer_bus, &q->slot, call, on_polkit_reply, q, UINT64_MAX);
         if (r < 0) {
                 auth_query_free(q);
                 return sd_bus_error_setf(error, OCICTL_ERROR_NOT_AUTHORIZED, "not authorized for %s: cannot ask polkit: %s",
@@ -144,7 +144,7 @@ int registry_authorize(Registry *reg, sd_bus_message *m, const char *action, uid
         uid_t uid;
         int r;
 
-        r = bus_message_get_sender_uid(m, &uid);
+        r = registry_caller_uid(reg, m, &uid);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "cannot determine the caller's uid: %s",
                                          strerror(-r));

@@ -49,6 +49,9 @@ int method_update(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *id = NULL;
         int r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = sd_bus_message_read_strv(m, &changes);
@@ -114,6 +117,9 @@ static int pause_or_resume(Registry *reg, sd_bus_message *m, bool frozen, sd_bus
         _cleanup_free_ char *id = NULL;
         int r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;

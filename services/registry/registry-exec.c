@@ -312,7 +312,7 @@ static int authorize_privileged_process(Registry *reg, sd_bus_message *m, const 
         uid_t caller;
         int r;
 
-        if (service_is_direct() || bus_message_get_sender_uid(m, &caller) < 0 || caller == 0)
+        if (service_is_direct() || registry_caller_uid(reg, m, &caller) < 0 || caller == 0)
                 return 0; /* no uid: registry_authorize has refused already */
         r = spec_find_privileged_process_field(spec, &field);
         if (r <= 0)
@@ -343,6 +343,9 @@ int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint64_t start_time;
         int r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;

@@ -118,6 +118,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uid_t owner = 0;
         int r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = sd_bus_message_read(m, "ssh", &id, &bundle, &config_fd);
         if (r >= 0)
                 r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
@@ -133,7 +136,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = registry_authorize(reg, m, ACTION_CREATE, UID_INVALID, method_create, error);
         if (r != 0)
                 return r;
-        (void) bus_message_get_sender_uid(m, &owner);
+        (void) registry_caller_uid(reg, m, &owner);
         /* Both start now, in parallel with each other (get_peer only forks and connects); the
          * first call to each waits for it. A failure shows at that call. */
         start_peer_early(reg, SERVICE_SPEC);
@@ -249,9 +252,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 sd_bus_error_set_errnof(error, -r, "cannot write the state of %s: %m", id);
                 goto fail;
         }
-        emit_container_new(reg, id);
-        if (!service_is_direct() && registry_watch(reg, id, dir_fd, &state) < 0)
-                log_warning("Failed to watch container %s: its exit is not announced", id);
+        emit_container_new(reg, id); /* and its exit is watched by the worker's parent */
         r = container_object_path(id, &path);
         if (r < 0)
                 return r; /* made, and listed: only the reply is lost */
@@ -282,6 +283,9 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         const Peer *p;
         int r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r < 0)
                 return r;
@@ -327,6 +331,9 @@ int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *id = NULL;
         int sig, all, r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "ib", &sig, &all);
@@ -373,6 +380,9 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_free_ char *id = NULL;
         int force, r;
 
+        r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
+        if (r != 0)
+                return r;
         r = container_call_id(m, &id, error);
         if (r >= 0)
                 r = sd_bus_message_read(m, "b", &force);

@@ -30,7 +30,7 @@ int get_peer(Registry *reg, ServiceId id, const Peer **ret, sd_bus_error *error)
         int r;
 
         if (!reg->peers[id].bus) {
-                r = peer_connect(id, service_is_direct() ? NULL : reg->bus, &reg->peers[id]);
+                r = peer_connect(id, service_is_direct() ? NULL : reg->peer_bus, &reg->peers[id]);
                 if (r == -ENOTCONN && service_is_direct())
                         r = peer_spawn(id, &reg->peers[id]);
                 if (r < 0)

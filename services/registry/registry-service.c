@@ -10,6 +10,7 @@
 #include "process-util.h"
 #include "registry-container.h"
 #include "registry.h"
+#include "service-capabilities.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -61,12 +62,18 @@ static const sd_bus_vtable registry_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
+int registry_publish(Registry *reg, sd_bus *bus) {
+        const ServiceInfo *s = &service_table[SERVICE_REGISTRY];
+        int r = sd_bus_add_object_vtable(bus, NULL, s->object_path, s->bus_name, registry_vtable, reg);
+        return r < 0 ? r : registry_objects_setup(reg, bus);
+}
+
 static int setup(sd_bus *bus, sd_event *event, void *userdata) {
         Registry *reg = userdata;
         const char *e = getenv("OCICTL_ROOT");
         int r;
 
-        reg->bus = bus;
+        reg->bus = reg->peer_bus = bus;
         if (e && *e)
                 reg->root_dir = e;
         if (reg->root_dir[0] != '/')
@@ -83,15 +90,28 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
         return 0;
 }
 
+/* Idle exit (service-run.h): as machined stays while machines exist, the registry stays while a
+ * container runs (it announces the exit), a polkit answer is awaited or a Wait forwarded. */
+static bool registry_busy(void *userdata) {
+        const Registry *reg = userdata;
+        return reg->watches || reg->n_auth_queries > 0 || reg->n_forwarded_waits > 0 || reg->n_workers > 0;
+}
+
 int main(void) {
         Registry registry = { .root_dir = "/run/ocictl", .root_fd = -EBADF };
         const ServiceDefinition def = {
-                .id = SERVICE_REGISTRY, .vtable = registry_vtable, .userdata = &registry, .setup = setup
+                .id = SERVICE_REGISTRY, .vtable = registry_vtable, .userdata = &registry, .setup = setup,
+                .busy = registry_busy,
+                /* service-capabilities.h: which, and why */
+                .capabilities = REGISTRY_CAPABILITIES,
+                .starts_services = service_is_direct(),
         };
         int r = service_run(&def);
+        registry_workers_done(&registry);
         registry_auth_done(&registry);
         registry_watches_done(&registry);
         peers_done(&registry);
         safe_close(registry.root_fd);
+        free(registry.caller_name);
         return r;
 }

@@ -12,11 +12,19 @@
 #include "registry.h"
 #include "service-run.h"
 
+typedef struct ForwardedWait {
+        Registry *reg;
+        sd_bus_message *request;
+} ForwardedWait;
+
 static int on_spawner_wait(sd_bus_message *reply, void *userdata, sd_bus_error *unused) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = userdata;
+        ForwardedWait *w = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = w->request;
         const sd_bus_error *e = sd_bus_message_get_error(reply);
         int status, r;
 
+        w->reg->n_forwarded_waits--;
+        free(w);
         if (e)
                 return sd_bus_reply_method_error(request, e);
         r = sd_bus_message_read(reply, "i", &status);
@@ -32,6 +40,7 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_free_ char *id = NULL;
         uint32_t pid;
+        ForwardedWait *w;
         const Peer *p;
         int r;
 
@@ -58,11 +67,19 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = peer_new_call(p, "Wait", &call);
         if (r >= 0)
                 r = sd_bus_message_append(call, "u", pid);
-        /* No time limit: a container runs as long as it runs. */
-        if (r >= 0)
-                r = sd_bus_call_async(p->bus, NULL, call, on_spawner_wait, m, UINT64_MAX);
         if (r < 0)
                 return r;
+        w = calloc(1, sizeof *w);
+        if (!w)
+                return -ENOMEM;
+        *w = (ForwardedWait) { reg, m };
+        /* No time limit: a container runs as long as it runs. */
+        r = sd_bus_call_async(p->bus, NULL, call, on_spawner_wait, w, UINT64_MAX);
+        if (r < 0) {
+                free(w);
+                return r;
+        }
         sd_bus_message_ref(m); /* on_spawner_wait answers and lets go of it */
+        reg->n_forwarded_waits++;
         return 1;
 }

@@ -14,15 +14,23 @@
  * services, each made on first use. */
 typedef struct AuthQuery AuthQuery;           /* registry-auth.c */
 typedef struct ContainerWatch ContainerWatch; /* registry-watch.c */
+typedef struct RegistryWorker RegistryWorker; /* registry-worker.c */
 
 typedef struct Registry {
         const char *root_dir;
         int root_fd;
-        sd_bus *bus;
+        sd_bus *bus;      /* where it serves, and emits */
+        sd_bus *peer_bus; /* its calls to the peers and polkit: bus, but a worker's own in one */
         Peer peers[_SERVICE_MAX];
         AuthQuery *auth_queries; /* polkit questions asked, with their answers once they come */
         size_t n_auth_queries;
         ContainerWatch *watches; /* bus mode: the live containers' inits */
+        unsigned n_forwarded_waits; /* Wait calls for exec'd processes, at the spawner */
+        RegistryWorker *workers;    /* bus mode: the calls in progress, one child each */
+        unsigned n_workers;
+        bool in_worker;   /* this process is a worker: the call is for the caller below */
+        uid_t caller_uid; /* in a worker, the uid and unique bus name of whom the call is for */
+        char *caller_name;
 } Registry;
 
 #define UID_INVALID ((uid_t) -1)
@@ -90,6 +98,17 @@ void registry_watches_done(Registry *reg);
 int registry_list_ids(Registry *reg, char ***ret, size_t *ret_n);
 /* Cgroups1.Freeze of the container's cgroup. */
 int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd_bus_error *error);
+
+/* registry-worker.c, bus mode. registry_offload at the start of a handler that changes a
+ * container: 1 when a worker was started to run the handler (it answers), 0 to run it here (in
+ * direct mode, and in the worker), < 0 when no worker could be. Inside the handlers the caller is
+ * registry_caller_uid/name, never the message's sender (in a worker, that is the parent). */
+int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error);
+int registry_caller_uid(Registry *reg, sd_bus_message *m, uid_t *ret);
+const char *registry_caller_name(Registry *reg, sd_bus_message *m);
+void registry_workers_done(Registry *reg);
+/* registry-service.c: the manager and the container objects on bus (for a worker's). */
+int registry_publish(Registry *reg, sd_bus *bus);
 
 /* The method handlers that live in their own files. */
 int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error);

@@ -16,13 +16,6 @@
 #include "macros.h"
 #include "spawner-monitor.h"
 
-typedef struct MonitorReport {
-        int r;
-        pid_t init;
-        bool at_clone;
-        Error error;
-} MonitorReport;
-
 /* Everything but stdio (the service's log) and the two descriptors the monitor keeps: the
  * spawner's bus connection and every other container's descriptors are not the monitor's. */
 static void close_all_but(int a, int b) {
@@ -40,7 +33,7 @@ static void close_all_but(int a, int b) {
 }
 
 _noreturn_ static void monitor_main(const NsexecConfig *config, int report_fd) {
-        MonitorReport rep = {};
+        ChildReport rep = {};
         int ws, status;
 
         (void) prctl(PR_SET_NAME, "ocictl-monitor");
@@ -63,38 +56,60 @@ _noreturn_ static void monitor_main(const NsexecConfig *config, int report_fd) {
         _exit(status);
 }
 
-int monitor_spawn(const NsexecConfig *config, pid_t *ret_monitor, pid_t *ret_init, bool *ret_at_clone, Error *e) {
-        MonitorReport rep = {};
+/* A child that reports once on a pipe: the read end for the caller, the write end for fn. */
+static int fork_reporting(pid_t *ret_pid, int *ret_fd, int *ret_child_fd, Error *e) {
         int p[2];
         pid_t pid;
-        ssize_t n;
 
         if (pipe2(p, O_CLOEXEC) < 0)
-                return error_set(e, negative_errno(), "monitor: pipe");
+                return error_set(e, negative_errno(), "pipe for a child's report");
         pid = fork();
         if (pid < 0) {
                 int r = negative_errno();
                 close(p[0]);
                 close(p[1]);
-                return error_set(e, r, "monitor: fork");
+                return error_set(e, r, "fork");
         }
         if (pid == 0) {
                 close(p[0]);
-                monitor_main(config, p[1]);
+                *ret_child_fd = p[1];
+        } else {
+                close(p[1]);
+                *ret_fd = p[0];
         }
-        close(p[1]);
-        do
-                n = read(p[0], &rep, sizeof rep);
-        while (n < 0 && errno == EINTR);
-        close(p[0]);
-        *ret_monitor = pid; /* reaped with the others; its status is 255 when set-up failed */
-        if (n != sizeof rep)
-                return error_set(e, -EPIPE, "the container's monitor died during setup");
-        if (rep.r < 0) {
-                *e = rep.error;
-                return rep.r;
-        }
-        *ret_init = rep.init;
-        *ret_at_clone = rep.at_clone;
+        *ret_pid = pid;
         return 0;
+}
+
+int monitor_fork(const NsexecConfig *config, pid_t *ret_monitor, int *ret_report_fd, Error *e) {
+        int child_fd = -1;
+        int r = fork_reporting(ret_monitor, ret_report_fd, &child_fd, e);
+        if (r >= 0 && *ret_monitor == 0)
+                monitor_main(config, child_fd);
+        return r;
+}
+
+int child_fork_report(int (*fn)(void *userdata, Error *e), void *userdata, pid_t *ret_pid, int *ret_report_fd,
+                      Error *e) {
+        int child_fd = -1;
+        int r = fork_reporting(ret_pid, ret_report_fd, &child_fd, e);
+        if (r >= 0 && *ret_pid == 0) {
+                ChildReport rep = {};
+                rep.r = fn(userdata, &rep.error);
+                _exit(write(child_fd, &rep, sizeof rep) == sizeof rep ? 0 : 1);
+        }
+        return r;
+}
+
+int child_read_report(int fd, ChildReport *ret) {
+        ssize_t n;
+
+        do
+                n = read(fd, ret, sizeof *ret);
+        while (n < 0 && errno == EINTR);
+        if (n != sizeof *ret) {
+                *ret = (ChildReport) {};
+                return error_set(&ret->error, -EPIPE, "the container's monitor died during setup");
+        }
+        return ret->r < 0 ? ret->r : 0;
 }

@@ -4,9 +4,11 @@
  * (spawner-monitor.c), and the monitors and exec'd processes are our children: we reap them,
  * keep their exit status for Wait() and announce it with the Exited signal (a monitor's as its
  * init's). */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -19,6 +21,7 @@
 #include "nsexec.h"
 #include "process-util.h"
 #include "sealed-exec.h"
+#include "service-capabilities.h"
 #include "service-run.h"
 #include "spawner-monitor.h"
 #include "services.h"
@@ -43,6 +46,24 @@ typedef struct Monitor {
 } Monitor;
 
 static Monitor monitors[WAITERS_MAX];
+
+/* A call answered when the child forked for it reports: Spawn (the monitor, once init waits on
+ * its fifo) and RunHooks. The spawner serves other calls meanwhile. */
+typedef enum PendingKind { PENDING_SPAWN, PENDING_HOOKS } PendingKind;
+typedef struct PendingCall {
+        PendingKind kind;
+        sd_bus_message *call;
+        sd_event_source *source;
+        int fd;
+        pid_t child;
+        char *id;
+        bool no_pivot;
+        int64_t memory_limit; /* > 0: named when set-up dies without a word */
+        struct PendingCall *next;
+} PendingCall;
+#define PENDING_MAX 1024
+static PendingCall *pending;
+static size_t n_pending;
 static Exited exited[EXITED_MAX];
 static size_t n_exited, next_exited;
 static Waiter waiters[WAITERS_MAX];
@@ -154,8 +175,14 @@ static void track_monitor(pid_t monitor, pid_t init) {
         log_warning("Too many containers: the monitor %d of init %d is not tracked", (int) monitor, (int) init);
 }
 
-/* The init a reaped monitor watched: its pid, -1 for a monitor whose set-up failed, 0 for a
- * process that is no monitor. */
+static void set_monitor_init(pid_t monitor, pid_t init) {
+        for (size_t i = 0; i < ELEMENTSOF(monitors); i++)
+                if (monitors[i].monitor == monitor)
+                        monitors[i].init = init;
+}
+
+/* The init a reaped monitor watched: its pid, -1 for a monitor whose set-up failed (or a child
+ * that ran hooks), 0 for a process that is no monitor. */
 static pid_t untrack_monitor(pid_t monitor) {
         for (size_t i = 0; i < ELEMENTSOF(monitors); i++)
                 if (monitors[i].monitor == monitor) {
@@ -164,6 +191,99 @@ static pid_t untrack_monitor(pid_t monitor) {
                         return init > 0 ? init : -1;
                 }
         return 0;
+}
+
+static int reply_error_from(sd_bus_message *m, const char *name, Error *e, int r) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        bus_error_set_from(&error, name, e, r);
+        return sd_bus_reply_method_error(m, &error);
+}
+
+/* The answer to Spawn once the staged clone is done (r, e), here or in the monitor. */
+static int reply_spawned(sd_bus_message *m, int r, Error *e, const char *id, pid_t pid, bool cgroup_at_clone,
+                         bool no_pivot, int64_t memory_limit) {
+        uint64_t start_time;
+
+        if (r == -EPIPE && memory_limit > 0) {
+                /* A set-up process that dies without a word was killed; with a memory limit the
+                 * OOM killer is by far the likeliest reason. */
+                error_complete(e, r);
+                return sd_bus_reply_method_errorf(m, OCICTL_ERROR_SETUP_FAILED,
+                                                  "%s: killed during setup, most likely by the OOM killer "
+                                                  "(linux.resources.memory.limit is %" PRIi64 " bytes)",
+                                                  e->message, memory_limit);
+        }
+        if (r < 0)
+                return reply_error_from(m, OCICTL_ERROR_SETUP_FAILED, e, r);
+        if (process_get_start_time(pid, &start_time) < 0) {
+                (void) kill(pid, SIGKILL);
+                return sd_bus_reply_method_errorf(m, OCICTL_ERROR_SETUP_FAILED, "container init died during setup");
+        }
+        log_debug("Container %s: init is pid %d, root switched with %s, %s", id, (int) pid,
+                  no_pivot ? "MS_MOVE and chroot (no pivot)" : "pivot_root", cgroup_join_how(cgroup_at_clone));
+        return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
+}
+
+static void pending_free(PendingCall *c) {
+        for (PendingCall **p = &pending; *p; p = &(*p)->next)
+                if (*p == c) {
+                        *p = c->next;
+                        n_pending--;
+                        break;
+                }
+        sd_event_source_disable_unref(c->source);
+        if (c->fd >= 0)
+                close(c->fd);
+        sd_bus_message_unref(c->call);
+        free(c->id);
+        free(c);
+}
+
+static int pending_new(sd_bus_message *m, PendingKind kind, sd_bus_error *error, PendingCall **ret) {
+        PendingCall *c;
+
+        if (n_pending >= PENDING_MAX)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "%s: %d calls are in progress already",
+                                         sd_bus_message_get_member(m), PENDING_MAX);
+        c = calloc(1, sizeof *c);
+        if (!c)
+                return -ENOMEM;
+        *c = (PendingCall) { .kind = kind, .call = sd_bus_message_ref(m), .fd = -1 };
+        c->next = pending;
+        pending = c;
+        n_pending++;
+        *ret = c;
+        return 0;
+}
+
+static int on_child_report(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        PendingCall *c = userdata;
+        ChildReport rep;
+        int r = child_read_report(c->fd, &rep);
+
+        if (c->kind == PENDING_SPAWN) {
+                if (r >= 0)
+                        set_monitor_init(c->child, rep.init);
+                (void) reply_spawned(c->call, r, &rep.error, c->id, rep.init, rep.at_clone, c->no_pivot,
+                                     c->memory_limit);
+        } else if (r < 0)
+                (void) reply_error_from(c->call, OCICTL_ERROR_SETUP_FAILED, &rep.error, r);
+        else
+                (void) sd_bus_reply_method_return(c->call, NULL);
+        pending_free(c);
+        return 0;
+}
+
+/* The call waits for its child's report: 1 (answered from on_child_report), or an error. */
+static int pending_start(PendingCall *c, sd_bus_error *error) {
+        int r = sd_event_add_io(sd_bus_get_event(service_bus), &c->source, c->fd, EPOLLIN, on_child_report, c);
+        if (r < 0) {
+                if (c->child > 0)
+                        (void) kill(c->child, SIGKILL);
+                pending_free(c);
+                return r;
+        }
+        return 1;
 }
 
 /* Root only: it creates namespaces and mounts. Every argument comes from the registry, which
@@ -177,7 +297,6 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         size_t n_cgroup_fds = 0;
         CreateOptions options = CREATE_OPTIONS_INIT;
         pid_t pid;
-        uint64_t start_time;
         int r;
 
         r = sd_bus_message_read(m, "sss", &id, &bundle, &rootfs);
@@ -228,33 +347,25 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 r = apply_notify_socket(&spec, &options, state_dir_fd, error);
         if (r < 0)
                 return r;
-        if (service_is_direct())
-                r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);
-        else {
-                pid_t monitor = 0;
-                r = monitor_spawn(&config, &monitor, &pid, &cgroup_at_clone, &e);
-                if (monitor > 0)
-                        track_monitor(monitor, r >= 0 ? pid : 0);
+        int64_t memory_limit = resources_has(&spec.resources, RES_MEMORY_LIMIT) ? spec.resources.value[RES_MEMORY_LIMIT] : 0;
+        if (!service_is_direct()) {
+                PendingCall *c;
+                r = pending_new(m, PENDING_SPAWN, error, &c);
+                if (r < 0)
+                        return r;
+                r = monitor_fork(&config, &c->child, &c->fd, &e);
+                if (r < 0) {
+                        pending_free(c);
+                        return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
+                }
+                track_monitor(c->child, 0); /* init's pid once it reports */
+                c->id = strdup(id);
+                c->no_pivot = options.no_pivot;
+                c->memory_limit = memory_limit;
+                return pending_start(c, error);
         }
-        if (r == -EPIPE && resources_has(&spec.resources, RES_MEMORY_LIMIT) && spec.resources.value[RES_MEMORY_LIMIT] > 0) {
-                /* A set-up process that dies without a word was killed; with a memory limit the
-                 * OOM killer is by far the likeliest reason. */
-                error_complete(&e, r);
-                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED,
-                                         "%s: killed during setup, most likely by the OOM killer "
-                                         "(linux.resources.memory.limit is %" PRIi64 " bytes)",
-                                         e.message, spec.resources.value[RES_MEMORY_LIMIT]);
-        }
-        if (r < 0)
-                return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
-        r = process_get_start_time(pid, &start_time);
-        if (r < 0) {
-                (void) kill(pid, SIGKILL);
-                return sd_bus_error_setf(error, OCICTL_ERROR_SETUP_FAILED, "container init died during setup");
-        }
-        log_debug("Container %s: init is pid %d, root switched with %s, %s", id, (int) pid,
-                  options.no_pivot ? "MS_MOVE and chroot (no pivot)" : "pivot_root", cgroup_join_how(cgroup_at_clone));
-        return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
+        r = nsexec_spawn(&config, &pid, &cgroup_at_clone, &e);
+        return reply_spawned(m, r, &e, id, pid, cgroup_at_clone, options.no_pivot, memory_limit);
 }
 
 /* Root only: a new process in a running container. The spec comes from the registry, which
@@ -324,6 +435,17 @@ static int method_exec(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return sd_bus_reply_method_return(m, "ut", (uint32_t) pid, start_time);
 }
 
+typedef struct HookRun {
+        const Spec *spec;
+        HookKind kind;
+        const char *state;
+} HookRun;
+
+static int run_hooks(void *userdata, Error *e) {
+        const HookRun *run = userdata;
+        return hooks_run(run->spec, run->kind, run->state, e);
+}
+
 /* Root only: runs the hooks that belong to the runtime's namespaces after create (poststart,
  * poststop; the registry asks, holding the container's spec). */
 static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -353,10 +475,24 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
         state = hook_state_json(id, status, (pid_t) pid, bundle, &spec);
         if (!state)
                 return -ENOMEM;
-        r = hooks_run(&spec, kind, state, &e);
+        HookRun run = { &spec, kind, state };
+        if (service_is_direct()) {
+                r = run_hooks(&run, &e);
+                if (r < 0)
+                        return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
+                return sd_bus_reply_method_return(m, NULL);
+        }
+        PendingCall *c;
+        r = pending_new(m, PENDING_HOOKS, error, &c);
         if (r < 0)
+                return r;
+        r = child_fork_report(run_hooks, &run, &c->child, &c->fd, &e);
+        if (r < 0) {
+                pending_free(c);
                 return bus_error_set_from(error, OCICTL_ERROR_SETUP_FAILED, &e, r);
-        return sd_bus_reply_method_return(m, NULL);
+        }
+        track_monitor(c->child, 0); /* reaped without an announcement */
+        return pending_start(c, error);
 }
 
 /* Root only: releases a created container. */
@@ -489,6 +625,45 @@ static int on_sigchld(sd_event_source *s, const struct signalfd_siginfo *si, voi
         return 0;
 }
 
+static bool is_monitor(pid_t pid) {
+        for (size_t i = 0; i < ELEMENTSOF(monitors); i++)
+                if (monitors[i].monitor == pid)
+                        return true;
+        return false;
+}
+
+/* Idle exit (service-run.h): a caller waits, or a process exec'd into a container is our child
+ * and its status only ours to report. The monitors need no one: after we exit they go on under
+ * PID 1 and record their container's status in its folder. */
+static bool spawner_busy(void *userdata) {
+        char path[64], buf[4096];
+        ssize_t n;
+        int fd;
+
+        if (n_pending > 0)
+                return true;
+        for (size_t i = 0; i < WAITERS_MAX; i++)
+                if (waiters[i].call)
+                        return true;
+        snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return true; /* cannot tell: stay */
+        n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n < 0 || n == (ssize_t) sizeof buf - 1)
+                return true;
+        buf[n] = 0;
+        for (char *p = buf, *end; *p; p = end) {
+                long pid = strtol(p, &end, 10);
+                if (end == p)
+                        break;
+                if (!is_monitor((pid_t) pid))
+                        return true;
+        }
+        return false;
+}
+
 static const sd_bus_vtable spawner_vtable[] = {
         SD_BUS_VTABLE_START(0),
         SD_BUS_METHOD_WITH_ARGS("Spawn",
@@ -531,7 +706,10 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
 }
 
 int main(int argc, char **argv) {
-        const ServiceDefinition def = { .id = SERVICE_SPAWNER, .vtable = spawner_vtable, .setup = setup };
+        const ServiceDefinition def = {
+                .id = SERVICE_SPAWNER, .vtable = spawner_vtable, .setup = setup, .busy = spawner_busy,
+                .capabilities = SPAWNER_CAPABILITIES, /* all: service-capabilities.h says why */
+        };
         int r;
 
         /* Started by hand or by the bus: run from a sealed copy all the same (sealed-exec.h). */

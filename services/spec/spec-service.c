@@ -8,6 +8,7 @@
 #include "log.h"
 #include "runtime-features.h"
 #include "sandbox.h"
+#include "service-capabilities.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -144,6 +145,7 @@ int main(void) {
                 .id = SERVICE_SPEC,
                 .vtable = spec_vtable,
                 .setup = setup,
+                .capabilities = SPEC_CAPABILITIES, /* service-capabilities.h; sandbox.c drops them */
         };
         return service_run(&def);
 }

@@ -23,6 +23,7 @@ for n in Spec1 Cgroups1 Spawner1 Registry1; do
         check "... as root, or through systemd" grep -q "^User=root" "$f"
 done
 
+IDLE_EXIT_SEC=2
 start_system_bus
 trap stop_system_bus EXIT
 
@@ -45,4 +46,32 @@ for n in Spec1 Cgroups1 Spawner1; do
         check "... which activated org.ocictl.$n" test -n "$pid" -a -d "/proc/${pid:-none}"
 done
 assert_clean a1 "$B"
+
+# Idle exit: with nothing to do, each service gives up its name and exits; the next call starts
+# it again. A running container keeps the registry (it announces the exit), not the others:
+# the container's monitor records its status without them.
+names_up() { busctl --address="$ADDRESS" list --no-legend | awk '/^org.ocictl/ && $2 != "-" { print $1 }' | sort | tr '\n' ' '; }
+idle_until() { # WANT: wait up to 10 s for the names that run to be WANT
+        for _ in $(seq 100); do [ "$(names_up)" = "$1" ] && return 0; sleep 0.1; done
+        return 1
+}
+check "idle for 2 s, every service exits" idle_until ""
+expect_eq "... and no process of ocictl is left" "" "$(pgrep -f "^$DEST" | tr '\n' ' ')"
+B="$WORK/bundle-idle"
+make_bundle "$B" sleep 1000 || fail "make bundle"
+oc --bus-address "$ADDRESS" create -b "$B" idle1 </dev/null && oc --bus-address "$ADDRESS" start idle1 ||
+        fail "start idle1"
+check "with a container running, only the registry stays" idle_until "org.ocictl.Registry1 "
+expect_eq "... and the container runs, under its monitor" "ocictl-monitor" \
+        "$(ps -o comm= -p "$(ps -o ppid= -p "$(oc --bus-address "$ADDRESS" state idle1 |
+                python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')" | tr -d ' ')")"
+path=/org/ocictl/container/idle1
+busctl --address="$ADDRESS" call org.ocictl.Registry1 "$path" org.ocictl.Container1 Kill ib 9 false ||
+        fail "Kill idle1"
+expect_eq "Kill starts the spawner again; the status is announced" "i 137" \
+        "$(busctl --address="$ADDRESS" call org.ocictl.Registry1 "$path" org.ocictl.Container1 Wait u 0 2>&1)"
+check "... Delete starts the cgroup manager again" \
+        busctl --address="$ADDRESS" call org.ocictl.Registry1 "$path" org.ocictl.Container1 Delete b false
+assert_clean idle1 "$B"
+check "then they all exit again" idle_until ""
 finish

@@ -18,7 +18,8 @@ install_ocictl() {
                 fail "meson install: $(tail -3 "$WORK/install.log")"
 }
 
-# start_system_bus: the bus, with what was installed (Exec= rewritten into the folder installed
+# start_system_bus: the bus, with what was installed (the services exit when idle for
+# IDLE_EXIT_SEC, when set) (Exec= rewritten into the folder installed
 # to, as a package manager would not need to) and polkit's own bus policy.
 start_system_bus() {
         mkdir -p "$WORK/services"
@@ -32,7 +33,7 @@ start_system_bus() {
                 "$OCICTL_SOURCE_DIR/dbus/private-bus.conf" > "$WORK/bus.conf"
         # The services it starts inherit its environment (the test's state root) and its stderr
         # (not forked, which would close it): their log.
-        OCICTL_ROOT="$ROOT" OCICTL_LOG_LEVEL=7 dbus-daemon --config-file="$WORK/bus.conf" --nofork \
+        OCICTL_ROOT="$ROOT" OCICTL_LOG_LEVEL=7 OCICTL_IDLE_EXIT_SEC="${IDLE_EXIT_SEC:-}" dbus-daemon --config-file="$WORK/bus.conf" --nofork \
                 2>>"$WORK/services.log" &
         echo $! > "$WORK/dbus.pid"
         for _ in $(seq 50); do [ -S "$WORK/bus" ] && break; sleep 0.1; done

@@ -74,6 +74,20 @@ out=$(cd "$BP" && as ocsys-plain "$OCICTL" --bus-address "$ADDRESS" create -b "$
 expect_eq "a user without a grant cannot create" 1 "$?"
 expect_contains "... the error names the action" "not authorized for org.ocictl.create (uid $(id -u ocsys-plain))" "$out"
 assert_clean p1 "$BP"
+out=$(cd "$BP" && as ocsys-plain "$OCICTL" --system --no-ask-password create -b "$BP" p1 </dev/null 2>&1)
+expect_contains "--system is the system bus (DBUS_SYSTEM_BUS_ADDRESS); --no-ask-password: polkit may not ask" \
+        "not authorized for org.ocictl.create (uid $(id -u ocsys-plain)): it needs authentication" "$out"
+assert_clean p1 "$BP"
+
+# ocictl --system run, as a granted user: the container's output on the caller's own stdout,
+# and the container's status as the command's.
+BS="$WORK/system-run"
+user_bundle "$BS" ocsys-member sh -c 'echo "out from $(hostname)"; echo err >&2; exit 6' || fail "bundle"
+out=$(as ocsys-member "$OCICTL" --system run -b "$BS" s1 </dev/null 2>"$WORK/s1.err")
+expect_eq "ocictl --system run exits with the container's status" 6 "$?"
+expect_eq "... relays its stdout" "out from ocictl" "$out"
+expect_eq "... and its stderr" "err" "$(cat "$WORK/s1.err")"
+assert_clean s1 "$BS"
 
 # A member of the granted group: create, start, state, kill, delete, as the shims call them.
 BM="$WORK/member"

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Bus mode: the calls that change a container (create, start, kill, delete, exec, pause,
+ * resume, update) each run in a worker, a child forked for that one call, so that a slow one (a
+ * hook, an image on a slow disk, a delete waiting for processes to die) stalls no other caller,
+ * as machined answers CreateMachine late. The worker is the registry (the same handlers, the
+ * same code), serving that one call on a socket pair, with a bus connection of its own for its
+ * calls to the peers and to polkit; what the call is for and who made it come from the parent.
+ * The parent sends the answer, sends on the signals the worker emitted, and watches a container
+ * the worker created. Two workers for one container take its folder's lock in turn. */
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "bus-errors.h"
+#include "caller.h"
+#include "log.h"
+#include "registry-container.h"
+#include "registry.h"
+#include "service-run.h"
+
+#define WORKERS_MAX 64 /* calls in progress at once; the next is refused, not queued */
+
+struct RegistryWorker {
+        Registry *reg;
+        sd_bus_message *request;
+        sd_bus *bus; /* to the worker */
+        sd_bus_slot *reply_slot;
+        pid_t pid;
+        int pidfd;
+        sd_event_source *exit_source, *hangup_source;
+        bool answered;
+        RegistryWorker *next;
+};
+
+static void worker_free(RegistryWorker *w) {
+        for (RegistryWorker **p = &w->reg->workers; *p; p = &(*p)->next)
+                if (*p == w) {
+                        *p = w->next;
+                        w->reg->n_workers--;
+                        break;
+                }
+        sd_bus_slot_unref(w->reply_slot);
+        sd_bus_flush_close_unref(w->bus);
+        sd_event_source_disable_unref(w->exit_source);
+        sd_event_source_disable_unref(w->hangup_source);
+        safe_close(w->pidfd);
+        sd_bus_message_unref(w->request);
+        free(w);
+}
+
+void registry_workers_done(Registry *reg) {
+        while (reg->workers)
+                worker_free(reg->workers);
+}
+
+int registry_caller_uid(Registry *reg, sd_bus_message *m, uid_t *ret) {
+        if (reg->in_worker) {
+                *ret = reg->caller_uid;
+                return 0;
+        }
+        return bus_message_get_sender_uid(m, ret);
+}
+
+const char *registry_caller_name(Registry *reg, sd_bus_message *m) {
+        return reg->in_worker ? reg->caller_name : sd_bus_message_get_sender(m);
+}
+
+/* The worker: serve the one call that comes on fd, then exit once the parent hangs up. */
+_noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
+        sd_event *event = NULL;
+        sd_bus *server = NULL, *bus = NULL;
+        int r;
+
+        /* A registry that dies takes its calls with it, as it did before they had workers:
+         * what such a call left is "creating" for delete -f (crash tests). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                _exit(1);
+        (void) prctl(PR_SET_NAME, "ocictl-reg-work");
+        /* The parent's connections, watches and questions are the parent's: not touched here
+         * (sd-bus and sd-event refuse objects of another process anyway). */
+        reg->in_worker = true;
+        reg->watches = NULL;
+        reg->auth_queries = NULL;
+        reg->n_auth_queries = 0;
+        reg->workers = NULL;
+        reg->n_workers = 0;
+        memset(reg->peers, 0, sizeof reg->peers);
+
+        r = sd_event_new(&event);
+        if (r >= 0)
+                r = service_bus_open_server(fd, &server);
+        if (r >= 0)
+                r = service_bus_open_bus(&bus);
+        if (r >= 0)
+                r = registry_publish(reg, server);
+        if (r >= 0)
+                r = sd_bus_attach_event(server, event, SD_EVENT_PRIORITY_NORMAL);
+        if (r >= 0)
+                r = sd_bus_attach_event(bus, event, SD_EVENT_PRIORITY_NORMAL);
+        if (r >= 0)
+                r = sd_bus_set_exit_on_disconnect(server, true);
+        if (r < 0) {
+                log_error_errno(r, "Worker: cannot set up: %m");
+                _exit(1);
+        }
+        reg->bus = server;   /* what the call emits goes to the parent, which sends it on */
+        reg->peer_bus = bus; /* the peers and polkit */
+        r = sd_event_loop(event);
+        _exit(r < 0 ? 1 : 0);
+}
+
+static int on_worker_signal(sd_bus_message *m, void *userdata, sd_bus_error *unused) {
+        RegistryWorker *w = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *copy = NULL;
+        int r;
+
+        if (!sd_bus_message_is_signal(m, NULL, NULL))
+                return 0;
+        r = sd_bus_message_new_signal(w->reg->bus, &copy, sd_bus_message_get_path(m),
+                                      sd_bus_message_get_interface(m), sd_bus_message_get_member(m));
+        if (r >= 0)
+                r = sd_bus_message_copy(copy, m, true);
+        if (r >= 0)
+                r = sd_bus_send(w->reg->bus, copy, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to send on the signal %s of a worker: %m", sd_bus_message_get_member(m));
+        return 0;
+}
+
+/* A container that a worker created is watched here, where its exit is announced. */
+static void watch_created(Registry *reg, sd_bus_message *request) {
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+
+        if (sd_bus_message_rewind(request, true) < 0 || sd_bus_message_read(request, "s", &id) < 0)
+                return;
+        if (load_container(reg, id, 0, &dir_fd, &state, &ignored) < 0 || registry_watch(reg, id, dir_fd, &state) < 0)
+                log_warning("Failed to watch container %s: its exit is not announced", id);
+}
+
+static int on_hangup(sd_event_source *s, void *userdata) {
+        RegistryWorker *w = userdata;
+        w->hangup_source = sd_event_source_disable_unref(w->hangup_source);
+        w->reply_slot = sd_bus_slot_unref(w->reply_slot);
+        w->bus = sd_bus_flush_close_unref(w->bus);
+        return 0;
+}
+
+static int on_worker_reply(sd_bus_message *reply, void *userdata, sd_bus_error *unused) {
+        RegistryWorker *w = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *answer = NULL;
+        const sd_bus_error *e = sd_bus_message_get_error(reply);
+        int r;
+
+        if (e) {
+                /* A worker that died (its connection closed: the call has no time limit) is the
+                 * registry failing this call: say so in its words. */
+                if (!sd_bus_is_open(w->bus))
+                        r = sd_bus_reply_method_errorf(w->request, SD_BUS_ERROR_FAILED,
+                                                       "org.ocictl.Registry1 stopped answering during %s",
+                                                       sd_bus_message_get_member(w->request));
+                else
+                        r = sd_bus_reply_method_error(w->request, e);
+        } else {
+                r = sd_bus_message_new_method_return(w->request, &answer);
+                if (r >= 0)
+                        r = sd_bus_message_copy(answer, reply, true);
+                if (r >= 0)
+                        r = sd_bus_send(NULL, answer, NULL);
+                if (streq(sd_bus_message_get_member(w->request), "CreateContainer"))
+                        watch_created(w->reg, w->request);
+        }
+        if (r < 0)
+                log_warning_errno(r, "Failed to answer %s: %m", sd_bus_message_get_member(w->request));
+        w->answered = true;
+        /* Done: hang up (once this callback of its connection has returned), and the worker
+         * exits (reaped in on_worker_exit). */
+        if (sd_event_add_defer(sd_bus_get_event(w->reg->bus), &w->hangup_source, on_hangup, w) < 0)
+                (void) kill(w->pid, SIGKILL);
+        return 0;
+}
+
+static int on_worker_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        RegistryWorker *w = userdata;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *request = sd_bus_message_ref(w->request);
+        bool answered = w->answered;
+
+        (void) waitpid(w->pid, NULL, 0);
+        worker_free(w);
+        /* Killed before it answered: the reply would never come. */
+        if (!answered)
+                (void) sd_bus_reply_method_errorf(request, SD_BUS_ERROR_FAILED,
+                                                  "org.ocictl.Registry1 stopped answering during %s",
+                                                  sd_bus_message_get_member(request));
+        return 0;
+}
+
+/* The call forwarded to the worker: the same path, interface, member and arguments (descriptors
+ * passed on), and whether polkit may ask the caller. */
+static int forward_call(RegistryWorker *w, sd_bus_message *m) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(w->bus, &call, NULL, sd_bus_message_get_path(m),
+                                           sd_bus_message_get_interface(m), sd_bus_message_get_member(m));
+        if (r >= 0)
+                r = sd_bus_message_rewind(m, true);
+        if (r >= 0)
+                r = sd_bus_message_copy(call, m, true);
+        if (r >= 0)
+                r = sd_bus_message_set_allow_interactive_authorization(call,
+                                                                       sd_bus_message_get_allow_interactive_authorization(m));
+        /* A create runs as long as its hooks do: no time limit but the caller's. */
+        if (r >= 0)
+                r = sd_bus_call_async(w->bus, &w->reply_slot, call, on_worker_reply, w, UINT64_MAX);
+        return r;
+}
+
+int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
+        RegistryWorker *w;
+        const char *sender;
+        pid_t parent = getpid();
+        uid_t uid;
+        int sv[2], r;
+
+        if (service_is_direct() || reg->in_worker)
+                return 0; /* direct mode has one caller, which waits anyway */
+        if (reg->n_workers >= WORKERS_MAX)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
+                                         "%s: %d calls are in progress already: try again once they are done",
+                                         sd_bus_message_get_member(m), WORKERS_MAX);
+        r = bus_message_get_sender_uid(m, &uid);
+        if (r < 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "cannot determine the caller's uid: %s",
+                                         strerror(-r));
+        sender = sd_bus_message_get_sender(m);
+        if (!sender)
+                return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "the call has no sender");
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return -errno;
+        /* The worker learns whom the call is for from its own memory, not from the parent's
+         * word on the socket: nothing there could claim another caller. */
+        reg->caller_uid = uid;
+        free(reg->caller_name);
+        reg->caller_name = strdup(sender);
+        if (!reg->caller_name) {
+                safe_close(sv[0]);
+                safe_close(sv[1]);
+                return -ENOMEM;
+        }
+        pid_t pid = fork();
+        if (pid < 0) {
+                r = -errno;
+                safe_close(sv[0]);
+                safe_close(sv[1]);
+                return r;
+        }
+        if (pid == 0) {
+                safe_close(sv[0]);
+                worker_main(reg, sv[1], parent);
+        }
+        safe_close(sv[1]);
+
+        w = calloc(1, sizeof *w);
+        if (!w) {
+                safe_close(sv[0]);
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                return -ENOMEM;
+        }
+        *w = (RegistryWorker) { .reg = reg, .request = sd_bus_message_ref(m), .pid = pid, .pidfd = -EBADF };
+        w->next = reg->workers;
+        reg->workers = w;
+        reg->n_workers++;
+        w->pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+        r = w->pidfd < 0 ? -errno : 0;
+        if (r >= 0)
+                r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_worker_exit, w);
+        if (r >= 0)
+                r = sd_bus_new(&w->bus);
+        if (r >= 0)
+                r = sd_bus_set_fd(w->bus, sv[0], sv[0]);
+        else
+                safe_close(sv[0]);
+        if (r >= 0)
+                r = sd_bus_set_anonymous(w->bus, true);
+        if (r >= 0)
+                r = sd_bus_negotiate_fds(w->bus, true);
+        if (r >= 0)
+                r = sd_bus_start(w->bus);
+        if (r >= 0)
+                r = sd_bus_attach_event(w->bus, sd_bus_get_event(reg->bus), SD_EVENT_PRIORITY_NORMAL);
+        if (r >= 0)
+                r = sd_bus_add_filter(w->bus, NULL, on_worker_signal, w);
+        if (r >= 0)
+                r = forward_call(w, m);
+        if (r < 0) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                worker_free(w);
+                return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
+        }
+        return 1;
+}
