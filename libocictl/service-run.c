@@ -91,11 +91,15 @@ static int keep_capabilities(uint64_t keep, bool keep_bounding) {
 
         if (keep == SERVICE_CAPS_ALL)
                 return 0;
+        if (syscall(SYS_capget, &header, data) < 0)
+                return -errno;
+        /* Without CAP_SETPCAP (rootless: a user's own services) the bounding set cannot shrink,
+         * and holds nothing that user could use: the other sets are all there is to drop. */
+        if (!(data[CAP_TO_INDEX(CAP_SETPCAP)].effective & CAP_TO_MASK(CAP_SETPCAP)))
+                keep_bounding = true;
         for (int cap = 0; !keep_bounding && cap <= last && cap < 64; cap++)
                 if (!(keep & CAP_MASK(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
                         return -errno;
-        if (syscall(SYS_capget, &header, data) < 0)
-                return -errno;
         data[0].permitted &= (uint32_t) keep;
         data[1].permitted &= (uint32_t) (keep >> 32);
         data[0].effective = data[0].permitted;

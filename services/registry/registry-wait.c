@@ -6,7 +6,6 @@
 #include <sys/file.h>
 
 #include "bus-errors.h"
-#include "exit-status.h"
 #include "log.h"
 #include "registry-container.h"
 #include "registry.h"
@@ -55,13 +54,11 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = load_container(reg, id, LOCK_SH, &dir_fd, &state, error);
         if (r < 0)
                 return r;
-        if (pid == 0) {
-                /* init: its monitor records the status in the folder, whatever service is up. */
-                int status = exit_status_read(dir_fd);
-                if (status >= 0 && container_status(dir_fd, &state) == CONTAINER_STOPPED)
-                        return sd_bus_reply_method_return(m, "i", status);
+        /* init: its monitor records the status in the folder, whatever service is up, and the
+         * watch reads it (at once for a container that is gone): the caller has its answer only
+         * once the exit was announced, and a delete that follows cannot race the watch. */
+        if (pid == 0)
                 return registry_watch_wait(reg, id, dir_fd, &state, m, error);
-        }
         r = get_peer(reg, SERVICE_SPAWNER, &p, error);
         if (r >= 0)
                 r = peer_new_call(p, "Wait", &call);

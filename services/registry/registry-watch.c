@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Bus mode: the registry watches each live container's init through a pidfd, and when it exits
- * reads the exit status its monitor recorded in the folder (exit-status.h), then announces it
- * (ContainerExited, PropertiesChanged) and answers the callers of Wait. Nothing here depends on
- * the spawner being up: a spawner that died or restarted loses no exit, and a registry that
- * restarts watches every container again. */
+/* Bus mode: the registry watches each live container through a pidfd of its monitor (init's
+ * parent, which records init's exit status in the folder and then exits: exit-status.h), and
+ * when it is gone reads the status, announces it (ContainerExited, PropertiesChanged) and answers
+ * the callers of Wait. A container without a monitor (made in direct mode) is watched through
+ * init, and has no status to read. Nothing here depends on the spawner being up: a spawner that
+ * died or restarted loses no exit, and a registry that restarts watches every container again. */
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 
@@ -14,8 +16,9 @@
 #include "registry-container.h"
 #include "registry.h"
 
-#define RECORD_RETRY_USEC (20 * 1000)     /* the monitor writes the status just after init exits */
-#define RECORD_TRIES 250                  /* 5 s: a container without a monitor has no record */
+/* A container found dead when the watch begins may have a monitor still about to write. */
+#define RECORD_RETRY_USEC (20 * 1000)
+#define RECORD_TRIES 50
 #define WAITERS_PER_CONTAINER_MAX 64
 
 struct ContainerWatch {
@@ -79,17 +82,44 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
         return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
-static int on_init_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+/* The monitor has exited, after it wrote the status (or init, for a container without one). */
+static int on_watched_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         ContainerWatch *w = userdata;
-        sd_event *event = sd_event_source_get_event(s);
-        int r;
 
         w->exit_source = sd_event_source_disable_unref(w->exit_source); /* s is gone now */
         w->saw_exit = true;
-        r = sd_event_add_time_relative(event, &w->retry_source, CLOCK_MONOTONIC, 0, 0, on_retry, w);
-        if (r < 0)
-                watch_finish(w, exit_status_read(w->dir_fd));
+        watch_finish(w, exit_status_read(w->dir_fd));
         return 0;
+}
+
+/* A pidfd for init's monitor (its parent, named so by the spawner), or for init itself when it
+ * has none. Init is alive and the monitor its parent after the pidfd was opened: the pidfd is
+ * that monitor, not a process that took its pid. */
+static int open_watched_pidfd(const ContainerState *s) {
+        char path[64], comm[32] = "";
+        pid_t parent;
+        int fd;
+        FILE *f;
+
+        if (process_get_parent(s->pid, &parent) < 0 || parent <= 1)
+                return (int) syscall(SYS_pidfd_open, s->pid, 0);
+        snprintf(path, sizeof path, "/proc/%d/comm", (int) parent);
+        f = fopen(path, "re");
+        if (f) {
+                if (!fgets(comm, sizeof comm, f))
+                        comm[0] = 0;
+                fclose(f);
+        }
+        if (!streq(comm, "ocictl-monitor\n"))
+                return (int) syscall(SYS_pidfd_open, s->pid, 0);
+        fd = (int) syscall(SYS_pidfd_open, parent, 0);
+        pid_t now;
+        if (fd >= 0 && (process_get_parent(s->pid, &now) < 0 || now != parent ||
+                        process_is_same_and_alive(s->pid, s->start_time) <= 0)) {
+                close(fd);
+                return -ESRCH;
+        }
+        return fd;
 }
 
 static ContainerWatch *find_watch(Registry *reg, const char *id) {
@@ -109,7 +139,7 @@ int registry_watch(Registry *reg, const char *id, int dir_fd, const ContainerSta
         if (!w)
                 return -ENOMEM;
         *w = (ContainerWatch) { .reg = reg, .id = strdup(id), .pidfd = -EBADF, .dir_fd = -EBADF };
-        w->pidfd = (int) syscall(SYS_pidfd_open, s->pid, 0);
+        w->pidfd = open_watched_pidfd(s);
         /* A descriptor of its own: a dup would share (and keep) the caller's flock. */
         w->dir_fd = reopen_unlocked(dir_fd);
         if (!w->id || w->dir_fd < 0) {
@@ -123,7 +153,7 @@ int registry_watch(Registry *reg, const char *id, int dir_fd, const ContainerSta
                 r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &w->retry_source, CLOCK_MONOTONIC, 0, 0,
                                                on_retry, w);
         else
-                r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_init_exit, w);
+                r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_watched_exit, w);
         if (r < 0)
                 watch_free(w);
         return r;

@@ -73,5 +73,6 @@ expect_eq "Kill starts the spawner again; the status is announced" "i 137" \
 check "... Delete starts the cgroup manager again" \
         busctl --address="$ADDRESS" call org.ocictl.Registry1 "$path" org.ocictl.Container1 Delete b false
 assert_clean idle1 "$B"
-check "then they all exit again" idle_until ""
+idle_until ""
+expect_eq "then they all exit again" "" "$(names_up)"
 finish
