@@ -42,7 +42,7 @@ static const struct {
 #define N_UPDATE_FLAGS ELEMENTSOF(update_flags)
 
 /* "512m", "1G", "-1", "4096" (runc's RAMInBytes: binary units, an optional trailing b). */
-static int parse_bytes(const char *s, int64_t *ret) {
+int parse_bytes(const char *s, int64_t *ret) {
         static const char units[] = "kmgtp";
         char *end;
         long long v;

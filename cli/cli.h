@@ -44,8 +44,6 @@ int session_open(SessionKind kind, Session *ret);
 void session_close(Session *s);
 int session_new_call(Session *s, const char *member, sd_bus_message **ret);
 /* A call to container id's object (bus-interfaces/org.ocictl.Container1.xml). */
-#define CONTAINER_PATH_PREFIX "/org/ocictl/container"
-#define CONTAINER_INTERFACE "org.ocictl.Container1"
 int session_new_container_call(Session *s, const char *id, const char *member, sd_bus_message **ret);
 /* The same with another interface of the object (org.freedesktop.DBus.Properties). */
 int session_new_object_call(Session *s, const char *id, const char *interface, const char *member,
@@ -116,3 +114,7 @@ VERB(update);
 VERB(pause);
 VERB(resume);
 VERB(events);
+VERB(sandbox);
+
+/* "512m", "1G", "-1", "4096" (runc's RAMInBytes), cli-cgroup.c. */
+int parse_bytes(const char *s, int64_t *ret);

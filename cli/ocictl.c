@@ -30,6 +30,7 @@ static const struct {
         { "resume", verb_resume, "thaw a paused container" },
         { "events", verb_events, "print a container's stats and OOM events as JSON" },
         { "features", verb_features, "print what this runtime supports (runc's JSON)" },
+        { "sandbox", verb_sandbox, "run a command in a sandbox through the system bus, as yourself" },
         { "checkpoint", verb_checkpoint, "not supported: ocictl has no CRIU support" },
         { "restore", verb_checkpoint, "not supported: ocictl has no CRIU support" },
 };

@@ -27,6 +27,19 @@ int create_options_append(sd_bus_message *m, const CreateOptions *o) {
                 r = sd_bus_message_append(m, "{sv}", "bundle", "s", o->bundle);
         if (r >= 0 && o->listen_fds > 0)
                 r = sd_bus_message_append(m, "{sv}", "listenFds", "u", o->listen_fds);
+        if (r >= 0 && o->n_mount_source_fds > 0) {
+                r = sd_bus_message_open_container(m, 'e', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "mountSourceFds");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "a(uh)");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'a', "(uh)");
+                for (size_t i = 0; r >= 0 && i < o->n_mount_source_fds; i++)
+                        r = sd_bus_message_append(m, "(uh)", o->mount_source_fds[i].index, o->mount_source_fds[i].fd);
+                for (int k = 0; r >= 0 && k < 3; k++)
+                        r = sd_bus_message_close_container(m);
+        }
         if (r >= 0 && o->n_preserve_fds > 0) {
                 r = sd_bus_message_open_container(m, 'e', "sv");
                 if (r >= 0)
@@ -98,7 +111,24 @@ int create_options_read(sd_bus_message *m, CreateOptions *ret, sd_bus_error *err
                         if (r >= 0)
                                 r = sd_bus_message_exit_container(m);
                 }
-                else
+                else if (streq(key, "mountSourceFds")) {
+                        unsigned index;
+                        int fd;
+                        r = sd_bus_message_enter_container(m, 'v', "a(uh)");
+                        if (r >= 0)
+                                r = sd_bus_message_enter_container(m, 'a', "(uh)");
+                        while (r >= 0 && (r = sd_bus_message_read(m, "(uh)", &index, &fd)) > 0) {
+                                if (o.n_mount_source_fds >= MOUNT_SOURCE_FDS_MAX)
+                                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                                 "mountSourceFds: more than %d", MOUNT_SOURCE_FDS_MAX);
+                                o.mount_source_fds[o.n_mount_source_fds].index = index;
+                                o.mount_source_fds[o.n_mount_source_fds++].fd = fd;
+                        }
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                        if (r >= 0)
+                                r = sd_bus_message_exit_container(m);
+                } else
                         return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "unknown option \"%s\"", key);
                 if (r < 0)
                         return r;

@@ -11,6 +11,7 @@
 #include <systemd/sd-bus.h>
 
 #define PRESERVE_FDS_MAX 200 /* below SCM_MAX_FD (253), which bounds one message */
+#define MOUNT_SOURCE_FDS_MAX 32
 
 /* runc's --rootless: "auto" decides by who runs us (running_rootless()). */
 typedef enum RootlessMode {
@@ -41,6 +42,14 @@ typedef struct CreateOptions {
         /* Exec only, set by the registry from the container's state (never from its caller):
          * "containerId" s, "bundle" s, for the state a seccomp listener receives. */
         const char *container_id, *bundle;
+        /* "mountSourceFds" a(uh), set by the registry for a sandbox (RunSandbox) only, never
+         * taken from a caller: mounts[index]'s bind source is the descriptor, which the sandbox's
+         * caller opened with its own rights. */
+        struct {
+                unsigned index;
+                int fd;
+        } mount_source_fds[MOUNT_SOURCE_FDS_MAX];
+        size_t n_mount_source_fds;
 } CreateOptions;
 
 #define CREATE_OPTIONS_INIT { .console_socket = -1 }

@@ -28,8 +28,11 @@
          CAP_MASK(CAP_CHOWN))
 
 /* The registry: CAP_DAC_READ_SEARCH to resolve a caller's bundle and rootfs wherever they are,
- * CAP_DAC_OVERRIDE for the state folders and the exit records its monitors write. It signals,
+ * CAP_DAC_OVERRIDE for the state folders and the exit records its monitors write, CAP_SETUID
+ * and CAP_SETGID for the child that becomes a sandbox's caller to open its binds with the
+ * caller's rights (registry-sandbox.c; the child loses every capability with root). It signals,
  * mounts and clones nothing itself (the spawner and the cgroup manager do). In direct mode it
  * starts the services a call needs, the spawner among them, and keeps its bounding set whole
  * for them (service-run.h: starts_services); on a bus they are started by the bus. */
-#define REGISTRY_CAPABILITIES (CAP_MASK(CAP_DAC_READ_SEARCH) | CAP_MASK(CAP_DAC_OVERRIDE))
+#define REGISTRY_CAPABILITIES                                                                           \
+        (CAP_MASK(CAP_DAC_READ_SEARCH) | CAP_MASK(CAP_DAC_OVERRIDE) | CAP_MASK(CAP_SETUID) | CAP_MASK(CAP_SETGID))

@@ -25,4 +25,9 @@ typedef struct ServiceInfo {
 } ServiceInfo;
 
 extern const ServiceInfo service_table[_SERVICE_MAX];
+
+/* The registry's container objects (bus-interfaces/org.ocictl.Container1.xml): the id encoded as
+ * sd_bus_path_encode() does, below the prefix. */
+#define CONTAINER_PATH_PREFIX "/org/ocictl/container"
+#define CONTAINER_INTERFACE "org.ocictl.Container1"
 ServiceId service_from_short_name(const char *s);

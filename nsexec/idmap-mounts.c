@@ -86,6 +86,18 @@ static int make_host_tree(const NsexecConfig *c, const SpecMount *m, size_t inde
         _cleanup_close_ int base = -EBADF;
         int tree, r;
 
+        if (c->mount_source_fds && index < c->n_mount_source_fds && c->mount_source_fds[index] >= 0) {
+                tree = open_tree(c->mount_source_fds[index], "",
+                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                         (strv_contains(m->options, "rbind") ? AT_RECURSIVE : 0));
+                if (tree < 0) {
+                        r = negative_errno();
+                        return error_set(e, r, "mounts[%zu]: bind source %s (a descriptor)", index,
+                                         m->source ?: "");
+                }
+                *ret_fd = tree;
+                return 0;
+        }
         if (!m->source)
                 return 0; /* init names the missing source */
         base = open(m->source[0] == '/' || !c->bundle ? "/" : c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);

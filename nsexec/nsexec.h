@@ -33,6 +33,11 @@ typedef struct NsexecConfig {
         int console_socket; /* process.terminal: where the pty master goes; -1 without a terminal */
         const int *preserve_fds; /* become the process's fds 3, 4, … (--preserve-fds, LISTEN_FDS) */
         size_t n_preserve_fds;
+        /* Per mount (by index, -1: none): the bind's source as a descriptor, opened by whoever
+         * had the right to (a sandbox's caller), used instead of the source path. Only with a
+         * new user namespace, where stage 0 clones bind sources for init. */
+        const int *mount_source_fds;
+        size_t n_mount_source_fds;
         /* Called with what init reports as a warning (nsexec itself never logs). */
         void (*warn)(const char *text);
 } NsexecConfig;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -121,6 +122,58 @@ int container_dir_open_config(int dir_fd, int *ret_fd) {
                 return negative_errno();
         *ret_fd = fd;
         return 0;
+}
+
+static int mount_id_of(int dir_fd, const char *name, uint64_t *ret, struct statx *ret_stx) {
+        struct statx stx;
+        if (statx(dir_fd, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_SIZE | STATX_MNT_ID, &stx) < 0)
+                return -errno;
+        if (!(stx.stx_mask & STATX_MNT_ID))
+                return -EOPNOTSUPP;
+        *ret = stx.stx_mnt_id;
+        if (ret_stx)
+                *ret_stx = stx;
+        return 0;
+}
+
+/* A sandbox's rootfs (registry-sandbox.c): mount points the registry made, empty folders and
+ * empty files, never followed through a symbolic link nor into another mount (should one have
+ * leaked onto it, what is below is not ours); depth bounds the walk. */
+static int remove_mount_points(int parent_fd, const char *name, uint64_t mount_id, int depth) {
+        uint64_t id = 0;
+        int fd;
+        DIR *d;
+        struct dirent *de;
+
+        if (depth > 32 || mount_id_of(parent_fd, name, &id, NULL) < 0 || id != mount_id)
+                return -EXDEV;
+        fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                struct statx stx;
+                if (mount_id_of(dirfd(d), de->d_name, &id, &stx) < 0 || id != mount_id)
+                        continue;
+                if (S_ISDIR(stx.stx_mode))
+                        (void) remove_mount_points(dirfd(d), de->d_name, mount_id, depth + 1);
+                else if (S_ISREG(stx.stx_mode) && stx.stx_size == 0)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
+        return unlinkat(parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int remove_mount_point_tree(int parent_fd, const char *name) {
+        uint64_t mount_id;
+        int r = mount_id_of(parent_fd, ".", &mount_id, NULL);
+        return r < 0 ? r : remove_mount_points(parent_fd, name, mount_id, 0);
 }
 
 int container_dir_remove(int root_fd, const char *id, int dir_fd) {

@@ -29,6 +29,9 @@ int container_dir_open_config(int dir_fd, int *ret_fd);
 
 /* Removes what ocictl puts in a folder, then the folder. */
 int container_dir_remove(int root_fd, const char *id, int dir_fd);
+/* Removes name below parent_fd if it holds only empty folders and empty files, on parent_fd's
+ * own mount (a sandbox's bundle: its mount points, registry-sandbox.c). */
+int remove_mount_point_tree(int parent_fd, const char *name);
 
 /* From the process itself: alive with the recorded start time, and exec.fifo still there. */
 ContainerStatus container_status(int dir_fd, const ContainerState *s);

@@ -104,39 +104,59 @@ static int authorize_privileged_fields(Registry *reg, sd_bus_message *m, const S
  * directory. Returns 1 without a reply while polkit decides (registry-auth.c). */
 int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_(spec_done) Spec spec = {};
-        _cleanup_free_ char *rootfs = NULL, *path = NULL;
-        _cleanup_strv_free_ char **created_cgroups = NULL;
-        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF, hold_fd = -EBADF;
-        const char *id, *bundle;
-        int config_fd, stdio[3], cgroup_fds[CGROUP_FDS_MAX];
-        size_t n_cgroup_fds = 0;
-        char created[64];
-        CreateOptions options = CREATE_OPTIONS_INIT;
-        uid_t owner = 0;
+        _cleanup_free_ char *path = NULL;
+        CreateRequest req = { .options = CREATE_OPTIONS_INIT, .check_privileged_fields = true };
         int r;
 
         r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
         if (r != 0)
                 return r;
-        r = sd_bus_message_read(m, "ssh", &id, &bundle, &config_fd);
+        r = sd_bus_message_read(m, "ssh", &req.id, &req.bundle, &req.config_fd);
         if (r >= 0)
-                r = sd_bus_message_read(m, "hhh", &stdio[0], &stdio[1], &stdio[2]);
+                r = sd_bus_message_read(m, "hhh", &req.stdio[0], &req.stdio[1], &req.stdio[2]);
         if (r >= 0)
-                r = create_options_read(m, &options, error);
+                r = create_options_read(m, &req.options, error);
         if (r < 0)
                 return r;
-        r = check_id(id, error);
+        if (req.options.n_mount_source_fds > 0)
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                         "options: mountSourceFds is not for CreateContainer (RunSandbox sets it)");
+        r = check_id(req.id, error);
         if (r < 0)
                 return r;
-        if (bundle[0] != '/')
-                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "bundle \"%s\" is not an absolute path", bundle);
+        if (req.bundle[0] != '/')
+                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "bundle \"%s\" is not an absolute path",
+                                         req.bundle);
         r = registry_authorize(reg, m, ACTION_CREATE, UID_INVALID, method_create, error);
         if (r != 0)
                 return r;
-        (void) registry_caller_uid(reg, m, &owner);
+        (void) registry_caller_uid(reg, m, &req.owner);
+        r = create_container(reg, m, &req, &state, error);
+        if (r != 0)
+                return r; /* < 0, or 1: polkit decides on a privileged field, and the call comes again */
+        r = container_object_path(req.id, &path);
+        if (r < 0)
+                return r; /* made, and listed: only the reply is lost */
+        return sd_bus_reply_method_return(m, "ou", path, (uint32_t) state.pid);
+}
+
+int create_container(Registry *reg, sd_bus_message *m, const CreateRequest *req, ContainerState *ret,
+                     sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *parsed = NULL;
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_(spec_done) Spec spec = {};
+        _cleanup_free_ char *rootfs = NULL;
+        _cleanup_strv_free_ char **created_cgroups = NULL;
+        _cleanup_close_ int dir_fd = -EBADF, copy_fd = -EBADF, hold_fd = -EBADF;
+        const char *id = req->id, *bundle = req->bundle;
+        const CreateOptions options = req->options;
+        int cgroup_fds[CGROUP_FDS_MAX];
+        size_t n_cgroup_fds = 0;
+        char created[64];
+        uid_t owner = req->owner;
+        int r;
+
         /* Both start now, in parallel with each other (get_peer only forks and connects); the
          * first call to each waits for it. A failure shows at that call. */
         start_peer_early(reg, SERVICE_SPEC);
@@ -150,7 +170,7 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
         /* From here on every failure goes to fail: and removes what was made. The parser reads
          * our copy, so what exec later re-reads is exactly what was validated. */
-        r = container_dir_save_config(dir_fd, config_fd, 4 * 1024 * 1024, &copy_fd);
+        r = container_dir_save_config(dir_fd, req->config_fd, 4 * 1024 * 1024, &copy_fd);
         if (r == -EFBIG || r == -EBADFD)
                 r = sd_bus_error_setf(error, OCICTL_ERROR_INVALID_SPEC, "config.json: %s",
                                       r == -EFBIG ? "larger than 4 MiB" : "not a regular file");
@@ -160,9 +180,11 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = call_parse(reg, copy_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, &spec);
+        if (r >= 0 && req->make_rootfs)
+                r = req->make_rootfs(dir_fd, &spec, req->userdata, error);
         if (r >= 0)
                 r = resolve_rootfs(bundle, spec.root_path, &rootfs, error);
-        if (r >= 0)
+        if (r >= 0 && req->check_privileged_fields)
                 r = authorize_privileged_fields(reg, m, &spec, rootfs, owner, error);
         if (r != 0)
                 goto fail; /* 1: polkit decides, and the call comes again */
@@ -238,8 +260,8 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 r = sd_bus_error_set_errnof(error, errno, "cannot create %s/%s/%s: %m", reg->root_dir, id, NOTIFY_DIR);
                 goto fail;
         }
-        r = call_spawn(reg, id, bundle, rootfs, parsed, dir_fd, cgroup_fds, n_cgroup_fds, stdio, &options, &state,
-                       error);
+        r = call_spawn(reg, id, bundle, rootfs, parsed, dir_fd, cgroup_fds, n_cgroup_fds, req->stdio, &options,
+                       &state, error);
         for (size_t i = 0; i < n_cgroup_fds; i++)
                 safe_close(cgroup_fds[i]);
         /* The container's init is in its cgroup (or never will be): the systemd driver's
@@ -253,10 +275,9 @@ int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 goto fail;
         }
         emit_container_new(reg, id); /* and its exit is watched by the worker's parent */
-        r = container_object_path(id, &path);
-        if (r < 0)
-                return r; /* made, and listed: only the reply is lost */
-        return sd_bus_reply_method_return(m, "ou", path, (uint32_t) state.pid);
+        *ret = state;
+        state = (ContainerState) {};
+        return 0;
 
 fail:
         if (state.pid > 0) {
@@ -271,16 +292,38 @@ fail:
                         log_warning("Failed to remove the cgroup of %s: %s", id, ignored.message);
         }
         (void) container_dir_remove(reg->root_fd, id, dir_fd);
+        registry_sandbox_remove(reg, id);
         return r;
+}
+
+int start_container(Registry *reg, const char *id, int dir_fd, const ContainerState *state, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
+        const Peer *p;
+        int r;
+
+        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int unlocked_fd = reopen_unlocked(dir_fd);
+        if (unlocked_fd < 0)
+                return unlocked_fd;
+        r = peer_new_call(p, "Start", &call);
+        if (r >= 0)
+                r = sd_bus_message_append(call, "hut", unlocked_fd, (uint32_t) state->pid, state->start_time);
+        if (r >= 0)
+                r = peer_call(p, call, error, NULL);
+        if (r < 0)
+                return r;
+        run_post_hooks(reg, state, HOOK_POSTSTART, "running", dir_fd);
+        emit_status_changed(reg, id);
+        return 0;
 }
 
 int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *call = NULL;
         _cleanup_(container_state_done) ContainerState state = {};
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_free_ char *id = NULL;
-        const Peer *p;
         int r;
 
         r = registry_offload(reg, m, error); /* a worker runs it (registry-worker.c) */
@@ -306,22 +349,8 @@ int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         default:
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE, "cannot start an already running container");
         }
-        r = get_peer(reg, SERVICE_SPAWNER, &p, error);
-        if (r < 0)
-                return r;
-        _cleanup_close_ int unlocked_fd = reopen_unlocked(dir_fd);
-        if (unlocked_fd < 0)
-                return unlocked_fd;
-        r = peer_new_call(p, "Start", &call);
-        if (r >= 0)
-                r = sd_bus_message_append(call, "hut", unlocked_fd, (uint32_t) state.pid, state.start_time);
-        if (r >= 0)
-                r = peer_call(p, call, error, NULL);
-        if (r < 0)
-                return r;
-        run_post_hooks(reg, &state, HOOK_POSTSTART, "running", dir_fd);
-        emit_status_changed(reg, id);
-        return sd_bus_reply_method_return(m, NULL);
+        r = start_container(reg, id, dir_fd, &state, error);
+        return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }
 
 int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
@@ -404,6 +433,7 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 /* A create that died before writing its state: the folder is all there is. As
                  * runc, remove it; only --force makes that a success. */
                 (void) container_dir_remove(reg->root_fd, id, dir_fd);
+                registry_sandbox_remove(reg, id);
                 if (force)
                         return sd_bus_reply_method_return(m, NULL);
                 return sd_bus_error_setf(error, OCICTL_ERROR_NO_SUCH_CONTAINER, "container does not exist");
@@ -447,6 +477,7 @@ int method_delete(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         r = container_dir_remove(reg->root_fd, id, dir_fd);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot remove %s/%s: %m", reg->root_dir, id);
+        registry_sandbox_remove(reg, id);
         emit_container_removed(reg, id);
         return sd_bus_reply_method_return(m, NULL);
 }

@@ -16,7 +16,6 @@
 #include "service-run.h"
 #include "systemd-path.h"
 
-#define CONTAINER_PATH_PREFIX "/org/ocictl/container"
 
 int container_object_path(const char *id, char **ret) {
         return sd_bus_path_encode(CONTAINER_PATH_PREFIX, id, ret);
@@ -164,7 +163,7 @@ static const sd_bus_vtable container_vtable[] = {
 int registry_objects_setup(Registry *reg, sd_bus *bus) {
         int r;
 
-        r = sd_bus_add_fallback_vtable(bus, NULL, CONTAINER_PATH_PREFIX, "org.ocictl.Container1", container_vtable,
+        r = sd_bus_add_fallback_vtable(bus, NULL, CONTAINER_PATH_PREFIX, CONTAINER_INTERFACE, container_vtable,
                                        find_container, reg);
         if (r >= 0)
                 r = sd_bus_add_node_enumerator(bus, NULL, CONTAINER_PATH_PREFIX, enumerate_containers, reg);
@@ -191,7 +190,7 @@ static void emit_manager_signal(Registry *reg, const char *member, const char *i
         else if (streq(member, "ContainerRemoved"))
                 (void) sd_bus_emit_object_removed(reg->bus, path);
         else
-                (void) sd_bus_emit_properties_changed(reg->bus, path, "org.ocictl.Container1", "Status", "Pid",
+                (void) sd_bus_emit_properties_changed(reg->bus, path, CONTAINER_INTERFACE, "Status", "Pid",
                                                       "ExitStatus", NULL);
 }
 
@@ -211,5 +210,5 @@ void emit_status_changed(Registry *reg, const char *id) {
         _cleanup_free_ char *path = NULL;
 
         if (!service_is_direct() && container_object_path(id, &path) >= 0)
-                (void) sd_bus_emit_properties_changed(reg->bus, path, "org.ocictl.Container1", "Status", "Pid", NULL);
+                (void) sd_bus_emit_properties_changed(reg->bus, path, CONTAINER_INTERFACE, "Status", "Pid", NULL);
 }

@@ -56,6 +56,11 @@ static const sd_bus_vtable registry_vtable[] = {
                                 method_list_containers, SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_METHOD_WITH_ARGS("Features", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", features), method_features,
                                 SD_BUS_VTABLE_UNPRIVILEGED),
+        SD_BUS_METHOD_WITH_ARGS("RunSandbox",
+                                SD_BUS_ARGS("as", args, "as", env, "s", cwd, "a(ssb)", binds, "a(hsb)", fd_binds, "as",
+                                            tmpfs, "a{sv}", options, "h", stdin, "h", stdout, "h", stderr),
+                                SD_BUS_RESULT("s", id, "o", container, "h", pidfd), method_run_sandbox,
+                                SD_BUS_VTABLE_UNPRIVILEGED),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerNew", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerRemoved", SD_BUS_ARGS("s", id, "o", container), 0),
         SD_BUS_SIGNAL_WITH_ARGS("ContainerExited", SD_BUS_ARGS("s", id, "o", container, "i", status), 0),
@@ -94,7 +99,8 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
  * container runs (it announces the exit), a polkit answer is awaited or a Wait forwarded. */
 static bool registry_busy(void *userdata) {
         const Registry *reg = userdata;
-        return reg->watches || reg->n_auth_queries > 0 || reg->n_forwarded_waits > 0 || reg->n_workers > 0;
+        return reg->watches || reg->n_auth_queries > 0 || reg->n_forwarded_waits > 0 || reg->n_workers > 0 ||
+               reg->sandbox_guards;
 }
 
 int main(void) {
@@ -108,6 +114,7 @@ int main(void) {
         };
         int r = service_run(&def);
         registry_workers_done(&registry);
+        registry_sandbox_guards_done(&registry);
         registry_auth_done(&registry);
         registry_watches_done(&registry);
         peers_done(&registry);

@@ -8,6 +8,7 @@
  * The parent sends the answer, sends on the signals the worker emitted, and watches a container
  * the worker created. Two workers for one container take its folder's lock in turn. */
 #include <signal.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -87,6 +88,7 @@ _noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
         reg->n_auth_queries = 0;
         reg->workers = NULL;
         reg->n_workers = 0;
+        reg->sandbox_guards = NULL;
         memset(reg->peers, 0, sizeof reg->peers);
 
         r = sd_event_new(&event);
@@ -119,6 +121,12 @@ static int on_worker_signal(sd_bus_message *m, void *userdata, sd_bus_error *unu
 
         if (!sd_bus_message_is_signal(m, NULL, NULL))
                 return 0;
+        if (sd_bus_message_is_signal(m, service_table[SERVICE_REGISTRY].bus_name, "ContainerRemoved")) {
+                const char *id;
+                if (sd_bus_message_read(m, "s", &id) >= 0)
+                        registry_sandbox_removed(w->reg, id);
+                (void) sd_bus_message_rewind(m, true);
+        }
         r = sd_bus_message_new_signal(w->reg->bus, &copy, sd_bus_message_get_path(m),
                                       sd_bus_message_get_interface(m), sd_bus_message_get_member(m));
         if (r >= 0)
@@ -174,6 +182,8 @@ static int on_worker_reply(sd_bus_message *reply, void *userdata, sd_bus_error *
                         r = sd_bus_send(NULL, answer, NULL);
                 if (streq(sd_bus_message_get_member(w->request), "CreateContainer"))
                         watch_created(w->reg, w->request);
+                else if (r >= 0 && streq(sd_bus_message_get_member(w->request), "RunSandbox"))
+                        registry_sandbox_started(w->reg, w->request, reply);
         }
         if (r < 0)
                 log_warning_errno(r, "Failed to answer %s: %m", sd_bus_message_get_member(w->request));
@@ -221,6 +231,75 @@ static int forward_call(RegistryWorker *w, sd_bus_message *m) {
         return r;
 }
 
+/* The gid and groups of the caller's process, from /proc, when the bus does not say them
+ * (dbus-daemon gives uid and pid only). The process must still run as the caller's uid: a pid
+ * reused by another user's process tells nothing. */
+static void caller_ids_from_proc(Registry *reg, uid_t uid) {
+        char path[64], line[4096];
+        bool uid_ok = false;
+        gid_t gid = (gid_t) -1;
+        int n = -1;
+        FILE *f;
+
+        snprintf(path, sizeof path, "/proc/%d/status", (int) reg->caller_pid);
+        f = fopen(path, "re");
+        if (!f)
+                return;
+        while (fgets(line, sizeof line, f)) {
+                unsigned a, b;
+                if (sscanf(line, "Uid: %u %u", &a, &b) == 2)
+                        uid_ok = b == uid;
+                else if (sscanf(line, "Gid: %u %u", &a, &b) == 2)
+                        gid = b;
+                else if (strncmp(line, "Groups:", 7) == 0) {
+                        char *p = line + 7, *end;
+                        n = 0;
+                        for (;;) {
+                                unsigned long g = strtoul(p, &end, 10);
+                                if (end == p)
+                                        break;
+                                if (n >= (int) ELEMENTSOF(reg->caller_groups)) {
+                                        n = -1;
+                                        break;
+                                }
+                                reg->caller_groups[n++] = (gid_t) g;
+                                p = end;
+                        }
+                }
+        }
+        fclose(f);
+        if (!uid_ok)
+                return;
+        if (reg->caller_gid == (gid_t) -1)
+                reg->caller_gid = gid;
+        if (reg->n_caller_groups < 0)
+                reg->n_caller_groups = n;
+}
+
+/* The caller's pid, gid and groups for a sandbox's id maps and access checks; unknown ones
+ * stay unknown (and RunSandbox refuses). */
+static void remember_caller_ids(Registry *reg, sd_bus_message *m, uid_t uid) {
+        sd_bus_creds *c = NULL;
+        const gid_t *groups;
+        int n;
+
+        reg->caller_pid = 0;
+        reg->caller_gid = (gid_t) -1;
+        reg->n_caller_groups = -1;
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EGID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS, &c) < 0)
+                return;
+        (void) sd_bus_creds_get_pid(c, &reg->caller_pid);
+        (void) sd_bus_creds_get_egid(c, &reg->caller_gid);
+        n = sd_bus_creds_get_supplementary_gids(c, &groups);
+        if (n >= 0 && n <= (int) ELEMENTSOF(reg->caller_groups)) {
+                memcpy(reg->caller_groups, groups, n * sizeof *groups);
+                reg->n_caller_groups = n;
+        }
+        sd_bus_creds_unref(c);
+        if (reg->caller_pid > 0 && (reg->caller_gid == (gid_t) -1 || reg->n_caller_groups < 0))
+                caller_ids_from_proc(reg, uid);
+}
+
 int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         RegistryWorker *w;
         const char *sender;
@@ -238,6 +317,7 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "cannot determine the caller's uid: %s",
                                          strerror(-r));
+        remember_caller_ids(reg, m, uid);
         sender = sd_bus_message_get_sender(m);
         if (!sender)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "the call has no sender");

@@ -31,6 +31,11 @@ typedef struct Registry {
         bool in_worker;   /* this process is a worker: the call is for the caller below */
         uid_t caller_uid; /* in a worker, the uid and unique bus name of whom the call is for */
         char *caller_name;
+        pid_t caller_pid;  /* and its pid, gid and groups, as the bus daemon saw them (RunSandbox) */
+        gid_t caller_gid;
+        gid_t caller_groups[64];
+        int n_caller_groups; /* -1: unknown */
+        struct SandboxGuard *sandbox_guards; /* registry-sandbox.c: die with the caller, timeouts */
 } Registry;
 
 #define UID_INVALID ((uid_t) -1)
@@ -39,6 +44,7 @@ typedef struct Registry {
 #define ACTION_CREATE "org.ocictl.create" /* a container the caller then owns */
 #define ACTION_MANAGE "org.ocictl.manage" /* any container; privileged config fields */
 #define ACTION_EXEC "org.ocictl.exec"     /* a process in a container the caller does not own */
+#define ACTION_SANDBOX "org.ocictl.sandbox" /* RunSandbox: a sandbox no stronger than its caller */
 
 /* registry-auth.c. 0: the caller of m may do action (owner: the container's owner, who may, or
  * UID_INVALID); 1: polkit was asked, and handler runs again with m once it answers (return 1
@@ -118,6 +124,15 @@ int method_resume(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_stats(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_get_cgroup(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error);
+/* registry-sandbox.c: RunSandbox (in a worker), and in the registry once it ran: its watch, and
+ * the guard that kills it at its timeout or deletes it when its caller leaves. */
+int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error);
+void registry_sandbox_started(Registry *reg, sd_bus_message *request, sd_bus_message *reply);
+void registry_sandbox_removed(Registry *reg, const char *id);
+/* A sandbox's bundle (its rootfs of mount points) is not in its state folder, which only root
+ * may enter, but below <root>-sandboxes, where its mapped root can reach it: removed with it. */
+void registry_sandbox_remove(Registry *reg, const char *id);
+void registry_sandbox_guards_done(Registry *reg);
 
 /* registry-peers.c */
 void peers_done(Registry *reg);
@@ -139,6 +154,27 @@ int reopen_unlocked(int dir_fd);
 
 /* registry-lifecycle.c */
 int check_id(const char *id, sd_bus_error *error);
+/* What a create needs, from CreateContainer or RunSandbox (registry-sandbox.c). */
+typedef struct CreateRequest {
+        const char *id, *bundle;
+        int config_fd;
+        int stdio[3];
+        CreateOptions options;
+        uid_t owner;
+        /* CreateContainer: a config that reaches into the host needs org.ocictl.manage
+         * (registry-privilege.c). RunSandbox writes the config itself, from a profile it has
+         * checked field by field. */
+        bool check_privileged_fields;
+        /* RunSandbox: makes the rootfs in the container's folder (dir_fd) for the parsed spec. */
+        int (*make_rootfs)(int dir_fd, const Spec *spec, void *userdata, sd_bus_error *error);
+        void *userdata;
+} CreateRequest;
+/* Spawner1.Start of a created container, then its poststart hooks. */
+int start_container(Registry *reg, const char *id, int dir_fd, const ContainerState *state, sd_bus_error *error);
+/* Makes the container (parse, cgroups, spawn, state), or undoes all of it: 0 with its state,
+ * 1 while polkit decides on a privileged field (the handler runs again with m), < 0. */
+int create_container(Registry *reg, sd_bus_message *m, const CreateRequest *req, ContainerState *ret,
+                     sd_bus_error *error);
 int method_create(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error);

@@ -16,6 +16,7 @@
 #define CONFIG_COPY "config.json" /* the config the container was created from, for exec */
 #define NOTIFY_DIR "notify"        /* NOTIFY_SOCKET: bound on /run/notify in the container */
 #define NOTIFY_SOCKET_NAME "notify.sock"
+#define SANDBOX_ROOTFS_DIR "rootfs" /* a sandbox's root, its mount points made by the registry */
 
 typedef struct ContainerState {
         char *id;

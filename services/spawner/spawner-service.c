@@ -322,6 +322,23 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
         /* No args is a config without a process: created, refused at start (stages.c). */
         if (rootfs[0] != '/')
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS, "rootfs must be an absolute path");
+        _cleanup_free_ int *mount_fds = NULL;
+        if (options.n_mount_source_fds > 0) {
+                if (!spec.namespaces[NAMESPACE_USER].enabled)
+                        return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                 "mountSourceFds: only with a new user namespace");
+                mount_fds = malloc(spec.n_mounts * sizeof *mount_fds);
+                if (!mount_fds)
+                        return -ENOMEM;
+                for (size_t i = 0; i < spec.n_mounts; i++)
+                        mount_fds[i] = -1;
+                for (size_t i = 0; i < options.n_mount_source_fds; i++) {
+                        if (options.mount_source_fds[i].index >= spec.n_mounts)
+                                return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_ARGS,
+                                                         "mountSourceFds: no mounts[%u]", options.mount_source_fds[i].index);
+                        mount_fds[options.mount_source_fds[i].index] = options.mount_source_fds[i].fd;
+                }
+        }
 
         const NsexecConfig config = {
                 .spec = &spec,
@@ -338,6 +355,8 @@ static int method_spawn(sd_bus_message *m, void *userdata, sd_bus_error *error) 
                 .console_socket = options.console_socket,
                 .preserve_fds = options.preserve_fds,
                 .n_preserve_fds = options.n_preserve_fds,
+                .mount_source_fds = mount_fds,
+                .n_mount_source_fds = mount_fds ? spec.n_mounts : 0,
                 .warn = log_setup_warning,
         };
         r = check_terminal(&spec, &options, error);
