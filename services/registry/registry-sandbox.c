@@ -420,6 +420,25 @@ static void json_default_seccomp(JsonWriter *w) {
         json_end_object(w);
         json_end_array(w);
         json_end_object(w);
+        /* TIOCSTI and TIOCLINUX on a terminal passed as stdio would type into the caller's shell
+         * (bubblewrap's CVE-2017-5226): refused, as flatpak does; the mask keeps the 32-bit
+         * request number however the C library widened it. */
+        for (int k = 0; k < 2; k++) {
+                json_begin_object(w);
+                json_key_strv(w, "names", (char *[]) { (char *) "ioctl", NULL });
+                json_key_string(w, "action", "SCMP_ACT_ERRNO");
+                json_key_uint(w, "errnoRet", EPERM);
+                json_key(w, "args");
+                json_begin_array(w);
+                json_begin_object(w);
+                json_key_uint(w, "index", 1);
+                json_key_uint(w, "value", 0xFFFFFFFFu); /* the mask, then what it must equal */
+                json_key_uint(w, "valueTwo", k == 0 ? 0x5412 /* TIOCSTI */ : 0x541C /* TIOCLINUX */);
+                json_key_string(w, "op", "SCMP_CMP_MASKED_EQ");
+                json_end_object(w);
+                json_end_array(w);
+                json_end_object(w);
+        }
         json_end_array(w);
         json_end_object(w);
 }

@@ -55,13 +55,14 @@ out=$(as ocsb-plain "$OCICTL" sandbox true 2>&1)
 expect_eq "a user without org.ocictl.sandbox is refused" 1 "$?"
 expect_contains "... by name" "not authorized for org.ocictl.sandbox (uid $(id -u ocsb-plain))" "$out"
 
-out=$(sb -- /bin/sh -c 'echo "uid $(id -u)"; cat /proc/self/uid_map /proc/self/gid_map; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status; exit 3' 2>&1)
+out=$(sb -- /bin/sh -c 'echo "uid $(id -u)"; cat /proc/self/uid_map /proc/self/gid_map; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status; grep Seccomp: /proc/self/status; exit 3' 2>&1)
 expect_eq "ocictl sandbox runs the command and exits with its status" 3 "$?"
 expect_contains "... as root inside" "uid 0" "$out"
 expect_contains "... which is the caller outside, the only uid mapped" "$(printf '%10s %10s %10s' 0 "$U" 1)" "$out"
 expect_contains "... and the caller's gid the only gid" "$(printf '%10s %10s %10s' 0 "$(id -g ocsb-user)" 1)" "$out"
 expect_contains "... without capabilities" "CapEff:	0000000000000000" "$out"
 expect_contains "... and with no_new_privs" "NoNewPrivs:	1" "$out"
+expect_contains "... under a seccomp filter" "Seccomp:	2" "$out"
 expect_eq "... and the sandbox is deleted after" "" "$(listed)"
 
 # What it sees: the system's read-only paths, its own /proc, /dev, /tmp, and what it was given.
