@@ -756,6 +756,10 @@ int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         }
         _cleanup_close_ int dir_fd = -EBADF;
         _cleanup_(container_state_done) ContainerState loaded = {};
+        /* Before the start: a quick command may be gone by the time start returns. */
+        pidfd = (int) syscall(SYS_pidfd_open, state.pid, 0);
+        if (pidfd < 0)
+                return sd_bus_error_set_errnof(error, errno, "sandbox %s: pidfd: %m", id);
         r = load_container(reg, id, LOCK_EX, &dir_fd, &loaded, error);
         if (r >= 0)
                 r = start_container(reg, id, dir_fd, &loaded, error);
@@ -765,9 +769,6 @@ int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error) {
                 (void) call_kill(reg, &loaded, SIGKILL, &ignored);
                 return r;
         }
-        pidfd = (int) syscall(SYS_pidfd_open, state.pid, 0);
-        if (pidfd < 0)
-                return sd_bus_error_set_errnof(error, errno, "sandbox %s: pidfd: %m", id);
         r = container_object_path(id, &path);
         if (r < 0)
                 return r;
