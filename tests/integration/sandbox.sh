@@ -125,6 +125,40 @@ out=$(sb --share-net -- true 2>&1)
 expect_contains "the host's network needs org.ocictl.manage, named" \
         "sandbox: network: host: the host's network: needs org.ocictl.manage, and uid $U is not authorized for it" "$out"
 
+# The other fields of the profile a caller may not set, each refused by name (RunSandbox called
+# directly, as a program would).
+raw_call() { # OPTION SIGNATURE PYTHON-VALUE [FD-BIND-PATH]: RunSandbox of true with that option
+        as ocsb-user $PY - "$ADDRESS" "$@" <<'PY' 2>&1
+import os, sys, gi
+gi.require_version("Gio", "2.0")
+from gi.repository import Gio, GLib
+bus = Gio.DBusConnection.new_for_address_sync(
+    sys.argv[1], Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+fds = Gio.UnixFDList.new()
+err = fds.append(2)
+opts = {sys.argv[2]: GLib.Variant(sys.argv[3], eval(sys.argv[4]))} if sys.argv[2] else {}
+fd_binds = [(fds.append(os.open(sys.argv[5], os.O_RDONLY)), "/x", False)] if len(sys.argv) > 5 else []
+try:
+    bus.call_with_unix_fd_list_sync(
+        "org.ocictl.Registry1", "/org/ocictl/Registry1", "org.ocictl.Registry1", "RunSandbox",
+        GLib.Variant("(asassa(ssb)a(hsb)asa{sv}hhh)", (["true"], [], "/", [], fd_binds, [], opts, err, err, err)),
+        None, Gio.DBusCallFlags.NONE, -1, fds, None)
+    print("ran")
+except GLib.Error as e:
+    print(e.message)
+PY
+}
+expect_contains "no seccomp filter needs org.ocictl.manage, named" \
+        "sandbox: seccomp: none: no system call filter: needs org.ocictl.manage, and uid $U is not authorized for it" \
+        "$(raw_call seccomp s '"none"')"
+expect_contains "an unknown option is refused, named" 'sandbox: options: unknown option "privileged"' \
+        "$(raw_call privileged b True)"
+expect_contains "a device passed as a descriptor is refused" "binds[0]: a descriptor: Operation not supported (as uid $U)" \
+        "$(raw_call "" "" "" /dev/null)"
+expect_contains "(control) the direct call runs a sandbox" "ran" "$(raw_call hostname s '"direct"')"
+for _ in $(seq 30); do [ -z "$(listed)" ] && break; sleep 0.1; done
+for id in $(listed); do oc --bus-address "$ADDRESS" delete -f "$id" >/dev/null 2>&1; done
+
 # Limits: memory and pids, and the caller's own cgroup as the ceiling.
 out=$(sb -- /usr/bin/python3 -c 'b = bytearray(96 * 1024 * 1024); print("allocated")' 2>&1)
 expect_contains "(control) without a limit 96 MiB are allocated" "allocated" "$out"
