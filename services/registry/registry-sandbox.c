@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -652,6 +653,23 @@ static int config_memfd(const char *text) {
         return fd;
 }
 
+/* A sandbox made but not started: killed and removed, cgroup, folder and bundle; a caller that
+ * got an error has nothing to delete. */
+static void undo_sandbox(Registry *reg, const char *id, const ContainerState *state) {
+        _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+
+        (void) call_kill(reg, state, SIGKILL, &ignored);
+        sd_bus_error_free(&ignored);
+        /* The cgroup manager kills what is left in the cgroup before it removes it. */
+        if (call_cgroups_remove(reg, state, NULL, &ignored) < 0)
+                log_warning("Sandbox %s: cannot remove its cgroup: %s", id, ignored.message);
+        if (container_dir_open(reg->root_fd, id, LOCK_EX, &dir_fd) >= 0)
+                (void) container_dir_remove(reg->root_fd, id, dir_fd);
+        registry_sandbox_remove(reg, id);
+        emit_container_removed(reg, id);
+}
+
 int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         Registry *reg = userdata;
         _cleanup_(sandbox_done) Sandbox s = { .bundle_fd = -EBADF };
@@ -758,15 +776,15 @@ int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         _cleanup_(container_state_done) ContainerState loaded = {};
         /* Before the start: a quick command may be gone by the time start returns. */
         pidfd = (int) syscall(SYS_pidfd_open, state.pid, 0);
-        if (pidfd < 0)
-                return sd_bus_error_set_errnof(error, errno, "sandbox %s: pidfd: %m", id);
-        r = load_container(reg, id, LOCK_EX, &dir_fd, &loaded, error);
+        r = pidfd < 0 ? sd_bus_error_set_errnof(error, errno, "sandbox %s: pidfd: %m", id) : 0;
+        if (r >= 0)
+                r = load_container(reg, id, LOCK_EX, &dir_fd, &loaded, error);
         if (r >= 0)
                 r = start_container(reg, id, dir_fd, &loaded, error);
         if (r < 0) {
-                _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
                 log_warning("Sandbox %s did not start: %s", id, error->message ?: strerror(-r));
-                (void) call_kill(reg, &loaded, SIGKILL, &ignored);
+                dir_fd = safe_close(dir_fd); /* its lock, for the removal to take */
+                undo_sandbox(reg, id, &state);
                 return r;
         }
         r = container_object_path(id, &path);

@@ -64,6 +64,11 @@ expect_contains "... without capabilities" "CapEff:	0000000000000000" "$out"
 expect_contains "... and with no_new_privs" "NoNewPrivs:	1" "$out"
 expect_contains "... under a seccomp filter" "Seccomp:	2" "$out"
 expect_eq "... and the sandbox is deleted after" "" "$(listed)"
+out=$(sb -- /nonexistent 2>&1)
+expect_eq "a command that is not there fails" 1 "$?"
+expect_contains "... naming it" "/nonexistent" "$out"
+expect_eq "... and leaves no sandbox" "" "$(listed)"
+expect_eq "... nor its bundle" "" "$(ls "$ROOT-sandboxes" 2>/dev/null)"
 
 # What it sees: the system's read-only paths, its own /proc, /dev, /tmp, and what it was given.
 out=$(sb --ro-bind "$WORK/mine" /work -- /bin/sh -c 'ls /; ls /dev; cat /work/data; ls /work' 2>&1)
