@@ -1,60 +1,185 @@
 #!/bin/bash
-# Times `RUNTIME run` of /bin/true followed by `RUNTIME delete`, for ocictl, runc and crun from
-# Debian, side by side in one run, and prints medians and ratios (the time ocictl takes divided
-# by the other runtime's). Root only. Usage: bench/run.sh [RUNS] (default 100).
-# Memory is not reported yet: wait4()'s peak RSS would count the forking Python process; a fair
-# figure needs a memory cgroup per run (planned with the speed issue).
+# ocictl against runc and crun from Debian, side by side in one run, as issue 15's table asks:
+#   run      `RUNTIME run` of /bin/true (run, exit, deleted): wall and CPU time (every process
+#            the command waited for, as wait4 counts it)
+#   rss      the peak RSS of the largest process of a `run` (from busybox's time around it:
+#            a child of Python would report Python's own pages)
+#   3cmds    create + start + delete as three commands, as the shims call them (the exit is
+#            waited for in between through a pidfd, as a shim would)
+#   exec     `RUNTIME exec` of /bin/true into a running container
+#   system   `ocictl --bus-address run` through services already running on a bus (wall only:
+#            the services are not our children)
+#   burst    100 runs in a row (the last ten against the first ten) and 50 at once (failures)
+# Medians of interleaved rounds, and ratios (ocictl's figure divided by the other runtime's).
+# Root only. Usage: bench/run.sh [RUNS] [SCENARIO...] (default 100 runs, every scenario).
 #
 # Same conditions for every runtime: the same bundle and config (ocictl's default, which runc and
-# crun accept), the same state root type (tmpfs), rounds interleaved so drift hits all alike,
-# and every runtime run inside a private mount namespace with /sys/fs/cgroup/unified unmounted:
-# crun 1.8 refuses this host's hybrid cgroup layout otherwise (../shared/DESIGN.md).
+# crun accept), the same state root type (tmpfs), and every runtime run inside a private mount
+# namespace with /sys/fs/cgroup/unified unmounted: crun 1.8 refuses this host's hybrid cgroup
+# layout otherwise (../shared/DESIGN.md).
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${1:-100}
+shift || true
 OCICTL=${OCICTL:-$PWD/build/ocictl}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 1; }
 [ -x "$OCICTL" ] || { echo "bench: build first (meson setup build && ninja -C build)"; exit 1; }
 for r in runc crun; do command -v $r >/dev/null || { echo "bench: apt-get install $r"; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/ocictl-bench.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+SERVICE_PIDS=""
+cleanup() {
+        kill $SERVICE_PIDS $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null || true
+        for r in ocictl runc crun; do
+                for id in $(ls "$WORK/root-$r" 2>/dev/null); do
+                        "$([ $r = ocictl ] && echo "$OCICTL" || echo $r)" --root "$WORK/root-$r" delete --force "$id" 2>/dev/null || true
+                done
+        done
+        umount "$WORK" 2>/dev/null || true
+        rm -rf "$WORK"
+}
+trap cleanup EXIT
+mount -t tmpfs tmpfs "$WORK"
 mkdir -p "$WORK/bundle/rootfs/bin"
 cp "$(command -v busybox)" "$WORK/bundle/rootfs/bin/busybox"
-ln -s busybox "$WORK/bundle/rootfs/bin/true"
+for a in true sleep sh; do ln -s busybox "$WORK/bundle/rootfs/bin/$a"; done
 (cd "$WORK/bundle" && "$OCICTL" spec)
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/' "$WORK/bundle/config.json"
+cp -a "$WORK/bundle" "$WORK/sleeper"
+sed -i 's/"\/bin\/true"$/"\/bin\/sleep", "1000"/' "$WORK/sleeper/config.json"
 
-python3 - "$WORK" "$RUNS" "$OCICTL" <<'PY'
-import os, statistics, subprocess, sys, time
-work, runs, ocictl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-bundle = os.path.join(work, "bundle")
+# The bus for the system scenario: the four services on a private dbus-daemon, up before timing.
+ADDRESS="unix:path=$WORK/bus"
+BUILD_DIR=$(dirname "$OCICTL")
+dbus-daemon --config-file="$PWD/dbus/private-bus.conf" --address="$ADDRESS" --fork --print-pid > "$WORK/dbus.pid"
+for s in spec cgroups spawner registry; do
+        OCICTL_BUS_ADDRESS="$ADDRESS" OCICTL_ROOT="$WORK/root-bus" OCICTL_IDLE_EXIT_SEC=0 "$BUILD_DIR/ocictl-$s" 2>>"$WORK/services.log" &
+        SERVICE_PIDS="$SERVICE_PIDS $!"
+done
+for _ in $(seq 50); do
+        [ "$(busctl --address="$ADDRESS" list --no-legend 2>/dev/null | grep -c '^org.ocictl')" = 4 ] && break
+        sleep 0.1
+done
+
+python3 - "$WORK" "$RUNS" "$OCICTL" "$ADDRESS" "$@" <<'PY'
+import os, select, statistics, subprocess, sys, time
+work, runs, ocictl, address = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+scenarios = sys.argv[5:] or ["run", "rss", "3cmds", "exec", "system", "burst"]
+bundle, sleeper = os.path.join(work, "bundle"), os.path.join(work, "sleeper")
 runtimes = {"ocictl": ocictl, "runc": "runc", "crun": "crun"}
 wrapper = 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"'
 
-def once(name, binary, i):
-    root = os.path.join(work, "root-" + name)
-    cid = f"bench-{name}-{i}"
-    start = time.perf_counter()
-    subprocess.run(["unshare", "-m", "sh", "-c", wrapper, "sh", binary, "--root", root, "run", "--bundle", bundle, cid],
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True)
-    subprocess.run(["unshare", "-m", "sh", "-c", wrapper, "sh", binary, "--root", root, "delete", "--force", cid],
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+def command(name, *args):
+    return ["unshare", "-m", "sh", "-c", wrapper, "sh", runtimes[name], "--root", os.path.join(work, "root-" + name), *args]
 
-times = {n: [] for n in runtimes}
-for n, b in runtimes.items():       # warm-up: page cache, first-run costs
-    for i in range(5):
-        once(n, b, f"w{i}")
-for i in range(runs):
-    for n, b in runtimes.items():   # interleaved rounds
-        times[n].append(once(n, b, i))
-med = {n: statistics.median(t) * 1000 for n, t in times.items()}
-print(f"run /bin/true + delete, {runs} runs each, interleaved (ms)")
-print(f"{'runtime':8} {'median':>8} {'p10':>8} {'p90':>8}")
-for n, t in times.items():
-    q = statistics.quantiles([x * 1000 for x in t], n=10)
-    print(f"{n:8} {med[n]:8.2f} {q[0]:8.2f} {q[-1]:8.2f}")
-print(f"ratio ocictl/runc: {med['ocictl'] / med['runc']:.2f}")
-print(f"ratio ocictl/crun: {med['ocictl'] / med['crun']:.2f}")
+def timed(argv, check=True):
+    """wall seconds, CPU seconds and peak RSS (KiB) of argv and what it waited for"""
+    # stderr to a file: a created container's init holds it open until it runs
+    with open(os.path.join(work, "stderr"), "w+b") as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if check and p.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"bench: {' '.join(argv)}: exit {p.returncode}: {err.read().decode().strip()}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+def median(xs):
+    return statistics.median(xs)
+
+def table(title, rows, unit="ms", scale=1000):
+    print(f"\n{title}")
+    print(f"{'runtime':8} {'median':>9} {'p10':>9} {'p90':>9}  ({unit})")
+    for name, xs in rows.items():
+        q = statistics.quantiles([x * scale for x in xs], n=10) if len(xs) > 1 else [xs[0] * scale] * 9
+        print(f"{name:8} {median(xs) * scale:9.2f} {q[0]:9.2f} {q[-1]:9.2f}")
+    for other in ("runc", "crun"):
+        if other in rows and "ocictl" in rows:
+            print(f"ratio ocictl/{other}: {median(rows['ocictl']) / median(rows[other]):.2f}")
+
+def rounds(fn, n=runs, warm=3):
+    """fn(name, i) -> tuple of figures, interleaved across the runtimes"""
+    for name in runtimes:
+        for i in range(warm):
+            fn(name, f"w{i}")
+    out = {name: [] for name in runtimes}
+    for i in range(n):
+        for name in runtimes:
+            out[name].append(fn(name, i))
+    return out
+
+run_results = None
+if "run" in scenarios or "burst" in scenarios:
+    run_results = rounds(lambda n, i: timed(command(n, "run", "--bundle", bundle, f"run-{n}-{i}")))
+    if "run" in scenarios:
+        table(f"run /bin/true, {runs} runs: wall", {n: [r[0] for r in rs] for n, rs in run_results.items()})
+        table(f"run /bin/true, {runs} runs: CPU, all processes waited for", {n: [r[1] for r in rs] for n, rs in run_results.items()})
+
+if "rss" in scenarios or "run" in scenarios:
+    # A child of this Python starts with Python's resident pages, and wait4 reports them: the
+    # figure comes from busybox's time (a small process) around the command instead.
+    def rss(name, i):
+        with open(os.path.join(work, "time.out"), "w+") as out:
+            subprocess.run(["busybox", "time", "-v", *command(name, "run", "--bundle", bundle, f"rss-{name}-{i}")],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=out, check=True)
+            out.seek(0)
+            line = next(l for l in out if "Maximum resident set size" in l)
+        return (int(line.split(":")[1]) / 1000,)
+    res = rounds(rss, n=min(runs, 20), warm=1)
+    table("run /bin/true: peak RSS of the largest process of the command (busybox time)",
+          {n: [r[0] for r in rs] for n, rs in res.items()}, "KiB", 1000)
+
+if "3cmds" in scenarios:
+    def three(name, i):
+        cid = f"three-{name}-{i}"
+        pidfile = os.path.join(work, cid + ".pid")
+        w1, c1, m1 = timed(command(name, "create", "--bundle", bundle, "--pid-file", pidfile, cid))
+        pidfd = os.pidfd_open(int(open(pidfile).read()))
+        w2, c2, m2 = timed(command(name, "start", cid))
+        select.select([pidfd], [], [], 10)   # the exit, as a shim learns it
+        os.close(pidfd)
+        w3, c3, m3 = timed(command(name, "delete", cid))
+        os.unlink(pidfile)
+        return w1 + w2 + w3, c1 + c2 + c3, max(m1, m2, m3)
+    res = rounds(three)
+    table(f"create + start + delete, {runs} rounds: wall", {n: [r[0] for r in rs] for n, rs in res.items()})
+    table("create + start + delete: CPU", {n: [r[1] for r in rs] for n, rs in res.items()})
+
+if "exec" in scenarios:
+    for name in runtimes:
+        subprocess.run(command(name, "run", "--detach", "--bundle", sleeper, f"exec-{name}"), check=True,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    res = rounds(lambda n, i: timed(command(n, "exec", f"exec-{n}", "/bin/true")))
+    table(f"exec /bin/true, {runs} runs: wall", {n: [r[0] for r in rs] for n, rs in res.items()})
+    table("exec /bin/true: CPU", {n: [r[1] for r in rs] for n, rs in res.items()})
+    for name in runtimes:
+        subprocess.run(command(name, "delete", "--force", f"exec-{name}"), stdin=subprocess.DEVNULL)
+
+if "system" in scenarios:
+    bus = []
+    crun = []
+    for i in range(runs + 3):
+        w = timed([ocictl, "--bus-address", address, "run", "--bundle", bundle, f"bus-{i}"])[0]
+        c = timed(command("crun", "run", "--bundle", bundle, f"busref-{i}"))[0]
+        if i >= 3:
+            bus.append(w)
+            crun.append(c)
+    table(f"ocictl --bus-address run (services already running) beside crun run, {runs} runs: wall",
+          {"ocictl": bus, "crun": crun})
+
+if "burst" in scenarios:
+    print(f"\n{runs} runs in a row: median of the last ten against the first ten")
+    for name, rs in run_results.items():
+        walls = [r[0] for r in rs]
+        print(f"{name:8} first {median(walls[:10]) * 1000:7.2f} ms  last {median(walls[-10:]) * 1000:7.2f} ms  "
+              f"ratio {median(walls[-10:]) / median(walls[:10]):.2f}")
+    print("\n50 at once")
+    for name in runtimes:
+        start = time.perf_counter()
+        procs = [subprocess.Popen(command(name, "run", "--bundle", bundle, f"par-{name}-{i}"), stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(50)]
+        failed = sum(1 for p in procs if p.wait() != 0)
+        print(f"{name:8} {time.perf_counter() - start:6.2f} s for 50, {failed} failed")
 PY
