@@ -37,6 +37,17 @@
 #define SANDBOX_BINDS_MAX (MOUNT_SOURCE_FDS_MAX / 2)
 #define SANDBOX_TMPFS_MAX 16
 #define SANDBOX_ROOTFS SANDBOX_ROOTFS_DIR
+/* The sandbox's own annotations: the caller whose leaving deletes it (its unique bus name), and
+ * when it is killed (CLOCK_BOOTTIME, µs: it counts across a registry's restart). */
+#define ANNOTATION_SANDBOX "org.ocictl.sandbox"
+#define ANNOTATION_CALLER "org.ocictl.sandbox.dieWithCaller"
+#define ANNOTATION_DEADLINE "org.ocictl.sandbox.deadline"
+
+static uint64_t now_boottime_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_BOOTTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
 
 /* The host's system paths a sandbox sees, read-only (what bubblewrap users bind by hand). */
 static const char *const system_paths[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc" };
@@ -484,6 +495,18 @@ static char *sandbox_config(const Registry *reg, const Sandbox *s) {
         json_key_bool(&w, "readonly", true);
         json_end_object(&w);
         json_key_string(&w, "hostname", s->hostname);
+        /* What the guard needs, kept with the state: a registry that restarts guards it again. */
+        json_key(&w, "annotations");
+        json_begin_object(&w);
+        json_key_string(&w, ANNOTATION_SANDBOX, "true");
+        if (s->die_with_caller)
+                json_key_string(&w, ANNOTATION_CALLER, reg->caller_name);
+        if (s->timeout_sec > 0) {
+                char deadline[32];
+                snprintf(deadline, sizeof deadline, "%" PRIu64, now_boottime_usec() + (uint64_t) s->timeout_sec * 1000000);
+                json_key_string(&w, ANNOTATION_DEADLINE, deadline);
+        }
+        json_end_object(&w);
 
         json_key(&w, "mounts");
         json_begin_array(&w);
@@ -884,45 +907,27 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-void registry_sandbox_started(Registry *reg, sd_bus_message *request, sd_bus_message *reply) {
-        _cleanup_(container_state_done) ContainerState state = {};
-        _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
-        _cleanup_close_ int dir_fd = -EBADF;
-        const char *id, *key, *caller = sd_bus_message_get_sender(request);
-        bool die_with_caller = false;
-        uint32_t timeout_sec = 0;
+static const char *annotation(const ContainerState *s, const char *key) {
+        for (size_t i = 0; i < s->n_annotations; i++)
+                if (streq(s->annotations[i].key, key))
+                        return s->annotations[i].value;
+        return NULL;
+}
+
+/* The guard of a sandbox, from what its state keeps: after RunSandbox, and for every sandbox a
+ * restarted registry finds. */
+void registry_sandbox_guard(Registry *reg, const char *id, const ContainerState *state) {
+        const char *caller = annotation(state, ANNOTATION_CALLER), *deadline = annotation(state, ANNOTATION_DEADLINE);
         SandboxGuard *g;
         int r;
 
-        if (sd_bus_message_rewind(reply, true) < 0 || sd_bus_message_read(reply, "s", &id) < 0)
+        if (!annotation(state, ANNOTATION_SANDBOX) || (!caller && !deadline))
                 return;
-        if (load_container(reg, id, 0, &dir_fd, &state, &ignored) < 0 || registry_watch(reg, id, dir_fd, &state) < 0)
-                log_warning("Failed to watch sandbox %s: its exit is not announced", id);
-        /* Its options, read again here: the worker that checked them is gone. */
-        r = sd_bus_message_rewind(request, true);
-        if (r >= 0)
-                r = sd_bus_message_skip(request, "asassa(ssb)a(hsb)as");
-        if (r >= 0)
-                r = sd_bus_message_enter_container(request, 'a', "{sv}");
-        while (r >= 0 && (r = sd_bus_message_enter_container(request, 'e', "sv")) > 0) {
-                r = sd_bus_message_read(request, "s", &key);
-                if (r >= 0 && streq(key, "dieWithCaller")) {
-                        int b = 0;
-                        r = sd_bus_message_read(request, "v", "b", &b);
-                        die_with_caller = b;
-                } else if (r >= 0 && streq(key, "timeoutSec"))
-                        r = sd_bus_message_read(request, "v", "u", &timeout_sec);
-                else if (r >= 0)
-                        r = sd_bus_message_skip(request, "v");
-                if (r >= 0)
-                        r = sd_bus_message_exit_container(request);
-        }
-        if (r < 0 || (!die_with_caller && timeout_sec == 0) || !caller)
-                return;
+        for (g = reg->sandbox_guards; g; g = g->next)
+                if (streq(g->id, id))
+                        return;
         g = calloc(1, sizeof *g);
-        if (!g || !(g->id = strdup(id)) || !(g->caller = strdup(caller))) {
-                if (g)
-                        free(g->id);
+        if (!g || !(g->id = strdup(id))) {
                 free(g);
                 log_warning("Sandbox %s: out of memory for its guard", id);
                 return;
@@ -930,21 +935,41 @@ void registry_sandbox_started(Registry *reg, sd_bus_message *request, sd_bus_mes
         g->reg = reg;
         g->next = reg->sandbox_guards;
         reg->sandbox_guards = g;
-        if (die_with_caller) {
+        if (caller) {
                 _cleanup_free_ char *rule = NULL;
+                g->caller = strdup(caller);
                 if (asprintf(&rule, "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='%s'",
                              caller) < 0)
                         rule = NULL;
-                r = rule ? sd_bus_add_match_async(reg->bus, &g->match, rule, on_name_owner_changed, on_match_installed, g) :
-                            -ENOMEM;
+                r = rule && g->caller ? sd_bus_add_match_async(reg->bus, &g->match, rule, on_name_owner_changed,
+                                                               on_match_installed, g) :
+                                        -ENOMEM;
                 if (r < 0)
                         log_warning_errno(r, "Sandbox %s: cannot watch its caller %s: %m", id, caller);
         }
-        if (timeout_sec > 0) {
-                r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &g->timer, CLOCK_MONOTONIC,
-                                               (uint64_t) timeout_sec * 1000000, 0, on_timeout, g);
+        if (deadline) {
+                uint64_t at = strtoull(deadline, NULL, 10), now = now_boottime_usec();
+                r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &g->timer, CLOCK_BOOTTIME,
+                                               at > now ? at - now : 0, 0, on_timeout, g);
                 if (r < 0)
                         log_warning_errno(r, "Sandbox %s: cannot set its timeout: %m", id);
         }
+}
+
+void registry_sandbox_started(Registry *reg, sd_bus_message *request, sd_bus_message *reply) {
+        _cleanup_(container_state_done) ContainerState state = {};
+        _cleanup_(sd_bus_error_free) sd_bus_error ignored = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *id;
+
+        if (sd_bus_message_rewind(reply, true) < 0 || sd_bus_message_read(reply, "s", &id) < 0)
+                return;
+        if (load_container(reg, id, 0, &dir_fd, &state, &ignored) < 0) {
+                log_warning("Sandbox %s: cannot read its state: %s", id, ignored.message);
+                return;
+        }
+        if (registry_watch(reg, id, dir_fd, &state) < 0)
+                log_warning("Failed to watch sandbox %s: its exit is not announced", id);
+        registry_sandbox_guard(reg, id, &state);
 }

@@ -194,5 +194,7 @@ void registry_watch_all(Registry *reg) {
                 if (state.pid > 0 && process_is_same_and_alive(state.pid, state.start_time) > 0 &&
                     registry_watch(reg, ids[i], dir_fd, &state) < 0)
                         log_warning("Failed to watch container %s", ids[i]);
+                /* A sandbox keeps its guard (its caller, its deadline) across our restart. */
+                registry_sandbox_guard(reg, ids[i], &state);
         }
 }

@@ -129,6 +129,7 @@ int method_wait(sd_bus_message *m, void *userdata, sd_bus_error *error);
 int method_run_sandbox(sd_bus_message *m, void *userdata, sd_bus_error *error);
 void registry_sandbox_started(Registry *reg, sd_bus_message *request, sd_bus_message *reply);
 void registry_sandbox_removed(Registry *reg, const char *id);
+void registry_sandbox_guard(Registry *reg, const char *id, const ContainerState *state);
 /* A sandbox's bundle (its rootfs of mount points) is not in its state folder, which only root
  * may enter, but below <root>-sandboxes, where its mapped root can reach it: removed with it. */
 void registry_sandbox_remove(Registry *reg, const char *id);

@@ -203,6 +203,36 @@ check "... its process is gone" sh -c "! pgrep -x -u $U sleep"
 # A timeout kills it.
 sb --timeout 1 -- sleep 1000 </dev/null >/dev/null 2>&1
 expect_eq "--timeout 1 kills the sandbox" 137 "$?"
+
+# The guards outlive the registry: killed with SIGKILL, the next one (activated by the CLI's
+# next Wait) reads them from the sandboxes' state.
+registry_pid() { busctl --address="$ADDRESS" status org.ocictl.Registry1 2>/dev/null | sed -n 's/^PID=//p'; }
+kill_registry_and_wait_back() {
+        local old
+        old=$(registry_pid)
+        kill -KILL "$old"
+        for _ in $(seq 100); do
+                local now
+                now=$(registry_pid)
+                [ -n "$now" ] && [ "$now" != "$old" ] && return 0
+                sleep 0.1
+        done
+        return 1
+}
+(exec setpriv --reuid="$U" --regid="$(id -g ocsb-user)" --init-groups "$OCICTL" sandbox --die-with-parent -- sleep 1000 \
+        </dev/null >/dev/null 2>&1) &
+runner=$!
+for _ in $(seq 50); do [ -n "$(listed)" ] && break; sleep 0.1; done
+check "a registry SIGKILLed under a --die-with-parent sandbox comes back" kill_registry_and_wait_back
+kill -KILL $runner
+for _ in $(seq 50); do [ -z "$(listed)" ] && break; sleep 0.1; done
+expect_eq "... and deletes the sandbox once its caller is gone" "" "$(listed)"
+sb --timeout 3 -- sleep 1000 </dev/null >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 50); do [ -n "$(listed)" ] && break; sleep 0.1; done
+check "a registry SIGKILLed under a --timeout 3 sandbox comes back" kill_registry_and_wait_back
+wait $runner
+expect_eq "... and kills the sandbox at its deadline" 137 "$?"
 expect_eq "nothing of any sandbox is left" "" "$(listed)"
 check "... no folder in the state root" sh -c "[ -z \"\$(ls '$ROOT' 2>/dev/null)\" ]"
 check "... no stage or monitor" sh -c "! ps -eo stat=,comm= | grep -v '^Z' | grep -qE 'ocictl:\[|ocictl-monitor'"
