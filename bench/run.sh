@@ -27,9 +27,9 @@ OCICTL=${OCICTL:-$PWD/build/ocictl}
 for r in runc crun; do command -v $r >/dev/null || { echo "bench: apt-get install $r"; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/ocictl-bench.XXXXXX)
-SERVICE_PIDS=""
+. bench/private-bus.sh
 cleanup() {
-        kill $SERVICE_PIDS $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null || true
+        stop_private_bus
         for r in ocictl runc crun; do
                 for id in $(ls "$WORK/root-$r" 2>/dev/null); do
                         "$([ $r = ocictl ] && echo "$OCICTL" || echo $r)" --root "$WORK/root-$r" delete --force "$id" 2>/dev/null || true
@@ -49,17 +49,8 @@ cp -a "$WORK/bundle" "$WORK/sleeper"
 sed -i 's/"\/bin\/true"$/"\/bin\/sleep", "1000"/' "$WORK/sleeper/config.json"
 
 # The bus for the system scenario: the four services on a private dbus-daemon, up before timing.
-ADDRESS="unix:path=$WORK/bus"
-BUILD_DIR=$(dirname "$OCICTL")
-dbus-daemon --config-file="$PWD/dbus/private-bus.conf" --address="$ADDRESS" --fork --print-pid > "$WORK/dbus.pid"
-for s in spec cgroups spawner registry; do
-        OCICTL_BUS_ADDRESS="$ADDRESS" OCICTL_ROOT="$WORK/root-bus" OCICTL_IDLE_EXIT_SEC=0 "$BUILD_DIR/ocictl-$s" 2>>"$WORK/services.log" &
-        SERVICE_PIDS="$SERVICE_PIDS $!"
-done
-for _ in $(seq 50); do
-        [ "$(busctl --address="$ADDRESS" list --no-legend 2>/dev/null | grep -c '^org.ocictl')" = 4 ] && break
-        sleep 0.1
-done
+BUILD_DIR=$(dirname "$OCICTL") STATE_ROOT="$WORK/root-bus"
+start_private_bus
 
 python3 - "$WORK" "$RUNS" "$OCICTL" "$ADDRESS" "$@" <<'PY'
 import os, select, statistics, subprocess, sys, time

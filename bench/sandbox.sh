@@ -13,18 +13,10 @@ BUILD=${BUILD:-$PWD/build}
 command -v bwrap >/dev/null || { echo "bench: apt-get install bubblewrap"; exit 1; }
 
 WORK=$(mktemp -d /tmp/ocictl-bench.XXXXXX)
-ADDRESS="unix:path=$WORK/bus"
-dbus-daemon --config-file="$PWD/dbus/private-bus.conf" --address="$ADDRESS" --fork --print-pid > "$WORK/dbus.pid"
-PIDS=""
-for s in spec cgroups spawner registry; do
-        OCICTL_BUS_ADDRESS="$ADDRESS" OCICTL_ROOT="$WORK/state" OCICTL_IDLE_EXIT_SEC=0 "$BUILD/ocictl-$s" 2>>"$WORK/services.log" &
-        PIDS="$PIDS $!"
-done
-trap 'kill $PIDS $(cat "$WORK/dbus.pid") 2>/dev/null; sleep 0.2; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-        [ "$(busctl --address="$ADDRESS" list --no-legend 2>/dev/null | grep -c '^org.ocictl')" = 4 ] && break
-        sleep 0.1
-done
+. bench/private-bus.sh
+trap 'stop_private_bus; sleep 0.2; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+BUILD_DIR=$BUILD STATE_ROOT="$WORK/state"
+start_private_bus
 
 binds=""
 for p in /usr /bin /sbin /lib /lib64 /etc; do [ -e "$p" ] && binds="$binds --ro-bind $p $p"; done
