@@ -69,6 +69,18 @@ const char *registry_caller_name(Registry *reg, sd_bus_message *m) {
         return reg->in_worker ? reg->caller_name : sd_bus_message_get_sender(m);
 }
 
+/* Everything the worker inherited but its socket and the state root: the parent's connections,
+ * and the descriptors of other calls in flight (a pipe whose end lingered here would see its end
+ * of file only once this worker is done). */
+static void close_inherited(int keep_a, int keep_b) {
+        int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
+        if (lo > 3)
+                (void) close_range(3, lo - 1, 0);
+        if (hi > lo + 1)
+                (void) close_range(lo + 1, hi - 1, 0);
+        (void) close_range(hi + 1, ~0U, 0);
+}
+
 /* The worker: serve the one call that comes on fd, then exit once the parent hangs up. */
 _noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
         sd_event *event = NULL;
@@ -90,6 +102,7 @@ _noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
         reg->n_workers = 0;
         reg->sandbox_guards = NULL;
         memset(reg->peers, 0, sizeof reg->peers);
+        close_inherited(fd, reg->root_fd);
 
         r = sd_event_new(&event);
         if (r >= 0)
