@@ -143,7 +143,7 @@ void registry_sandbox_guard(Registry *reg, const char *id, const ContainerState 
         if (deadline) {
                 uint64_t at = strtoull(deadline, NULL, 10), now = now_boottime_usec();
                 r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &g->timer, CLOCK_BOOTTIME,
-                                               at > now ? at - now : 0, 0, on_timeout, g);
+                                               at > now ? at - now : 0, 1000, on_timeout, g); /* ±1 ms */
                 if (r < 0)
                         log_warning_errno(r, "Sandbox %s: cannot set its timeout: %m", id);
         }

@@ -150,7 +150,9 @@ int registry_watch(Registry *reg, const char *id, int dir_fd, const ContainerSta
         reg->watches = w;
         /* Gone already (or the pid is another process now): what the folder says is all there is. */
         if (w->pidfd < 0 || !process_is_same_and_alive(s->pid, s->start_time))
-                r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &w->retry_source, CLOCK_MONOTONIC, 0, 0,
+                /* Accuracy 1 µs: sd-event's default (0) lets a timer wait up to 250 ms, which
+                 * every Wait for a container that had already exited paid. */
+                r = sd_event_add_time_relative(sd_bus_get_event(reg->bus), &w->retry_source, CLOCK_MONOTONIC, 0, 1,
                                                on_retry, w);
         else
                 r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_watched_exit, w);
