@@ -330,7 +330,12 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "cannot determine the caller's uid: %s",
                                          strerror(-r));
-        remember_caller_ids(reg, m, uid);
+        /* Only a sandbox maps the caller's ids: the others need not read them. */
+        reg->caller_pid = 0;
+        reg->caller_gid = (gid_t) -1;
+        reg->n_caller_groups = -1;
+        if (streq(sd_bus_message_get_member(m), "RunSandbox"))
+                remember_caller_ids(reg, m, uid);
         sender = sd_bus_message_get_sender(m);
         if (!sender)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "the call has no sender");
