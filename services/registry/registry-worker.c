@@ -250,7 +250,7 @@ static int forward_call(RegistryWorker *w, sd_bus_message *m) {
 static void caller_ids_from_proc(Registry *reg, uid_t uid) {
         char path[64], line[4096];
         bool uid_ok = false;
-        gid_t gid = (gid_t) -1;
+        gid_t gid = (gid_t) -1, groups[ELEMENTSOF(reg->caller_groups)];
         int n = -1;
         FILE *f;
 
@@ -271,11 +271,11 @@ static void caller_ids_from_proc(Registry *reg, uid_t uid) {
                                 unsigned long g = strtoul(p, &end, 10);
                                 if (end == p)
                                         break;
-                                if (n >= (int) ELEMENTSOF(reg->caller_groups)) {
+                                if (n >= (int) ELEMENTSOF(groups)) {
                                         n = -1;
                                         break;
                                 }
-                                reg->caller_groups[n++] = (gid_t) g;
+                                groups[n++] = (gid_t) g;
                                 p = end;
                         }
                 }
@@ -283,22 +283,22 @@ static void caller_ids_from_proc(Registry *reg, uid_t uid) {
         fclose(f);
         if (!uid_ok)
                 return;
+        /* Only what the bus did not say, and only from a process that is the caller's. */
         if (reg->caller_gid == (gid_t) -1)
                 reg->caller_gid = gid;
-        if (reg->n_caller_groups < 0)
+        if (reg->n_caller_groups < 0 && n >= 0) {
+                memcpy(reg->caller_groups, groups, n * sizeof *groups);
                 reg->n_caller_groups = n;
+        }
 }
 
-/* The caller's pid, gid and groups for a sandbox's id maps and access checks; unknown ones
- * stay unknown (and RunSandbox refuses). */
+/* The caller's pid, gid and groups for a sandbox's id maps and access checks (the caller set
+ * them unknown); unknown ones stay unknown, and RunSandbox refuses. */
 static void remember_caller_ids(Registry *reg, sd_bus_message *m, uid_t uid) {
         sd_bus_creds *c = NULL;
         const gid_t *groups;
         int n;
 
-        reg->caller_pid = 0;
-        reg->caller_gid = (gid_t) -1;
-        reg->n_caller_groups = -1;
         if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EGID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS, &c) < 0)
                 return;
         (void) sd_bus_creds_get_pid(c, &reg->caller_pid);
