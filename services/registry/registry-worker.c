@@ -379,18 +379,14 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         r = w->pidfd < 0 ? -errno : 0;
         if (r >= 0)
                 r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_worker_exit, w);
-        if (r >= 0)
-                r = sd_bus_new(&w->bus);
-        if (r >= 0)
-                r = sd_bus_set_fd(w->bus, sv[0], sv[0]);
-        else
+        if (r >= 0) {
+                /* The client end, as ocictl's of a service it forked (peer.h). */
+                Peer p;
+                r = peer_connect_fd(SERVICE_REGISTRY, sv[0], &p);
+                if (r >= 0)
+                        w->bus = p.bus;
+        } else
                 safe_close(sv[0]);
-        if (r >= 0)
-                r = sd_bus_set_anonymous(w->bus, true);
-        if (r >= 0)
-                r = sd_bus_negotiate_fds(w->bus, true);
-        if (r >= 0)
-                r = sd_bus_start(w->bus);
         if (r >= 0)
                 r = sd_bus_attach_event(w->bus, sd_bus_get_event(reg->bus), SD_EVENT_PRIORITY_NORMAL);
         if (r >= 0)
