@@ -182,7 +182,7 @@ VERB(update) {
         if (any_flag && !(flags_json = flags_to_json(values)))
                 return cli_error(-ENOMEM, "update: out of memory");
 
-        r = session_open(SESSION_PLAIN, &s);
+        r = session_open(SESSION_PARSES | SESSION_CGROUPS, &s);
         if (r < 0)
                 return r;
         /* The file first, then the flags: as runc, a flag wins over the file. */
@@ -204,7 +204,7 @@ static int pause_or_resume(int argc, char **argv, const char *verb, const char *
 
         r = want_id(argc, argv, verb, &id);
         if (r >= 0)
-                r = session_open(SESSION_PLAIN, &s);
+                r = session_open(SESSION_CGROUPS, &s);
         if (r < 0)
                 return r;
         r = call_container(&s, id, member, "");
@@ -318,7 +318,7 @@ VERB(events) {
                         return -EINVAL;
         r = want_id(argc, argv, "events", &id);
         if (r >= 0)
-                r = session_open(SESSION_PLAIN, &s);
+                r = session_open(SESSION_CGROUPS, &s);
         if (r < 0)
                 return r;
         next_stats = now_ms();

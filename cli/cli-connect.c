@@ -26,16 +26,22 @@ int cli_error(int r, const char *fmt, ...) {
         return r < 0 ? r : -EINVAL;
 }
 
-/* Direct mode: fork the registry, and the spawner first when the verb clones (cli.h), handing
- * the registry its connection to it. The registry starts whatever else it needs. */
-static int session_spawn(SessionKind kind, Session *s) {
+/* Direct mode: start what the verb needs (cli.h), the parser first because the first call waits
+ * for it, then the registry with its connections to them all; it starts whatever else it needs. */
+static int session_spawn(SessionNeeds needs, Session *s) {
+        static const struct {
+                SessionNeeds need;
+                ServiceId id;
+        } order[] = { { SESSION_PARSES, SERVICE_SPEC }, { SESSION_CGROUPS, SERVICE_CGROUPS },
+                      { SESSION_CLONES, SERVICE_SPAWNER } };
         int peer_fds[_SERVICE_MAX] = { -1, -1, -1, -1 };
         int registry_fd = -1, r = 0;
 
         setenv("OCICTL_ROOT", arg_global.root, 1);
-        if (kind == SESSION_CLONES)
-                r = service_spawn(SERVICE_SPAWNER, NULL, arg_global.log_fd, &s->children[SERVICE_SPAWNER],
-                                  &peer_fds[SERVICE_SPAWNER]);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(order); i++)
+                if (needs & order[i].need)
+                        r = service_spawn(order[i].id, NULL, arg_global.log_fd, &s->children[order[i].id],
+                                          &peer_fds[order[i].id]);
         if (r >= 0)
                 r = service_spawn(SERVICE_REGISTRY, peer_fds, arg_global.log_fd, &s->children[SERVICE_REGISTRY],
                                   &registry_fd);
@@ -46,20 +52,20 @@ static int session_spawn(SessionKind kind, Session *s) {
         return peer_connect_fd(SERVICE_REGISTRY, registry_fd, &s->registry);
 }
 
-int session_open(SessionKind kind, Session *ret) {
+int session_open(SessionNeeds needs, Session *ret) {
         Session s = { .direct = !arg_global.bus_address };
         int r;
 
         bus_errors_register();
         if (s.direct)
-                r = session_spawn(kind, &s);
+                r = session_spawn(needs, &s);
         else {
                 r = peer_connect_address(SERVICE_REGISTRY, arg_global.bus_address, &s.registry);
                 /* As systemctl: a caller polkit would ask for a password is asked (by its agent),
                  * unless --no-ask-password; refused outright only when it may not at all. */
                 if (r >= 0)
                         r = sd_bus_set_allow_interactive_authorization(s.registry.bus, arg_global.ask_password);
-                if (r >= 0 && kind == SESSION_CLONES)
+                if (r >= 0 && (needs & SESSION_CLONES))
                         r = peer_from_bus_shared(SERVICE_SPAWNER, s.registry.bus, &s.spawner);
         }
         if (r < 0) {

@@ -345,7 +345,7 @@ VERB(exec) {
                         goto finish;
                 options.console_if_terminal = true;
         }
-        r = session_open(SESSION_CLONES, &s);
+        r = session_open(SESSION_CLONES | SESSION_PARSES | SESSION_CGROUPS, &s);
         if (r < 0)
                 goto finish;
         options.console_socket = f.console_socket;

@@ -207,7 +207,7 @@ static int open_and_create(int argc, char **argv, const char *verb, bool allow_d
         if (r >= 0)
                 r = open_bundle(o, &b);
         if (r >= 0)
-                r = session_open(SESSION_CLONES, s);
+                r = session_open(SESSION_CLONES | SESSION_PARSES | SESSION_CGROUPS, s);
         *ret_opened = r >= 0;
         if (r < 0) {
                 safe_close(b.config_fd);
@@ -389,7 +389,7 @@ VERB(delete) {
                         return -EINVAL;
         r = want_id(argc, argv, "delete", &id);
         if (r >= 0)
-                r = session_open(SESSION_PLAIN, &s);
+                r = session_open(SESSION_CGROUPS, &s);
         if (r < 0)
                 return r;
         r = call_container(&s, id, "Delete", "b", force);

@@ -280,7 +280,7 @@ VERB(ps) {
         if (optind >= argc || !container_id_is_valid(argv[optind]))
                 return cli_error(-EINVAL, "ps: missing or invalid container id");
         id = argv[optind++];
-        r = session_open(SESSION_PLAIN, &s);
+        r = session_open(SESSION_CGROUPS, &s);
         if (r < 0)
                 return r;
         r = session_new_container_call(&s, id, "GetPids", &m);
@@ -311,7 +311,7 @@ VERB(features) {
 
         if (argc > 1)
                 return cli_error(-EINVAL, "features: takes no arguments");
-        r = session_open(SESSION_PLAIN, &s);
+        r = session_open(SESSION_PARSES, &s);
         if (r < 0)
                 return r;
         r = session_new_call(&s, "Features", &m);

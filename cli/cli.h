@@ -22,15 +22,18 @@ typedef struct GlobalOptions {
 
 extern GlobalOptions arg_global;
 
-/* The registry alone knows which services a call needs, and starts them itself (direct mode)
- * or reaches them by name (bus mode). The CLI's one exception: a verb that clones the
- * container's processes (create, run, exec) starts the spawner as its own child, because with
- * CLONE_PARENT the container then becomes a child of this ocictl, as containerd's shim and
- * conmon require of a runtime. */
-typedef enum SessionKind {
-        SESSION_PLAIN,
-        SESSION_CLONES,
-} SessionKind;
+/* What a verb's calls will need, for direct mode to start it at once, in parallel with the
+ * registry, rather than when the registry first calls it (bus mode ignores it: the services are
+ * reached by name). The registry still starts on first use whatever it was not handed. A verb
+ * that clones the container's processes (create, run, exec) starts the spawner as its own child
+ * in any case, because with CLONE_PARENT the container then becomes a child of this ocictl, as
+ * containerd's shim and conmon require of a runtime. */
+typedef enum SessionNeeds {
+        SESSION_PLAIN = 0,
+        SESSION_CLONES = 1 << 0,  /* the spawner, as our child */
+        SESSION_PARSES = 1 << 1,  /* the spec parser */
+        SESSION_CGROUPS = 1 << 2, /* the cgroup manager */
+} SessionNeeds;
 
 typedef struct Session {
         Peer registry;
@@ -39,7 +42,7 @@ typedef struct Session {
         bool direct;
 } Session;
 
-int session_open(SessionKind kind, Session *ret);
+int session_open(SessionNeeds needs, Session *ret);
 /* Disconnects and reaps the services ocictl forked. */
 void session_close(Session *s);
 int session_new_call(Session *s, const char *member, sd_bus_message **ret);

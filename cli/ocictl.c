@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "log.h"
 #include "process-util.h"
+#include "service-mains.h"
+#include "service-spawn.h"
 
 static const struct {
         const char *name;
@@ -73,6 +75,11 @@ int main(int argc, char **argv) {
         };
         LogFormat format = LOG_FORMAT_TEXT;
         int c;
+
+        /* Direct mode forks these two from us rather than exec'ing them (service-spawn.h). */
+        service_spawn_set_argv_area(argc, argv);
+        service_spawn_in_process(SERVICE_REGISTRY, registry_service_main);
+        service_spawn_in_process(SERVICE_CGROUPS, cgroups_service_main);
 
         /* Rootless, as runc: the state lives in the user's runtime directory, for a user and for
          * root of a user namespace that is not root's (podman rootless runs us as that). */

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -20,6 +22,42 @@
 extern char **environ;
 
 #define SERVICE_FD 3 /* where a directly spawned service finds its own socket */
+
+static int (*in_process[_SERVICE_MAX])(void);
+static char *argv_area;
+static size_t argv_area_size;
+
+void service_spawn_in_process(ServiceId id, int (*main_fn)(void)) {
+        if (id != SERVICE_SPAWNER && id != SERVICE_SPEC) /* see service-spawn.h */
+                in_process[id] = main_fn;
+}
+
+void service_spawn_set_argv_area(int argc, char **argv) {
+        if (argc <= 0)
+                return;
+        argv_area = argv[0];
+        argv_area_size = argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0];
+}
+
+/* In the forked child, what an exec would have done for us: handlers back to their defaults
+ * (ignored signals stay ignored, as across execve), our name and command line the service's. */
+static int run_in_process(ServiceId id) {
+        int (*main_fn)(void) = in_process[id];
+        const char *name = service_table[id].binary;
+
+        for (int sig = 1; sig < NSIG; sig++) {
+                struct sigaction sa;
+                if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL)
+                        (void) signal(sig, SIG_DFL);
+        }
+        memset(in_process, 0, sizeof in_process);
+        (void) prctl(PR_SET_NAME, name);
+        if (argv_area && argv_area_size > 0) {
+                memset(argv_area, 0, argv_area_size);
+                memcpy(argv_area, name, strlen(name) < argv_area_size ? strlen(name) : argv_area_size - 1);
+        }
+        return main_fn();
+}
 
 static const char *service_directory(void) {
         static char dir[PATH_MAX];
@@ -112,6 +150,8 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                         setenv("OCICTL_PEER_FDS", peers, 1);
                 else
                         unsetenv("OCICTL_PEER_FDS");
+                if (in_process[id])
+                        _exit(run_in_process(id)); /* not exit(): our atexit handlers and stdio are ocictl's */
                 if (image >= 0)
                         (void) syscall(SYS_execveat, image, "", (char *[]) { path, NULL }, environ, AT_EMPTY_PATH);
                 else

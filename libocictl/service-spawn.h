@@ -9,3 +9,15 @@
  * connections to the other services; log_fd (or -1) becomes its stderr; returns our end of its
  * socket in ret_fd. */
 int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd);
+
+/* This binary holds the code of service id (service-mains.h): service_spawn() forks it and runs
+ * main_fn in the child instead of exec'ing its binary, which saves the exec, the dynamic linking
+ * and the page faults of a fresh image (issue 15). Only for a service that needs no fresh image:
+ * never the spawner (its clones enter the container: they run a sealed copy) nor the parser (its
+ * sandbox starts from a clean address space). The child forgets these, so that a service never
+ * forks another one from itself: it has dropped capabilities the other may need. */
+void service_spawn_in_process(ServiceId id, int (*main_fn)(void));
+
+/* The memory of our argv (argv[0] to the end of the last argument), which a service forked in
+ * process overwrites with its name, as ps shows it: its command line would otherwise be ours. */
+void service_spawn_set_argv_area(int argc, char **argv);

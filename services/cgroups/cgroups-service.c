@@ -11,6 +11,7 @@
 #include "log.h"
 #include "process-util.h"
 #include "service-capabilities.h"
+#include "service-mains.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -533,7 +534,7 @@ static const sd_bus_vtable cgroups_vtable[] = {
         SD_BUS_VTABLE_END,
 };
 
-int main(void) {
+int cgroups_service_main(void) {
         /* Which capabilities it keeps, and why: service-capabilities.h. */
         const ServiceDefinition def = {
                 .id = SERVICE_CGROUPS, .vtable = cgroups_vtable, .capabilities = CGROUPS_CAPABILITIES

@@ -11,6 +11,7 @@
 #include "registry-container.h"
 #include "registry.h"
 #include "service-capabilities.h"
+#include "service-mains.h"
 #include "service-run.h"
 #include "services.h"
 #include "spec-bus.h"
@@ -103,7 +104,7 @@ static bool registry_busy(void *userdata) {
                reg->sandbox_guards;
 }
 
-int main(void) {
+int registry_service_main(void) {
         Registry registry = { .root_dir = "/run/ocictl", .root_fd = -EBADF };
         const ServiceDefinition def = {
                 .id = SERVICE_REGISTRY, .vtable = registry_vtable, .userdata = &registry, .setup = setup,
