@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A tiny JSON emitter, so that the CLI and the services can print runc's JSON formats without
- * linking GLib (only the spec parser pays json-glib's start-up cost). Out of memory leaves
+/* A tiny JSON emitter, so that the CLI and the services can print runc's JSON formats without a
+ * JSON library (reading is the spec parser's: services/spec/json-reader.h). Out of memory leaves
  * w->buf NULL and w->failed set; callers check once at the end. */
 #pragma once
 

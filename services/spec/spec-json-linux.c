@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, "linux": namespaces and id mappings, time offsets, devices, net devices, memory policy, sysctls. */
-#include <json-glib/json-glib.h>
 #include <net/if.h>
 
 #include "spec-json-parser.h"
 #include "systemd-path.h"
 
-static int parse_namespaces(Parser *p, JsonNode *n) {
-        JsonArray *a;
+static int parse_namespaces(Parser *p, JsonValue *n) {
+        JsonValue *a;
         int r;
 
         if (!n)
@@ -15,13 +14,13 @@ static int parse_namespaces(Parser *p, JsonNode *n) {
         r = want_array(p, n, "linux.namespaces", &a);
         if (r < 0)
                 return r;
-        for (guint i = 0; i < json_array_get_length(a); i++) {
+        for (size_t i = 0; i < json_length(a); i++) {
                 _cleanup_free_ char *path = join_index("linux.namespaces", i), *tpath = NULL, *type = NULL;
                 NamespaceType t;
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
 
-                r = want_object(p, json_array_get_element(a, i), path, &o);
+                r = want_object(p, json_array_at(a, i), path, &o);
                 if (r < 0)
                         return r;
                 tpath = join(path, "type");
@@ -48,30 +47,30 @@ static int parse_namespaces(Parser *p, JsonNode *n) {
         return 0;
 }
 
-int parse_id_mappings(Parser *p, JsonNode *n, const char *base, SpecIdMapping **ret, size_t *ret_n) {
+int parse_id_mappings(Parser *p, JsonValue *n, const char *base, SpecIdMapping **ret, size_t *ret_n) {
         static const char *const fields[] = { "containerID", "hostID", "size" };
-        JsonArray *a;
-        guint len;
+        JsonValue *a;
+        size_t len;
         int r;
 
         r = want_array(p, n, base, &a);
         if (r < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         if (len > SPEC_ID_MAPPINGS_MAX)
                 return fail(p, base, "more than %d entries (the kernel's limit)", SPEC_ID_MAPPINGS_MAX);
         *ret = calloc(len ?: 1, sizeof(SpecIdMapping));
         if (!*ret)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *path = join_index(base, i);
                 SpecIdMapping *e = &(*ret)[(*ret_n)++];
                 uint32_t *v[] = { &e->container_id, &e->host_id, &e->size };
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
                 int64_t x;
 
-                r = want_object(p, json_array_get_element(a, i), path, &o);
+                r = want_object(p, json_array_at(a, i), path, &o);
                 if (r < 0)
                         return r;
                 for (size_t f = 0; f < ELEMENTSOF(fields); f++) {
@@ -89,11 +88,11 @@ int parse_id_mappings(Parser *p, JsonNode *n, const char *base, SpecIdMapping **
         return 0;
 }
 
-static int parse_time_offsets(Parser *p, JsonNode *n) {
+static int parse_time_offsets(Parser *p, JsonValue *n) {
         static const char *const clocks[] = { "monotonic", "boottime" };
         Spec *s = p->spec;
         SpecTimeOffset *offsets[] = { &s->time_monotonic, &s->time_boottime };
-        JsonObject *o = NULL;
+        JsonValue *o = NULL;
         int r;
 
         if (!n)
@@ -102,8 +101,8 @@ static int parse_time_offsets(Parser *p, JsonNode *n) {
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(clocks); i++) {
                 _cleanup_free_ char *cpath = join("linux.timeOffsets", clocks[i]);
-                JsonObject *co = NULL;
-                JsonNode *m, *v;
+                JsonValue *co = NULL;
+                JsonValue *m, *v;
                 int64_t x;
 
                 if (!(m = member(o, clocks[i])))
@@ -122,14 +121,13 @@ static int parse_time_offsets(Parser *p, JsonNode *n) {
                         offsets[i]->nanosecs = (uint32_t) x;
                 }
         }
-        GList *names = json_object_get_members(o);
-        for (GList *l = names; l; l = l->next)
-                if (!streq(l->data, "monotonic") && !streq(l->data, "boottime")) {
-                        _cleanup_free_ char *cpath = join("linux.timeOffsets", l->data);
-                        g_list_free(names);
+        for (size_t i = 0; i < o->object.n; i++) {
+                const char *name = o->object.members[i].name;
+                if (!streq(name, "monotonic") && !streq(name, "boottime")) {
+                        _cleanup_free_ char *cpath = join("linux.timeOffsets", name);
                         return fail(p, cpath, "unknown clock (monotonic or boottime)");
                 }
-        g_list_free(names);
+        }
         s->has_time_offsets = true;
         return 0;
 }
@@ -137,28 +135,28 @@ static int parse_time_offsets(Parser *p, JsonNode *n) {
 /* linux.devices: nodes to create in /dev. They get no device-cgroup rule of their own: as with
  * runc, only linux.resources.devices (and the default set) decides what may be opened, so a
  * config that denies a device keeps it denied even if the node is made. */
-static int parse_linux_devices(Parser *p, JsonNode *n) {
+static int parse_linux_devices(Parser *p, JsonValue *n) {
         Spec *s = p->spec;
-        JsonArray *a;
-        guint len;
+        JsonValue *a;
+        size_t len;
         int r;
 
         if (!n)
                 return 0;
         if ((r = want_array(p, n, "linux.devices", &a)) < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         s->devices = calloc(len ?: 1, sizeof(SpecLinuxDevice));
         if (!s->devices)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *path = join_index("linux.devices", i), *type = NULL;
                 SpecLinuxDevice *d = &s->devices[s->n_devices++];
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
                 int64_t v;
 
-                if ((r = want_object(p, json_array_get_element(a, i), path, &o)) < 0)
+                if ((r = want_object(p, json_array_at(a, i), path, &o)) < 0)
                         return r;
                 {
                         _cleanup_free_ char *fpath = join(path, "path");
@@ -167,7 +165,7 @@ static int parse_linux_devices(Parser *p, JsonNode *n) {
                         if ((r = want_string(p, m, fpath, &d->path)) < 0)
                                 return r;
                         /* runc allows device nodes under /dev only. */
-                        if (!g_str_has_prefix(d->path, "/dev/") || strstr(d->path, "/../") || g_str_has_suffix(d->path, "/.."))
+                        if (!startswith(d->path, "/dev/") || strstr(d->path, "/../") || endswith(d->path, "/.."))
                                 return fail(p, fpath, "\"%s\" is not a path under /dev", d->path);
                 }
                 {
@@ -218,29 +216,26 @@ static int parse_linux_devices(Parser *p, JsonNode *n) {
 }
 
 /* linux.netDevices: {"host name": {"name": "name inside"}}. */
-static int parse_net_devices(Parser *p, JsonNode *n) {
+static int parse_net_devices(Parser *p, JsonValue *n) {
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        GList *names;
+        JsonValue *o = NULL;
         int r = 0;
 
         if (!n)
                 return 0;
         if ((r = want_object(p, n, "linux.netDevices", &o)) < 0)
                 return r;
-        names = json_object_get_members(o);
-        s->net_devices = calloc(g_list_length(names) + 1, sizeof(StringPair));
-        if (!s->net_devices) {
-                g_list_free(names);
+        s->net_devices = calloc(o->object.n + 1, sizeof(StringPair));
+        if (!s->net_devices)
                 return -ENOMEM;
-        }
-        for (GList *l = names; l && r >= 0; l = l->next) {
-                _cleanup_free_ char *path = join("linux.netDevices", l->data), *npath = join(path, "name");
+        for (size_t i = 0; i < o->object.n && r >= 0; i++) {
+                const JsonMember *device = &o->object.members[i];
+                _cleanup_free_ char *path = join("linux.netDevices", device->name), *npath = join(path, "name");
                 StringPair *pair = &s->net_devices[s->n_net_devices++];
-                JsonObject *d = NULL;
-                JsonNode *m;
+                JsonValue *d = NULL;
+                JsonValue *m;
 
-                pair->key = strdup(l->data);
+                pair->key = strdup(device->name);
                 if (!pair->key) {
                         r = -ENOMEM;
                         break;
@@ -249,7 +244,7 @@ static int parse_net_devices(Parser *p, JsonNode *n) {
                         r = fail(p, path, "\"%s\" is not an interface name", pair->key);
                         break;
                 }
-                if ((r = want_object(p, json_object_get_member(o, l->data), path, &d)) < 0)
+                if ((r = want_object(p, device->value, path, &d)) < 0)
                         break;
                 if ((m = member(d, "name")) && (r = want_string(p, m, npath, &pair->value)) < 0)
                         break;
@@ -261,12 +256,11 @@ static int parse_net_devices(Parser *p, JsonNode *n) {
                     streq(pair->value, ".") || streq(pair->value, ".."))
                         r = fail(p, npath, "\"%s\" is not an interface name", pair->value);
         }
-        g_list_free(names);
         return r;
 }
 
 /* linux.memoryPolicy: set_mempolicy(2) for the container's processes. */
-static int parse_memory_policy(Parser *p, JsonNode *n) {
+static int parse_memory_policy(Parser *p, JsonValue *n) {
         /* In the order of their values: modes[mode].name names a mode. */
         static const NamedValue modes[] = {
                 { "MPOL_DEFAULT", 0 },        { "MPOL_PREFERRED", 1 }, { "MPOL_BIND", 2 },
@@ -277,8 +271,8 @@ static int parse_memory_policy(Parser *p, JsonNode *n) {
                 { "MPOL_F_STATIC_NODES", 1u << 15 },
         };
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         uint64_t mode, mode_flags = 0;
         int r;
 
@@ -311,10 +305,10 @@ static int parse_memory_policy(Parser *p, JsonNode *n) {
         return 0;
 }
 
-int parse_linux(Parser *p, JsonNode *n) {
+int parse_linux(Parser *p, JsonValue *n) {
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         int r;
 
         if (!n)
@@ -356,8 +350,8 @@ int parse_linux(Parser *p, JsonNode *n) {
         if ((m = member(o, "personality"))) {
                 static const char *const unsupported_personality[] = { "flags", NULL };
                 _cleanup_free_ char *domain = NULL;
-                JsonObject *po = NULL;
-                JsonNode *d;
+                JsonValue *po = NULL;
+                JsonValue *d;
                 if ((r = want_object(p, m, "linux.personality", &po)) < 0)
                         return r;
                 if ((r = refuse_unsupported(p, po, "linux.personality", unsupported_personality)) < 0)
@@ -429,9 +423,9 @@ NamespaceType sysctl_namespace(const char *key) {
         for (const char *const *k = ipc; *k; k++)
                 if (streq(key, *k))
                         return NAMESPACE_IPC;
-        if (g_str_has_prefix(key, "fs.mqueue."))
+        if (startswith(key, "fs.mqueue."))
                 return NAMESPACE_IPC;
-        if (g_str_has_prefix(key, "net."))
+        if (startswith(key, "net."))
                 return NAMESPACE_NETWORK;
         if (streq(key, "kernel.hostname") || streq(key, "kernel.domainname"))
                 return NAMESPACE_UTS;

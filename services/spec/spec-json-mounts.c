@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, "mounts", and the rules idmapped mounts must follow. */
-#include <json-glib/json-glib.h>
 
 #include "spec-json-parser.h"
 
-int parse_mounts(Parser *p, JsonNode *n) {
-        JsonArray *a;
-        guint len;
+int parse_mounts(Parser *p, JsonValue *n) {
+        JsonValue *a;
+        size_t len;
         int r;
 
         if (!n)
@@ -14,17 +13,17 @@ int parse_mounts(Parser *p, JsonNode *n) {
         r = want_array(p, n, "mounts", &a);
         if (r < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         p->spec->mounts = calloc(len ?: 1, sizeof(SpecMount));
         if (!p->spec->mounts)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *path = join_index("mounts", i), *dpath = NULL;
                 SpecMount *mt = &p->spec->mounts[p->spec->n_mounts++];
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
 
-                r = want_object(p, json_array_get_element(a, i), path, &o);
+                r = want_object(p, json_array_at(a, i), path, &o);
                 if (r < 0)
                         return r;
                 dpath = join(path, "destination");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, the parser's helpers: typed members with their JSON path in every error, named values and flags, CPU lists, string maps. */
 #include <ctype.h>
-#include <json-glib/json-glib.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -20,19 +20,19 @@ int fail(Parser *p, const char *path, const char *fmt, ...) {
         return error_set_complete(p->error, -EINVAL, "%s%s%s", path ?: "", path && *path ? ": " : "", msg);
 }
 
-const char *node_type_name(JsonNode *n) {
-        if (JSON_NODE_HOLDS_NULL(n))
+const char *node_type_name(JsonValue *n) {
+        if (json_is(n, JSON_NULL))
                 return "null";
-        if (JSON_NODE_HOLDS_OBJECT(n))
+        if (json_is(n, JSON_OBJECT))
                 return "an object";
-        if (JSON_NODE_HOLDS_ARRAY(n))
+        if (json_is(n, JSON_ARRAY))
                 return "an array";
-        switch (json_node_get_value_type(n)) {
-        case G_TYPE_STRING:
+        switch (n->type) {
+        case JSON_STRING:
                 return "a string";
-        case G_TYPE_BOOLEAN:
+        case JSON_BOOLEAN:
                 return "a boolean";
-        case G_TYPE_INT64:
+        case JSON_INTEGER:
                 return "an integer";
         default:
                 return "a number";
@@ -54,32 +54,32 @@ char *join_index(const char *path, size_t i) {
 }
 
 /* A member that is absent or null counts as not given. */
-JsonNode *member(JsonObject *o, const char *name) {
-        JsonNode *n = o ? json_object_get_member(o, name) : NULL;
-        return n && !JSON_NODE_HOLDS_NULL(n) ? n : NULL;
+JsonValue *member(JsonValue *o, const char *name) {
+        JsonValue *n = o ? json_object_get(o, name) : NULL;
+        return n && !json_is(n, JSON_NULL) ? n : NULL;
 }
 
-int want_object(Parser *p, JsonNode *n, const char *path, JsonObject **ret) {
-        if (!JSON_NODE_HOLDS_OBJECT(n))
+int want_object(Parser *p, JsonValue *n, const char *path, JsonValue **ret) {
+        if (!json_is(n, JSON_OBJECT))
                 return fail(p, path, "expected an object, got %s", node_type_name(n));
-        *ret = json_node_get_object(n);
+        *ret = n;
         return 0;
 }
 
-int want_array(Parser *p, JsonNode *n, const char *path, JsonArray **ret) {
-        if (!JSON_NODE_HOLDS_ARRAY(n))
+int want_array(Parser *p, JsonValue *n, const char *path, JsonValue **ret) {
+        if (!json_is(n, JSON_ARRAY))
                 return fail(p, path, "expected an array, got %s", node_type_name(n));
-        if (json_array_get_length(json_node_get_array(n)) > SPEC_MAX_STRINGS)
+        if (json_length(n) > SPEC_MAX_STRINGS)
                 return fail(p, path, "more than %d entries", SPEC_MAX_STRINGS);
-        *ret = json_node_get_array(n);
+        *ret = n;
         return 0;
 }
 
-int want_string(Parser *p, JsonNode *n, const char *path, char **ret) {
+int want_string(Parser *p, JsonValue *n, const char *path, char **ret) {
         const char *s;
-        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+        if (!json_is(n, JSON_STRING))
                 return fail(p, path, "expected a string, got %s", node_type_name(n));
-        s = json_node_get_string(n);
+        s = n->string;
         if (strlen(s) > SPEC_MAX_STRING_LENGTH)
                 return fail(p, path, "longer than %d bytes", SPEC_MAX_STRING_LENGTH);
         free(*ret);
@@ -87,35 +87,35 @@ int want_string(Parser *p, JsonNode *n, const char *path, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-int want_bool(Parser *p, JsonNode *n, const char *path, bool *ret) {
-        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
+int want_bool(Parser *p, JsonValue *n, const char *path, bool *ret) {
+        if (!json_is(n, JSON_BOOLEAN))
                 return fail(p, path, "expected a boolean, got %s", node_type_name(n));
-        *ret = json_node_get_boolean(n);
+        *ret = n->boolean;
         return 0;
 }
 
-int want_int(Parser *p, JsonNode *n, const char *path, int64_t min, int64_t max, int64_t *ret) {
+int want_int(Parser *p, JsonValue *n, const char *path, int64_t min, int64_t max, int64_t *ret) {
         int64_t v;
-        if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+        if (!json_is(n, JSON_INTEGER))
                 return fail(p, path, "expected an integer, got %s", node_type_name(n));
-        v = json_node_get_int(n);
+        v = n->integer;
         if (v < min || v > max)
-                return fail(p, path, "%" G_GINT64_FORMAT " is out of range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+                return fail(p, path, "%" PRId64 " is out of range [%" PRId64 ", %" PRId64 "]",
                             v, min, max);
         *ret = v;
         return 0;
 }
 
-/* Rlimits are uint64 and 2^64-1 means unlimited. json-glib reads integers above INT64_MAX into
- * an int64 with the same 64 bits, so a negative value is the unsigned one it stands for (a
+/* Rlimits are uint64 and 2^64-1 means unlimited. The reader keeps integers above INT64_MAX in
+ * an int64 with the same 64 bits (json-reader.h), so a negative value is the unsigned one it stands for (a
  * literal -1 reads as unlimited too, harmlessly). */
-int want_uint64(Parser *p, JsonNode *n, const char *path, uint64_t *ret) {
-        if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64) {
-                *ret = (uint64_t) json_node_get_int(n);
+int want_uint64(Parser *p, JsonValue *n, const char *path, uint64_t *ret) {
+        if (json_is(n, JSON_INTEGER)) {
+                *ret = (uint64_t) n->integer;
                 return 0;
         }
-        if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_DOUBLE) {
-                double d = json_node_get_double(n);
+        if (json_is(n, JSON_DOUBLE)) {
+                double d = n->number;
                 if (d >= 18446744073709551615.0 && d < 18446744073709551617.0 * 1.0000001) {
                         *ret = UINT64_MAX;
                         return 0;
@@ -128,22 +128,22 @@ int want_uint64(Parser *p, JsonNode *n, const char *path, uint64_t *ret) {
         return fail(p, path, "expected an unsigned integer, got %s", node_type_name(n));
 }
 
-int want_strv(Parser *p, JsonNode *n, const char *path, char ***ret) {
-        JsonArray *a;
+int want_strv(Parser *p, JsonValue *n, const char *path, char ***ret) {
+        JsonValue *a;
         char **l;
-        guint len;
+        size_t len;
         int r;
 
         r = want_array(p, n, path, &a);
         if (r < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         l = calloc(len + 1, sizeof(char *));
         if (!l)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *ipath = join_index(path, i);
-                r = want_string(p, json_array_get_element(a, i), ipath, &l[i]);
+                r = want_string(p, json_array_at(a, i), ipath, &l[i]);
                 if (r < 0) {
                         strv_free(l);
                         return r;
@@ -157,10 +157,10 @@ int want_strv(Parser *p, JsonNode *n, const char *path, char ***ret) {
 
 /* A member that names one entry of a table (a policy, a mode): its value, or an error that
  * names the field and what kind of name it wanted. */
-int want_named(Parser *p, JsonObject *o, const char *key, const char *path, const char *kind,
+int want_named(Parser *p, JsonValue *o, const char *key, const char *path, const char *kind,
                const NamedValue *table, size_t n_table, uint64_t *ret) {
         _cleanup_free_ char *name = NULL;
-        JsonNode *m = member(o, key);
+        JsonValue *m = member(o, key);
         int r;
 
         if (!m)
@@ -176,7 +176,7 @@ int want_named(Parser *p, JsonObject *o, const char *key, const char *path, cons
 }
 
 /* A list of flag names, or'ed into *ret. */
-int want_flags(Parser *p, JsonNode *n, const char *path, const NamedValue *table, size_t n_table,
+int want_flags(Parser *p, JsonValue *n, const char *path, const NamedValue *table, size_t n_table,
                uint64_t *ret) {
         _cleanup_strv_free_ char **names = NULL;
         int r;
@@ -196,17 +196,17 @@ int want_flags(Parser *p, JsonNode *n, const char *path, const NamedValue *table
         return 0;
 }
 
-int refuse_unsupported(Parser *p, JsonObject *o, const char *path, const char *const *names) {
+int refuse_unsupported(Parser *p, JsonValue *o, const char *path, const char *const *names) {
         for (; *names; names++) {
-                JsonNode *n = member(o, *names);
+                JsonValue *n = member(o, *names);
                 _cleanup_free_ char *fpath = NULL;
 
                 if (!n)
                         continue;
                 /* An empty list or object asks for nothing: accept it. */
-                if (JSON_NODE_HOLDS_ARRAY(n) && json_array_get_length(json_node_get_array(n)) == 0)
+                if (json_is(n, JSON_ARRAY) && json_length(n) == 0)
                         continue;
-                if (JSON_NODE_HOLDS_OBJECT(n) && json_object_get_size(json_node_get_object(n)) == 0)
+                if (json_is(n, JSON_OBJECT) && json_length(n) == 0)
                         continue;
                 fpath = join(path, *names);
                 return fail(p, fpath, "not supported yet");
@@ -249,10 +249,9 @@ bool cpu_list_is_valid(const char *s) {
 
 /* An object of strings: annotations, linux.sysctl; max_size bounds keys and values together
  * (0: only each string's own limit). */
-int parse_string_map(Parser *p, JsonNode *n, const char *base, size_t max_size, StringPair **ret,
+int parse_string_map(Parser *p, JsonValue *n, const char *base, size_t max_size, StringPair **ret,
                      size_t *ret_n) {
-        JsonObject *o = NULL;
-        GList *members;
+        JsonValue *o = NULL;
         size_t total = 0;
         int r;
 
@@ -261,24 +260,23 @@ int parse_string_map(Parser *p, JsonNode *n, const char *base, size_t max_size, 
         r = want_object(p, n, base, &o);
         if (r < 0)
                 return r;
-        if (json_object_get_size(o) > SPEC_MAX_STRINGS)
+        if (json_length(o) > SPEC_MAX_STRINGS)
                 return fail(p, base, "more than %d entries", SPEC_MAX_STRINGS);
-        *ret = calloc(json_object_get_size(o) + 1, sizeof(StringPair));
+        *ret = calloc(json_length(o) + 1, sizeof(StringPair));
         if (!*ret)
                 return -ENOMEM;
-        members = json_object_get_members(o);
         r = 0;
-        for (GList *i = members; i && r >= 0; i = i->next) {
+        for (size_t i = 0; i < o->object.n && r >= 0; i++) {
+                const JsonMember *m = &o->object.members[i];
                 StringPair *a = &(*ret)[(*ret_n)++];
-                _cleanup_free_ char *path = join(base, i->data);
-                a->key = strdup(i->data);
+                _cleanup_free_ char *path = join(base, m->name);
+                a->key = strdup(m->name);
                 if (!a->key)
                         r = -ENOMEM;
                 else
-                        r = want_string(p, json_object_get_member(o, i->data), path, &a->value);
+                        r = want_string(p, m->value, path, &a->value);
                 if (r >= 0 && max_size > 0 && (total += strlen(a->key) + strlen(a->value)) > max_size)
                         r = fail(p, base, "more than %zu bytes of keys and values", max_size);
         }
-        g_list_free(members);
         return r;
 }

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, "process": user, capabilities, rlimits, LSM labels, I/O priority, scheduler, CPU affinity. */
 #include <inttypes.h>
-#include <json-glib/json-glib.h>
 
 #include "spec-json-parser.h"
 
-static int parse_user(Parser *p, JsonNode *n) {
+static int parse_user(Parser *p, JsonValue *n) {
         static const char *const unsupported[] = { "username", NULL };
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         int64_t v;
         int r;
 
@@ -37,19 +36,19 @@ static int parse_user(Parser *p, JsonNode *n) {
                 p->spec->has_umask = true;
         }
         if ((m = member(o, "additionalGids"))) {
-                JsonArray *a;
-                guint len;
+                JsonValue *a;
+                size_t len;
 
                 r = want_array(p, m, "process.user.additionalGids", &a);
                 if (r < 0)
                         return r;
-                len = json_array_get_length(a);
+                len = json_length(a);
                 p->spec->additional_gids = calloc(len ?: 1, sizeof(gid_t));
                 if (!p->spec->additional_gids)
                         return -ENOMEM;
-                for (guint i = 0; i < len; i++) {
+                for (size_t i = 0; i < len; i++) {
                         _cleanup_free_ char *ipath = join_index("process.user.additionalGids", i);
-                        r = want_int(p, json_array_get_element(a, i), ipath, 0, UINT32_MAX - 1, &v);
+                        r = want_int(p, json_array_at(a, i), ipath, 0, UINT32_MAX - 1, &v);
                         if (r < 0)
                                 return r;
                         p->spec->additional_gids[p->spec->n_additional_gids++] = (gid_t) v;
@@ -58,8 +57,8 @@ static int parse_user(Parser *p, JsonNode *n) {
         return refuse_unsupported(p, o, "process.user", unsupported);
 }
 
-static int parse_capabilities(Parser *p, JsonNode *n) {
-        JsonObject *o = NULL;
+static int parse_capabilities(Parser *p, JsonValue *n) {
+        JsonValue *o = NULL;
         int r;
 
         if (!n)
@@ -71,7 +70,7 @@ static int parse_capabilities(Parser *p, JsonNode *n) {
         for (CapabilitySet set = 0; set < _CAP_SET_MAX; set++) {
                 _cleanup_free_ char *path = join("process.capabilities", capability_set_to_string(set));
                 _cleanup_strv_free_ char **names = NULL;
-                JsonNode *m = member(o, capability_set_to_string(set));
+                JsonValue *m = member(o, capability_set_to_string(set));
 
                 if (!m)
                         continue;
@@ -91,9 +90,9 @@ static int parse_capabilities(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_rlimits(Parser *p, JsonNode *n) {
-        JsonArray *a;
-        guint len;
+static int parse_rlimits(Parser *p, JsonValue *n) {
+        JsonValue *a;
+        size_t len;
         int r;
 
         if (!n)
@@ -101,18 +100,18 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
         r = want_array(p, n, "process.rlimits", &a);
         if (r < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         p->spec->rlimits = calloc(len ?: 1, sizeof(SpecRlimit));
         if (!p->spec->rlimits)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *path = join_index("process.rlimits", i), *tpath = NULL, *spath = NULL,
                                     *hpath = NULL, *type = NULL;
                 SpecRlimit *rl = &p->spec->rlimits[i];
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
 
-                r = want_object(p, json_array_get_element(a, i), path, &o);
+                r = want_object(p, json_array_at(a, i), path, &o);
                 if (r < 0)
                         return r;
                 tpath = join(path, "type");
@@ -125,7 +124,7 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
                 rl->resource = rlimit_from_string(type);
                 if (rl->resource < 0)
                         return fail(p, tpath, "unknown rlimit \"%s\"", type);
-                for (guint j = 0; j < i; j++)
+                for (size_t j = 0; j < i; j++)
                         if (p->spec->rlimits[j].resource == rl->resource)
                                 return fail(p, tpath, "\"%s\" is given twice", type);
                 if (!(m = member(o, "soft")))
@@ -137,7 +136,7 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
                 if ((r = want_uint64(p, m, hpath, &rl->hard)) < 0)
                         return r;
                 if (rl->soft > rl->hard)
-                        return fail(p, spath, "%" G_GUINT64_FORMAT " is above the hard limit %" G_GUINT64_FORMAT,
+                        return fail(p, spath, "%" PRIu64 " is above the hard limit %" PRIu64,
                                     rl->soft, rl->hard);
                 p->spec->n_rlimits++;
         }
@@ -145,7 +144,7 @@ static int parse_rlimits(Parser *p, JsonNode *n) {
 }
 
 /* An LSM label the host cannot apply is refused, saying so; an empty label asks for nothing. */
-int parse_lsm_label(Parser *p, JsonNode *n, const char *path, const char *lsm_dir, const char *lsm) {
+int parse_lsm_label(Parser *p, JsonValue *n, const char *path, const char *lsm_dir, const char *lsm) {
         _cleanup_free_ char *label = NULL;
         int r;
 
@@ -160,11 +159,11 @@ int parse_lsm_label(Parser *p, JsonNode *n, const char *path, const char *lsm_di
         return fail(p, path, "\"%s\": %s labels are not supported yet", label, lsm);
 }
 
-static int parse_io_priority(Parser *p, JsonNode *n) {
+static int parse_io_priority(Parser *p, JsonValue *n) {
         static const char *const classes[] = { [1] = "IOPRIO_CLASS_RT", [2] = "IOPRIO_CLASS_BE", [3] = "IOPRIO_CLASS_IDLE" };
         _cleanup_free_ char *class = NULL;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         int64_t v = 0;
         int r;
 
@@ -188,7 +187,7 @@ static int parse_io_priority(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_scheduler(Parser *p, JsonNode *n) {
+static int parse_scheduler(Parser *p, JsonValue *n) {
         static const NamedValue flags[] = {
                 { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
                 { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
@@ -200,8 +199,8 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
                 { "SCHED_DEADLINE", 6 },
         };
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         uint64_t policy;
         int64_t v;
         int r;
@@ -259,8 +258,8 @@ static int parse_scheduler(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_cpu_affinity(Parser *p, JsonNode *n) {
-        JsonObject *o = NULL;
+static int parse_cpu_affinity(Parser *p, JsonValue *n) {
+        JsonValue *o = NULL;
         int r;
 
         if (!n)
@@ -271,7 +270,7 @@ static int parse_cpu_affinity(Parser *p, JsonNode *n) {
                 const char *name = k == 0 ? "initial" : "final";
                 _cleanup_free_ char *path = join("process.execCPUAffinity", name);
                 char **dst = k == 0 ? &p->spec->cpu_affinity_initial : &p->spec->cpu_affinity_final;
-                JsonNode *m = member(o, name);
+                JsonValue *m = member(o, name);
                 if (!m)
                         continue;
                 if ((r = want_string(p, m, path, dst)) < 0)
@@ -282,11 +281,11 @@ static int parse_cpu_affinity(Parser *p, JsonNode *n) {
         return 0;
 }
 
-int parse_process(Parser *p, JsonNode *n) {
+int parse_process(Parser *p, JsonValue *n) {
         static const char *const unsupported[] = { "commandLine", NULL };
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         int64_t v;
         int r;
 
@@ -302,13 +301,13 @@ int parse_process(Parser *p, JsonNode *n) {
         if ((m = member(o, "terminal")) && (r = want_bool(p, m, "process.terminal", &s->terminal)) < 0)
                 return r;
         if ((m = member(o, "consoleSize"))) {
-                JsonObject *co = NULL;
+                JsonValue *co = NULL;
                 if ((r = want_object(p, m, "process.consoleSize", &co)) < 0)
                         return r;
                 for (int k = 0; k < 2; k++) {
                         const char *name = k == 0 ? "height" : "width";
                         _cleanup_free_ char *cpath = join("process.consoleSize", name);
-                        JsonNode *d = member(co, name);
+                        JsonValue *d = member(co, name);
                         if (!d)
                                 return fail(p, cpath, "missing");
                         if ((r = want_int(p, d, cpath, 0, UINT16_MAX, &v)) < 0)

@@ -1,29 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, "linux.resources" (also alone, for update -r): devices, the typed fields, lists, unified. */
 #include <inttypes.h>
-#include <json-glib/json-glib.h>
 
 #include "spec-json-parser.h"
 
-static int parse_devices(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
-        JsonArray *a;
-        guint len;
+static int parse_devices(Parser *p, JsonValue *n, const char *base, SpecResources *res) {
+        JsonValue *a;
+        size_t len;
         int r;
 
         r = want_array(p, n, base, &a);
         if (r < 0)
                 return r;
-        len = json_array_get_length(a);
+        len = json_length(a);
         res->devices = calloc(len ?: 1, sizeof(SpecDevice));
         if (!res->devices)
                 return -ENOMEM;
-        for (guint i = 0; i < len; i++) {
+        for (size_t i = 0; i < len; i++) {
                 _cleanup_free_ char *path = join_index(base, i), *fpath = NULL, *type = NULL, *access = NULL;
                 SpecDevice *d = &res->devices[res->n_devices++];
-                JsonObject *o = NULL;
-                JsonNode *m;
+                JsonValue *o = NULL;
+                JsonValue *m;
 
-                r = want_object(p, json_array_get_element(a, i), path, &o);
+                r = want_object(p, json_array_at(a, i), path, &o);
                 if (r < 0)
                         return r;
                 fpath = join(path, "allow");
@@ -70,11 +69,11 @@ static int parse_devices(Parser *p, JsonNode *n, const char *base, SpecResources
 
 /* The node at a dotted path below the resources object ("blockIO.weight"), checking that the
  * group on the way is an object; NULL when absent. */
-static JsonNode *resource_member(Parser *p, JsonObject *o, const char *base, const char *path, int *r) {
+static JsonValue *resource_member(Parser *p, JsonValue *o, const char *base, const char *path, int *r) {
         const char *dot = strchr(path, '.');
         _cleanup_free_ char *group = NULL, *gpath = NULL;
-        JsonObject *go = NULL;
-        JsonNode *g;
+        JsonValue *go = NULL;
+        JsonValue *g;
 
         *r = 0;
         if (!dot)
@@ -91,13 +90,13 @@ static JsonNode *resource_member(Parser *p, JsonObject *o, const char *base, con
         return member(go, dot + 1);
 }
 
-static int parse_resource_fields(Parser *p, JsonObject *o, const char *base, SpecResources *res) {
+static int parse_resource_fields(Parser *p, JsonValue *o, const char *base, SpecResources *res) {
         int r;
 
         for (ResourceField f = 0; f < _RES_FIELD_MAX; f++) {
                 const ResourceFieldInfo *info = &resource_fields[f];
                 _cleanup_free_ char *fpath = join(base, info->path);
-                JsonNode *n = resource_member(p, o, base, info->path, &r);
+                JsonValue *n = resource_member(p, o, base, info->path, &r);
                 int64_t v;
 
                 if (r < 0 || !fpath)
@@ -112,8 +111,8 @@ static int parse_resource_fields(Parser *p, JsonObject *o, const char *base, Spe
                         continue;
                 }
                 /* runc reads 0 as "not set" for limits and weights, and so do we. */
-                if (info->zero_is_unset && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_INT64 &&
-                    json_node_get_int(n) == 0)
+                if (info->zero_is_unset && json_is(n, JSON_INTEGER) &&
+                    n->integer == 0)
                         continue;
                 if ((r = want_int(p, n, fpath, info->min, info->max, &v)) < 0)
                         return r;
@@ -125,7 +124,7 @@ static int parse_resource_fields(Parser *p, JsonObject *o, const char *base, Spe
                 const char *field = i == 0 ? "cpu.cpus" : "cpu.mems";
                 char **target = i == 0 ? &res->cpus : &res->mems;
                 _cleanup_free_ char *fpath = join(base, field);
-                JsonNode *n = resource_member(p, o, base, field, &r);
+                JsonValue *n = resource_member(p, o, base, field, &r);
 
                 if (r < 0 || !fpath)
                         return r < 0 ? r : -ENOMEM;
@@ -140,7 +139,7 @@ static int parse_resource_fields(Parser *p, JsonObject *o, const char *base, Spe
 }
 
 /* One entry of a list: a block device (major, minor) or a name, and its values. */
-static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, ResourceList l, const char *key,
+static int parse_resource_entry(Parser *p, JsonValue *o, const char *path, ResourceList l, const char *key,
                                 SpecResources *res) {
         const ResourceListInfo *info = &resource_lists[l];
         _cleanup_free_ char *name = NULL;
@@ -151,7 +150,7 @@ static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, Reso
 
         if (info->name_field && *info->name_field) {
                 _cleanup_free_ char *fpath = join(path, info->name_field);
-                JsonNode *n = member(o, info->name_field);
+                JsonValue *n = member(o, info->name_field);
                 if (!fpath)
                         return -ENOMEM;
                 if (!n)
@@ -165,7 +164,7 @@ static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, Reso
                 int64_t *targets[] = { &major, &minor };
                 for (int i = 0; i < 2; i++) {
                         _cleanup_free_ char *fpath = join(path, fields[i]);
-                        JsonNode *n = member(o, fields[i]);
+                        JsonValue *n = member(o, fields[i]);
                         if (!fpath)
                                 return -ENOMEM;
                         if (!n)
@@ -176,7 +175,7 @@ static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, Reso
         }
         for (int i = 0; i < 2 && info->value_fields[i]; i++) {
                 _cleanup_free_ char *fpath = join(path, info->value_fields[i]);
-                JsonNode *n = member(o, info->value_fields[i]);
+                JsonValue *n = member(o, info->value_fields[i]);
                 if (!fpath)
                         return -ENOMEM;
                 if (!n) {
@@ -199,12 +198,12 @@ static int parse_resource_entry(Parser *p, JsonObject *o, const char *path, Reso
         return 0;
 }
 
-static int parse_resource_lists(Parser *p, JsonObject *o, const char *base, SpecResources *res) {
+static int parse_resource_lists(Parser *p, JsonValue *o, const char *base, SpecResources *res) {
         int r;
 
         for (ResourceList l = 0; l < _RES_LIST_MAX; l++) {
                 _cleanup_free_ char *path = join(base, resource_lists[l].path);
-                JsonNode *n = resource_member(p, o, base, resource_lists[l].path, &r);
+                JsonValue *n = resource_member(p, o, base, resource_lists[l].path, &r);
 
                 if (r < 0 || !path)
                         return r < 0 ? r : -ENOMEM;
@@ -212,35 +211,33 @@ static int parse_resource_lists(Parser *p, JsonObject *o, const char *base, Spec
                         continue;
                 if (resource_lists[l].name_field && !*resource_lists[l].name_field) {
                         /* rdma: {"mlx5_1": {"hcaHandles": 3}} */
-                        JsonObject *ko = NULL;
-                        GList *keys;
+                        JsonValue *ko = NULL;
                         if ((r = want_object(p, n, path, &ko)) < 0)
                                 return r;
-                        keys = json_object_get_members(ko);
-                        for (GList *k = keys; k && r >= 0; k = k->next) {
-                                _cleanup_free_ char *epath = join(path, k->data);
-                                JsonObject *eo = NULL;
+                        for (size_t k = 0; k < ko->object.n && r >= 0; k++) {
+                                const JsonMember *device = &ko->object.members[k];
+                                _cleanup_free_ char *epath = join(path, device->name);
+                                JsonValue *eo = NULL;
                                 if (!epath)
                                         r = -ENOMEM;
-                                else if (strchr(k->data, ' ') || strchr(k->data, '\n') || !*(char *) k->data)
+                                else if (strchr(device->name, ' ') || strchr(device->name, '\n') || !*device->name)
                                         r = fail(p, epath, "not a valid device name");
-                                else if ((r = want_object(p, json_object_get_member(ko, k->data), epath, &eo)) >= 0)
-                                        r = parse_resource_entry(p, eo, epath, l, k->data, res);
+                                else if ((r = want_object(p, device->value, epath, &eo)) >= 0)
+                                        r = parse_resource_entry(p, eo, epath, l, device->name, res);
                         }
-                        g_list_free(keys);
                         if (r < 0)
                                 return r;
                         continue;
                 }
-                JsonArray *a = NULL;
+                JsonValue *a = NULL;
                 if ((r = want_array(p, n, path, &a)) < 0)
                         return r;
-                for (guint i = 0; i < json_array_get_length(a); i++) {
+                for (size_t i = 0; i < json_length(a); i++) {
                         _cleanup_free_ char *epath = join_index(path, i);
-                        JsonObject *eo = NULL;
+                        JsonValue *eo = NULL;
                         if (!epath)
                                 return -ENOMEM;
-                        if ((r = want_object(p, json_array_get_element(a, i), epath, &eo)) < 0 ||
+                        if ((r = want_object(p, json_array_at(a, i), epath, &eo)) < 0 ||
                             (r = parse_resource_entry(p, eo, epath, l, NULL, res)) < 0)
                                 return r;
                 }
@@ -249,24 +246,24 @@ static int parse_resource_lists(Parser *p, JsonObject *o, const char *base, Spec
 }
 
 /* linux.resources.unified: cgroup v2 file names and the values written to them. */
-static int parse_unified(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
+static int parse_unified(Parser *p, JsonValue *n, const char *base, SpecResources *res) {
         _cleanup_free_ char *path = join(base, "unified");
-        JsonObject *o = NULL;
-        GList *keys;
+        JsonValue *o = NULL;
         int r;
 
         if (!path)
                 return -ENOMEM;
         if ((r = want_object(p, n, path, &o)) < 0)
                 return r;
-        keys = json_object_get_members(o);
-        res->unified = calloc(g_list_length(keys) + 1, sizeof(StringPair));
-        for (GList *k = keys; k && r >= 0; k = k->next) {
-                _cleanup_free_ char *kpath = join(path, k->data);
-                const char *key = k->data;
+        res->unified = calloc(o->object.n + 1, sizeof(StringPair));
+        if (!res->unified)
+                return -ENOMEM;
+        for (size_t k = 0; k < o->object.n && r >= 0; k++) {
+                const char *key = o->object.members[k].name;
+                _cleanup_free_ char *kpath = join(path, key);
                 StringPair *pair = &res->unified[res->n_unified];
 
-                if (!res->unified || !kpath) {
+                if (!kpath) {
                         r = -ENOMEM;
                         break;
                 }
@@ -274,20 +271,19 @@ static int parse_unified(Parser *p, JsonNode *n, const char *base, SpecResources
                         r = fail(p, kpath, "not a cgroup v2 file name (\"controller.file\")");
                 else if (strneq(key, "cgroup.", 7))
                         r = fail(p, kpath, "the cgroup's own files are the runtime's to manage");
-                else if ((r = want_string(p, json_object_get_member(o, key), kpath, &pair->value)) >= 0) {
+                else if ((r = want_string(p, o->object.members[k].value, kpath, &pair->value)) >= 0) {
                         pair->key = strdup(key);
                         r = pair->key ? 0 : -ENOMEM;
                         res->n_unified++;
                 }
         }
-        g_list_free(keys);
         return r;
 }
 
 /* linux.resources, or the LinuxResources object of `update -r` (base ""). */
-static int parse_resources_at(Parser *p, JsonNode *n, const char *base, SpecResources *res) {
-        JsonObject *o = NULL;
-        JsonNode *m;
+static int parse_resources_at(Parser *p, JsonValue *n, const char *base, SpecResources *res) {
+        JsonValue *o = NULL;
+        JsonValue *m;
         int r;
 
         if (!n)
@@ -314,10 +310,10 @@ static int parse_resources_at(Parser *p, JsonNode *n, const char *base, SpecReso
         return 0;
 }
 
-int parse_resources(Parser *p, JsonNode *n) {
+int parse_resources(Parser *p, JsonValue *n) {
         return parse_resources_at(p, n, "linux.resources", &p->spec->resources);
 }
 
-int parse_resources_document(Parser *p, JsonNode *root) {
+int parse_resources_document(Parser *p, JsonValue *root) {
         return parse_resources_at(p, root, "", &p->spec->resources);
 }

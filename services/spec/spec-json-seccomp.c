@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* config.json, "linux.seccomp": actions, architectures, flags, rules and their argument conditions. */
-#include <json-glib/json-glib.h>
 #include <sys/un.h>
+#include <ctype.h>
 #include <seccomp.h>
 
 #include "spec-json-parser.h"
@@ -37,10 +37,10 @@ static const NamedValue seccomp_flags[] = {
         { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SPEC_SECCOMP_FLAG_WAIT_KILLABLE_RECV },
 };
 
-static int parse_seccomp_action(Parser *p, JsonObject *o, const char *path, const char *key, const char *errno_key,
+static int parse_seccomp_action(Parser *p, JsonValue *o, const char *path, const char *key, const char *errno_key,
                                 uint32_t *ret_action, uint32_t *ret_errno) {
         _cleanup_free_ char *apath = join(path, key), *name = NULL;
-        JsonNode *m;
+        JsonValue *m;
         int64_t e = EPERM; /* runc's default errno for SCMP_ACT_ERRNO and SCMP_ACT_TRACE */
         int r;
 
@@ -63,10 +63,10 @@ static int parse_seccomp_action(Parser *p, JsonObject *o, const char *path, cons
         return 0;
 }
 
-static int parse_seccomp_rule(Parser *p, JsonObject *o, const char *path, SpecSeccompRule *rule) {
+static int parse_seccomp_rule(Parser *p, JsonValue *o, const char *path, SpecSeccompRule *rule) {
         _cleanup_free_ char *npath = join(path, "names"), *apath = join(path, "args");
-        JsonArray *args;
-        JsonNode *m;
+        JsonValue *args;
+        JsonValue *m;
         int r;
 
         if (!(m = member(o, "names")))
@@ -82,18 +82,18 @@ static int parse_seccomp_rule(Parser *p, JsonObject *o, const char *path, SpecSe
                 return 0;
         if ((r = want_array(p, m, apath, &args)) < 0)
                 return r;
-        if (json_array_get_length(args) > 6)
+        if (json_length(args) > 6)
                 return fail(p, apath, "a syscall has at most 6 arguments");
-        rule->args = calloc(json_array_get_length(args) + 1, sizeof(SpecSeccompArg));
+        rule->args = calloc(json_length(args) + 1, sizeof(SpecSeccompArg));
         if (!rule->args)
                 return -ENOMEM;
-        for (guint i = 0; i < json_array_get_length(args); i++) {
+        for (size_t i = 0; i < json_length(args); i++) {
                 _cleanup_free_ char *path_i = join_index(apath, i), *op = NULL;
                 SpecSeccompArg *a = &rule->args[rule->n_args++];
-                JsonObject *ao = NULL;
+                JsonValue *ao = NULL;
                 int64_t index;
 
-                if ((r = want_object(p, json_array_get_element(args, i), path_i, &ao)) < 0)
+                if ((r = want_object(p, json_array_at(args, i), path_i, &ao)) < 0)
                         return r;
                 {
                         _cleanup_free_ char *ipath = join(path_i, "index"), *vpath = join(path_i, "value"),
@@ -124,13 +124,13 @@ static int parse_seccomp_rule(Parser *p, JsonObject *o, const char *path, SpecSe
         return 0;
 }
 
-int parse_seccomp(Parser *p, JsonNode *n) {
+int parse_seccomp(Parser *p, JsonValue *n) {
         SpecSeccomp *sc = &p->spec->seccomp;
         bool notify = false;
         _cleanup_strv_free_ char **list = NULL;
-        JsonObject *o = NULL;
-        JsonArray *a;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *a;
+        JsonValue *m;
         int r;
 
         if ((r = want_object(p, n, "linux.seccomp", &o)) < 0)
@@ -164,10 +164,14 @@ int parse_seccomp(Parser *p, JsonNode *n) {
                 for (size_t i = 0; list[i]; i++) {
                         _cleanup_free_ char *lower = NULL;
                         uint32_t token;
-                        if (!g_str_has_prefix(list[i], "SCMP_ARCH_"))
+                        if (!startswith(list[i], "SCMP_ARCH_"))
                                 token = 0;
                         else {
-                                lower = g_ascii_strdown(list[i] + strlen("SCMP_ARCH_"), -1);
+                                lower = strdup(list[i] + strlen("SCMP_ARCH_"));
+                                if (!lower)
+                                        return -ENOMEM;
+                                for (char *c = lower; *c; c++)
+                                        *c = (char) tolower((unsigned char) *c);
                                 token = seccomp_arch_resolve_name(lower);
                         }
                         if (token == 0) {
@@ -188,13 +192,13 @@ int parse_seccomp(Parser *p, JsonNode *n) {
         if ((m = member(o, "syscalls"))) {
                 if ((r = want_array(p, m, "linux.seccomp.syscalls", &a)) < 0)
                         return r;
-                sc->rules = calloc(json_array_get_length(a) + 1, sizeof(SpecSeccompRule));
+                sc->rules = calloc(json_length(a) + 1, sizeof(SpecSeccompRule));
                 if (!sc->rules)
                         return -ENOMEM;
-                for (guint i = 0; i < json_array_get_length(a); i++) {
+                for (size_t i = 0; i < json_length(a); i++) {
                         _cleanup_free_ char *path = join_index("linux.seccomp.syscalls", i);
-                        JsonObject *ro = NULL;
-                        if ((r = want_object(p, json_array_get_element(a, i), path, &ro)) < 0)
+                        JsonValue *ro = NULL;
+                        if ((r = want_object(p, json_array_at(a, i), path, &ro)) < 0)
                                 return r;
                         if ((r = parse_seccomp_rule(p, ro, path, &sc->rules[sc->n_rules++])) < 0)
                                 return r;

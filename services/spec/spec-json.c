@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <json-glib/json-glib.h>
 
 #include "spec-json.h"
 #include "spec-json-parser.h"
 
-static int parse_root(Parser *p, JsonNode *n) {
-        JsonObject *o = NULL;
-        JsonNode *m;
+static int parse_root(Parser *p, JsonValue *n) {
+        JsonValue *o = NULL;
+        JsonValue *m;
         int r;
 
         if (!n)
@@ -27,8 +26,8 @@ static int parse_root(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_hooks(Parser *p, JsonNode *n) {
-        JsonObject *o = NULL;
+static int parse_hooks(Parser *p, JsonValue *n) {
+        JsonValue *o = NULL;
         int r;
 
         if (!n)
@@ -37,26 +36,26 @@ static int parse_hooks(Parser *p, JsonNode *n) {
                 return r;
         for (HookKind k = 0; k < _HOOK_KIND_MAX; k++) {
                 _cleanup_free_ char *base = join("hooks", hook_kind_to_string(k));
-                JsonNode *m = member(o, hook_kind_to_string(k));
-                JsonArray *a;
+                JsonValue *m = member(o, hook_kind_to_string(k));
+                JsonValue *a;
 
                 if (!m)
                         continue;
                 if ((r = want_array(p, m, base, &a)) < 0)
                         return r;
-                p->spec->hooks[k] = calloc(json_array_get_length(a) + 1, sizeof(SpecHook));
+                p->spec->hooks[k] = calloc(json_length(a) + 1, sizeof(SpecHook));
                 if (!p->spec->hooks[k])
                         return -ENOMEM;
-                for (guint i = 0; i < json_array_get_length(a); i++) {
+                for (size_t i = 0; i < json_length(a); i++) {
                         _cleanup_free_ char *path = join_index(base, i), *ppath = join(path, "path"),
                                             *apath = join(path, "args"), *epath = join(path, "env"),
                                             *tpath = join(path, "timeout");
                         SpecHook *h = &p->spec->hooks[k][p->spec->n_hooks[k]++];
-                        JsonObject *ho = NULL;
-                        JsonNode *f;
+                        JsonValue *ho = NULL;
+                        JsonValue *f;
                         int64_t t;
 
-                        if ((r = want_object(p, json_array_get_element(a, i), path, &ho)) < 0)
+                        if ((r = want_object(p, json_array_at(a, i), path, &ho)) < 0)
                                 return r;
                         if (!(f = member(ho, "path")))
                                 return fail(p, ppath, "missing");
@@ -78,16 +77,16 @@ static int parse_hooks(Parser *p, JsonNode *n) {
         return 0;
 }
 
-static int parse_toplevel(Parser *p, JsonNode *root) {
+static int parse_toplevel(Parser *p, JsonValue *root) {
         static const char *const unsupported[] = { "solaris", "windows", "vm", "zos", NULL };
         Spec *s = p->spec;
-        JsonObject *o = NULL;
-        JsonNode *m;
+        JsonValue *o = NULL;
+        JsonValue *m;
         int r;
 
-        if (!JSON_NODE_HOLDS_OBJECT(root))
+        if (!json_is(root, JSON_OBJECT))
                 return fail(p, "", "the top level must be an object, got %s", node_type_name(root));
-        o = json_node_get_object(root);
+        o = root;
 
         if (!(m = member(o, "ociVersion")))
                 return fail(p, "ociVersion", "missing");
@@ -153,38 +152,12 @@ static int parse_toplevel(Parser *p, JsonNode *root) {
         return check_idmapped_mounts(p);
 }
 
-/* json-glib parses recursively: a document nested a few hundred thousand levels deep overflows
- * its stack. Counts the nesting of arrays and objects (outside strings) before it sees the
- * text; returns the offset where the limit was passed, or -1. The runtime spec itself never goes
- * deeper than about eight levels. */
-static ssize_t json_too_deep(const char *data, size_t size, unsigned max) {
-        unsigned depth = 0;
-        bool in_string = false;
-
-        for (size_t i = 0; i < size; i++) {
-                char c = data[i];
-                if (in_string) {
-                        if (c == '\\')
-                                i++;
-                        else if (c == '"')
-                                in_string = false;
-                } else if (c == '"')
-                        in_string = true;
-                else if (c == '[' || c == '{') {
-                        if (++depth > max)
-                                return (ssize_t) i;
-                } else if ((c == ']' || c == '}') && depth > 0)
-                        depth--;
-        }
-        return -1;
-}
-
-/* Loads JSON text and hands the root node to parse(); reports JSON syntax errors with their
+/* Reads JSON text and hands its root to parse(); reports JSON syntax errors with their
  * position. */
 static int parse_document(const char *data, size_t size, Spec *ret, Error *error,
-                          int (*parse)(Parser *p, JsonNode *root)) {
-        g_autoptr(JsonParser) parser = NULL;
-        g_autoptr(GError) json_error = NULL;
+                          int (*parse)(Parser *p, JsonValue *root)) {
+        _cleanup_json_value_ JsonValue *root = NULL;
+        JsonSyntaxError syntax = {};
         Parser p = { .spec = ret, .error = error };
         int r;
 
@@ -192,39 +165,23 @@ static int parse_document(const char *data, size_t size, Spec *ret, Error *error
                 fail(&p, NULL, "larger than %d bytes", SPEC_JSON_MAX_SIZE);
                 return -EFBIG;
         }
-        ssize_t deep = json_too_deep(data, size, SPEC_JSON_MAX_DEPTH);
-        if (deep >= 0) {
-                unsigned line = 1, column = 1;
-                for (ssize_t i = 0; i < deep; i++) {
-                        column++;
-                        if (data[i] == '\n')
-                                line++, column = 1;
-                }
-                fail(&p, NULL, "nested deeper than %d levels at line %u, column %u", SPEC_JSON_MAX_DEPTH, line, column);
-                return -E2BIG;
+        r = json_read(data, size, SPEC_JSON_MAX_DEPTH, &root, &syntax);
+        if (r == -E2BIG) {
+                fail(&p, NULL, "nested deeper than %d levels at line %u, column %u", SPEC_JSON_MAX_DEPTH,
+                     syntax.line, syntax.column);
+                return r;
         }
-        parser = json_parser_new_immutable();
-        if (!json_parser_load_from_data(parser, data, (gssize) size, &json_error)) {
-                /* json-glib says "<data>:LINE:COL: Parse error: …". */
-                const char *msg = json_error->message;
-                unsigned line, column;
-                int n = 0;
-                if (g_str_has_prefix(msg, "<data>:"))
-                        msg += strlen("<data>:");
-                if (sscanf(msg, "%u:%u: %n", &line, &column, &n) == 2 && n > 0) {
-                        msg += n;
-                        if (g_str_has_prefix(msg, "Parse error: "))
-                                msg += strlen("Parse error: ");
-                        fail(&p, NULL, "invalid JSON at line %u, column %u: %s", line, column, msg);
-                } else
-                        fail(&p, NULL, "invalid JSON: %s", msg);
-                return -EINVAL;
+        if (r == -EINVAL) {
+                fail(&p, NULL, "invalid JSON at line %u, column %u: %s", syntax.line, syntax.column, syntax.message);
+                return r;
         }
-        if (!json_parser_get_root(parser)) {
+        if (r < 0)
+                return r;
+        if (!root) {
                 fail(&p, NULL, "empty file");
                 return -EINVAL;
         }
-        r = parse(&p, json_parser_get_root(parser));
+        r = parse(&p, root);
         return r < 0 ? r : 0; /* without a message, error_text() says strerror(r) */
 }
 
