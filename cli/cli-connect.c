@@ -33,7 +33,7 @@ static int session_spawn(SessionNeeds needs, Session *s) {
                 SessionNeeds need;
                 ServiceId id;
         } order[] = { { SESSION_PARSES, SERVICE_SPEC }, { SESSION_CGROUPS, SERVICE_CGROUPS },
-                      { SESSION_CLONES, SERVICE_SPAWNER } };
+                      { SESSION_CLONES | SESSION_SIGNALS, SERVICE_SPAWNER } };
         int peer_fds[_SERVICE_MAX] = { -1, -1, -1, -1 };
         int registry_fd = -1, r = 0;
 

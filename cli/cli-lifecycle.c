@@ -286,7 +286,7 @@ VERB(start) {
 
         r = want_id(argc, argv, "start", &id);
         if (r >= 0)
-                r = session_open(SESSION_PLAIN, &s);
+                r = session_open(SESSION_SIGNALS, &s);
         if (r < 0)
                 return r;
         r = notify_relay_open(id, &notify_fd);
@@ -368,7 +368,7 @@ VERB(kill) {
                 if (sig < 0)
                         return cli_error(sig, "kill: unknown signal \"%s\"", argv[optind]);
         }
-        r = session_open(SESSION_PLAIN, &s);
+        r = session_open(all ? SESSION_CGROUPS : SESSION_SIGNALS, &s);
         if (r < 0)
                 return r;
         r = call_container(&s, id, "Kill", "ib", sig, all);

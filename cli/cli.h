@@ -30,9 +30,10 @@ extern GlobalOptions arg_global;
  * containerd's shim and conmon require of a runtime. */
 typedef enum SessionNeeds {
         SESSION_PLAIN = 0,
-        SESSION_CLONES = 1 << 0,  /* the spawner, as our child */
+        SESSION_CLONES = 1 << 0,  /* the spawner, as our child, for a verb that clones */
         SESSION_PARSES = 1 << 1,  /* the spec parser */
         SESSION_CGROUPS = 1 << 2, /* the cgroup manager */
+        SESSION_SIGNALS = 1 << 3, /* the spawner, for a verb that starts or signals a container */
 } SessionNeeds;
 
 typedef struct Session {

@@ -598,6 +598,19 @@ static int kill_listed(const char *dir, int sig) {
         return n;
 }
 
+/* Whether no process lives in any of the cgroups: a container whose processes have all exited
+ * (what `run` and most deletes remove). No process can appear in them from nothing: joining
+ * takes a privileged write or one of Open's descriptors, and the registry holds the
+ * container's lock. */
+static bool all_empty(const CgroupSet *s) {
+        for (size_t i = 0; i < s->n_entries; i++) {
+                char buf[16];
+                if (cgroup_file_read(s->entries[i].dir, "cgroup.procs", buf, sizeof buf) != 0)
+                        return false; /* someone is listed, or the list cannot be read: kill */
+        }
+        return true;
+}
+
 void cgroup_kill_all(const CgroupLayout *l, const CgroupSet *all) {
         const struct timespec tick = { 0, 10 * 1000 * 1000 };
         const CgroupHierarchy *freezer = cgroup_layout_find(l, "freezer");
@@ -611,6 +624,10 @@ void cgroup_kill_all(const CgroupLayout *l, const CgroupSet *all) {
                 if (entry_is_owned(&all->entries[i]) > 0)
                         owned.entries[owned.n_entries++] = all->entries[i];
 
+        /* Nothing to kill, so nothing to freeze: freezing a v1 cgroup switches a static key in
+         * the kernel, a text patch on every CPU (about a tenth of a delete's time). */
+        if (all_empty(s))
+                return;
         for (size_t i = 0; i < s->n_entries; i++)
                 if (s->entries[i].v2)
                         (void) cgroup_file_write(s->entries[i].dir, "cgroup.kill", "1");
