@@ -1,6 +1,6 @@
 #!/bin/bash
-# SIGKILL in the middle of `create`, of ocictl itself and of each service (the registry and the
-# spawner are ocictl's children, the parser and the cgroup manager the registry's), at many
+# SIGKILL in the middle of `create`, of ocictl itself and of each service (all four are ocictl's
+# children: the registry and the cgroup manager forked, the parser and the spawner exec'd), at many
 # moments: afterwards `list` shows whatever was left half-made, and `delete -f` removes all
 # of it: no state folder, cgroup, process or mount remains, every time.
 . "$(dirname "$0")/lib.sh"
