@@ -154,6 +154,9 @@ pm rm -f -t 1 d1 >/dev/null 2>&1
 expect_eq "rm: podman has no container left" "" "$(pm ps -aq 2>&1)"
 expect_eq "ocictl's state folder has none of the test's containers" "$state_before" "$(ls /run/ocictl 2>/dev/null)"
 expect_eq "no mount left under the test's folder" "" "$(grep " $WORK" /proc/self/mountinfo)"
+# conmon outlives `rm` by as long as podman's exit command (`container cleanup`) takes to run:
+# give it 5 s to go, then nothing may be left.
+for _ in $(seq 50); do [ -z "$(pgrep -af "$WORK" | grep -v "^$$ ")" ] && break; sleep 0.1; done
 expect_eq "no conmon or container process left" "" "$(pgrep -af "$WORK" | grep -v "^$$ ")"
 # Ours carry ocictl's mark (trusted.ocictl.container); runc's, from the comparisons, may still be
 # on their way out through podman's cleanup process and are not this test's business.
