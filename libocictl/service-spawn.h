@@ -5,7 +5,8 @@
 
 #include "services.h"
 
-/* Forks and execs a service binary in direct mode. peer_fds[i] (may be -1) become the service's
+/* Starts a service in direct mode: fork and exec of its binary, or fork alone for one this
+ * binary holds (service_spawn_in_process below). peer_fds[i] (may be -1) become the service's
  * connections to the other services; log_fd (or -1) becomes its stderr; returns our end of its
  * socket in ret_fd. */
 int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd);

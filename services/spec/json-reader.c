@@ -46,8 +46,12 @@ static int unexpected(Reader *r, const char *wanted) {
 }
 
 static void skip_space(Reader *r) {
-        while (r->pos < r->size && strchr(" \t\n\r", r->text[r->pos]) && r->text[r->pos])
+        while (r->pos < r->size) {
+                char c = r->text[r->pos];
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+                        return;
                 r->pos++;
+        }
 }
 
 static bool next_is(Reader *r, char c) {
