@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Putting stage 1 in the container's cgroup. Cgroups1 hands out one fd per hierarchy: the
- * cgroup2 directory, or a v1 cgroup.procs opened for writing. The cgroup2 cgroup is joined at
+ * cgroup2 directory, or a v1 tasks file opened for writing. The cgroup2 cgroup is joined at
  * birth with clone3(CLONE_INTO_CGROUP) (Linux 5.7): the process is never charged to the
- * spawner's cgroup and is not migrated. The v1 hierarchies, and cgroup2 where the kernel, a
- * seccomp filter or the cgroup refuses that clone, are joined by writing "0" to cgroup.procs
- * in the child before it does anything else. */
+ * spawner's cgroup and is not migrated. The v1 hierarchies are joined by writing "0" to their
+ * tasks files in the child before it does anything else: the child has one thread, so that
+ * moves the whole process, without the threadgroup lock a cgroup.procs write takes (whose
+ * first taker waits an RCU grace period). cgroup2, where the kernel, a seccomp filter or the
+ * cgroup refuses that clone, is joined by writing "0" to its cgroup.procs. */
 #pragma once
 
 #include <errno.h>

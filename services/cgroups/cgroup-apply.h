@@ -45,8 +45,8 @@ int cgroup_apply(const CgroupLayout *l, const CgroupSet *s, const SpecResources 
                  Error *err);
 
 /* What joins the cgroup, per entry: the cgroup2 directory (O_PATH, for clone3's
- * CLONE_INTO_CGROUP or openat() of its cgroup.procs), a v1 cgroup.procs opened for writing
- * (writing "0" moves the writer in). */
+ * CLONE_INTO_CGROUP or openat() of its cgroup.procs), a v1 tasks file opened for writing
+ * (writing "0" moves the writing thread in: the joiner must have only one). */
 /* Whether every entry is a container's cgroup (marked by cgroup_create), or below one. */
 int cgroup_set_check_owned(const CgroupSet *s, Error *err);
 int cgroup_open_join(const CgroupSet *s, int *fds, size_t *n_fds);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* org.ocictl.Cgroups1: creates, configures and removes containers' cgroups. It hands out
- * descriptors rather than paths (the cgroup2 directory, v1 cgroup.procs), so the spawner can put
+ * descriptors rather than paths (the cgroup2 directory, v1 tasks files), so the spawner can put
  * a process in the cgroup without write access to the cgroup tree. */
 #include "bus-errors.h"
 #include "caller.h"

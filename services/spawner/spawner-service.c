@@ -76,7 +76,8 @@ static int exit_status(const siginfo_t *si) {
 
 /* For --debug: the tests, and anyone chasing a cgroup question, see which way it went. */
 static const char *cgroup_join_how(bool at_clone) {
-        return at_clone ? "cgroup2 joined at clone (CLONE_INTO_CGROUP)" : "cgroups joined through cgroup.procs";
+        return at_clone ? "cgroup2 joined at clone (CLONE_INTO_CGROUP)"
+                        : "cgroups joined through cgroup.procs (cgroup2) and tasks (v1)";
 }
 
 static int read_fd_array(sd_bus_message *m, int *fds, size_t max, size_t *ret_n) {

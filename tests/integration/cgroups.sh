@@ -70,8 +70,9 @@ oc delete --force c3
 assert_clean c3 "$B"
 
 # How init gets there: born in its cgroup2 cgroup by clone3(CLONE_INTO_CGROUP), the v1
-# hierarchies joined through cgroup.procs; where clone3 is refused (kernels before 5.3, Docker's
-# seccomp profile), cgroup2 is joined through cgroup.procs as well. Exec takes the same path.
+# hierarchies joined through their tasks files (one thread: no threadgroup lock); where clone3
+# is refused (kernels before 5.3, Docker's seccomp profile), cgroup2 is joined through
+# cgroup.procs. Exec takes the same path.
 if [ -n "$v2_root" ]; then
         set_args "$B" sleep 1000
         for how in clone3 no-clone3; do
