@@ -91,8 +91,10 @@ static int setup(sd_bus *bus, sd_event *event, void *userdata) {
         if (r < 0)
                 return log_error_errno(r, "Failed to publish the container objects: %m");
         /* A registry that was restarted (or exited idle) picks up the containers that run. */
-        if (!service_is_direct())
+        if (!service_is_direct()) {
                 registry_watch_all(reg);
+                registry_spare_prepare(reg);
+        }
         return 0;
 }
 

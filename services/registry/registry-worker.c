@@ -6,7 +6,12 @@
  * same code), serving that one call on a socket pair, with a bus connection of its own for its
  * calls to the peers and to polkit; what the call is for and who made it come from the parent.
  * The parent sends the answer, sends on the signals the worker emitted, and watches a container
- * the worker created. Two workers for one container take its folder's lock in turn. */
+ * the worker created. Two workers for one container take its folder's lock in turn.
+ *
+ * Forking the worker and opening its bus connection (connect, authenticate, Hello) took about a
+ * millisecond per call, three times in a `run`: so one worker is kept ready, forked and
+ * connected ahead of the next call, which it learns of with its caller (WorkerCaller) from the
+ * parent. The parent forks the next spare once the current call is handed over. */
 #include <signal.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -23,6 +28,28 @@
 #include "service-run.h"
 
 #define WORKERS_MAX 64 /* calls in progress at once; the next is refused, not queued */
+
+/* Whom the call is for, as the parent read it off the bus: the first bytes on the worker's
+ * socket, before its connection starts. Only the parent holds the other end of that socket
+ * (a socketpair made for this worker, close-on-exec, closed in every other worker), so this is
+ * the parent's word, as the worker's memory of the parent was when the worker was forked for
+ * the call; the forwarded message's own sender is the parent's connection and is never read. */
+typedef struct WorkerCaller {
+        uid_t uid;
+        pid_t pid; /* pid, gid and groups: RunSandbox only, else unknown */
+        gid_t gid;
+        int n_groups; /* -1: unknown */
+        gid_t groups[64];
+        char name[256]; /* the unique bus name: the D-Bus limit is 255 */
+} WorkerCaller;
+
+/* A worker forked and connecting to the bus, that has not been given a call. */
+struct RegistrySpare {
+        pid_t pid;
+        int pidfd;
+        int fd; /* the parent's end of its socket */
+        sd_event_source *exit_source;
+};
 
 struct RegistryWorker {
         Registry *reg;
@@ -52,9 +79,25 @@ static void worker_free(RegistryWorker *w) {
         free(w);
 }
 
+static void spare_free(RegistrySpare *spare) {
+        if (!spare)
+                return;
+        sd_event_source_disable_unref(spare->exit_source);
+        if (spare->pid > 0) {
+                (void) kill(spare->pid, SIGKILL);
+                (void) waitpid(spare->pid, NULL, 0);
+        }
+        safe_close(spare->pidfd);
+        safe_close(spare->fd);
+        free(spare);
+}
+
 void registry_workers_done(Registry *reg) {
         while (reg->workers)
                 worker_free(reg->workers);
+        reg->spare_refill = sd_event_source_disable_unref(reg->spare_refill);
+        spare_free(reg->spare);
+        reg->spare = NULL;
 }
 
 int registry_caller_uid(Registry *reg, sd_bus_message *m, uid_t *ret) {
@@ -81,10 +124,39 @@ static void close_inherited(int keep_a, int keep_b) {
         (void) close_range(hi + 1, ~0U, 0);
 }
 
-/* The worker: serve the one call that comes on fd, then exit once the parent hangs up. */
+/* Exactly one WorkerCaller from fd, and not a byte more: what follows is the connection. */
+static int read_caller(int fd, Registry *reg) {
+        WorkerCaller c;
+        size_t got = 0;
+
+        while (got < sizeof c) {
+                ssize_t n = read(fd, (char *) &c + got, sizeof c - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return n < 0 ? -errno : -ECONNRESET; /* the parent gave up on this spare */
+                got += (size_t) n;
+        }
+        if (memchr(c.name, 0, sizeof c.name) == NULL || c.n_groups < -1 ||
+            c.n_groups > (int) ELEMENTSOF(reg->caller_groups))
+                return -EBADMSG;
+        reg->caller_uid = c.uid;
+        reg->caller_pid = c.pid;
+        reg->caller_gid = c.gid;
+        reg->n_caller_groups = c.n_groups;
+        if (c.n_groups > 0)
+                memcpy(reg->caller_groups, c.groups, c.n_groups * sizeof *c.groups);
+        free(reg->caller_name);
+        reg->caller_name = strdup(c.name);
+        return reg->caller_name ? 0 : -ENOMEM;
+}
+
+/* The worker: connect to the bus, wait for the call and its caller on fd, serve that one call,
+ * then exit once the parent hangs up. */
 _noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
         sd_event *event = NULL;
         sd_bus *server = NULL, *bus = NULL;
+        const char *unique;
         int r;
 
         /* A registry that dies takes its calls with it, as it did before they had workers:
@@ -101,14 +173,24 @@ _noreturn_ static void worker_main(Registry *reg, int fd, pid_t parent) {
         reg->workers = NULL;
         reg->n_workers = 0;
         reg->sandbox_guards = NULL;
+        reg->spare = NULL;
+        reg->spare_refill = NULL;
+        reg->caller_name = NULL; /* the parent's string, of another call: read_caller sets ours */
         memset(reg->peers, 0, sizeof reg->peers);
         close_inherited(fd, reg->root_fd);
 
         r = sd_event_new(&event);
         if (r >= 0)
-                r = service_bus_open_server(fd, &server);
-        if (r >= 0)
                 r = service_bus_open_bus(&bus);
+        /* Ready before the call comes: sd-bus waits here for the answer to Hello. */
+        if (r >= 0)
+                r = sd_bus_get_unique_name(bus, &unique);
+        if (r >= 0)
+                r = read_caller(fd, reg);
+        if (r == -ECONNRESET)
+                _exit(0);
+        if (r >= 0)
+                r = service_bus_open_server(fd, &server);
         if (r >= 0)
                 r = registry_publish(reg, server);
         if (r >= 0)
@@ -247,21 +329,21 @@ static int forward_call(RegistryWorker *w, sd_bus_message *m) {
 /* The gid and groups of the caller's process, from /proc, when the bus does not say them
  * (dbus-daemon gives uid and pid only). The process must still run as the caller's uid: a pid
  * reused by another user's process tells nothing. */
-static void caller_ids_from_proc(Registry *reg, uid_t uid) {
+static void caller_ids_from_proc(WorkerCaller *c) {
         char path[64], line[4096];
         bool uid_ok = false;
-        gid_t gid = (gid_t) -1, groups[ELEMENTSOF(reg->caller_groups)];
+        gid_t gid = (gid_t) -1, groups[ELEMENTSOF(c->groups)];
         int n = -1;
         FILE *f;
 
-        snprintf(path, sizeof path, "/proc/%d/status", (int) reg->caller_pid);
+        snprintf(path, sizeof path, "/proc/%d/status", (int) c->pid);
         f = fopen(path, "re");
         if (!f)
                 return;
         while (fgets(line, sizeof line, f)) {
                 unsigned a, b;
                 if (sscanf(line, "Uid: %u %u", &a, &b) == 2)
-                        uid_ok = b == uid;
+                        uid_ok = b == c->uid;
                 else if (sscanf(line, "Gid: %u %u", &a, &b) == 2)
                         gid = b;
                 else if (strncmp(line, "Groups:", 7) == 0) {
@@ -284,41 +366,126 @@ static void caller_ids_from_proc(Registry *reg, uid_t uid) {
         if (!uid_ok)
                 return;
         /* Only what the bus did not say, and only from a process that is the caller's. */
-        if (reg->caller_gid == (gid_t) -1)
-                reg->caller_gid = gid;
-        if (reg->n_caller_groups < 0 && n >= 0) {
-                memcpy(reg->caller_groups, groups, n * sizeof *groups);
-                reg->n_caller_groups = n;
+        if (c->gid == (gid_t) -1)
+                c->gid = gid;
+        if (c->n_groups < 0 && n >= 0) {
+                memcpy(c->groups, groups, n * sizeof *groups);
+                c->n_groups = n;
         }
 }
 
 /* The caller's pid, gid and groups for a sandbox's id maps and access checks (the caller set
  * them unknown); unknown ones stay unknown, and RunSandbox refuses. */
-static void remember_caller_ids(Registry *reg, sd_bus_message *m, uid_t uid) {
-        sd_bus_creds *c = NULL;
+static void remember_caller_ids(sd_bus_message *m, WorkerCaller *c) {
+        sd_bus_creds *creds = NULL;
         const gid_t *groups;
         int n;
 
-        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EGID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS, &c) < 0)
+        if (sd_bus_query_sender_creds(m, SD_BUS_CREDS_PID | SD_BUS_CREDS_EGID | SD_BUS_CREDS_SUPPLEMENTARY_GIDS,
+                                      &creds) < 0)
                 return;
-        (void) sd_bus_creds_get_pid(c, &reg->caller_pid);
-        (void) sd_bus_creds_get_egid(c, &reg->caller_gid);
-        n = sd_bus_creds_get_supplementary_gids(c, &groups);
-        if (n >= 0 && n <= (int) ELEMENTSOF(reg->caller_groups)) {
-                memcpy(reg->caller_groups, groups, n * sizeof *groups);
-                reg->n_caller_groups = n;
+        (void) sd_bus_creds_get_pid(creds, &c->pid);
+        (void) sd_bus_creds_get_egid(creds, &c->gid);
+        n = sd_bus_creds_get_supplementary_gids(creds, &groups);
+        if (n >= 0 && n <= (int) ELEMENTSOF(c->groups)) {
+                memcpy(c->groups, groups, n * sizeof *groups);
+                c->n_groups = n;
         }
-        sd_bus_creds_unref(c);
-        if (reg->caller_pid > 0 && (reg->caller_gid == (gid_t) -1 || reg->n_caller_groups < 0))
-                caller_ids_from_proc(reg, uid);
+        sd_bus_creds_unref(creds);
+        if (c->pid > 0 && (c->gid == (gid_t) -1 || c->n_groups < 0))
+                caller_ids_from_proc(c);
+}
+
+static int on_spare_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Registry *reg = userdata;
+        /* It lost its bus connection, or was killed: the next call forks another. */
+        spare_free(reg->spare);
+        reg->spare = NULL;
+        return 0;
+}
+
+/* A worker, forked now: it connects to the bus meanwhile, and waits for its call. */
+static int spare_fork(Registry *reg, RegistrySpare **ret) {
+        RegistrySpare *spare;
+        pid_t parent = getpid();
+        int sv[2];
+
+        spare = calloc(1, sizeof *spare);
+        if (!spare)
+                return -ENOMEM;
+        *spare = (RegistrySpare) { .pidfd = -EBADF, .fd = -EBADF };
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+                free(spare);
+                return -errno;
+        }
+        spare->pid = fork();
+        if (spare->pid < 0) {
+                int r = -errno;
+                safe_close(sv[0]);
+                safe_close(sv[1]);
+                free(spare);
+                return r;
+        }
+        if (spare->pid == 0) {
+                safe_close(sv[0]);
+                worker_main(reg, sv[1], parent);
+        }
+        safe_close(sv[1]);
+        spare->fd = sv[0];
+        spare->pidfd = (int) syscall(SYS_pidfd_open, spare->pid, 0);
+        if (spare->pidfd < 0) {
+                int r = -errno;
+                spare_free(spare);
+                return r;
+        }
+        *ret = spare;
+        return 0;
+}
+
+/* Deferred, at idle priority: the next spare is forked once the bus messages queued now (the
+ * call just handed over) are on their way. */
+static int on_spare_refill(sd_event_source *s, void *userdata) {
+        Registry *reg = userdata;
+        int r;
+
+        reg->spare_refill = sd_event_source_disable_unref(reg->spare_refill);
+        if (reg->spare)
+                return 0;
+        r = spare_fork(reg, &reg->spare);
+        if (r >= 0)
+                r = sd_event_add_io(sd_bus_get_event(reg->bus), &reg->spare->exit_source, reg->spare->pidfd, EPOLLIN,
+                                    on_spare_exit, reg);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot keep a worker ready: %m");
+                spare_free(reg->spare);
+                reg->spare = NULL;
+        }
+        return 0;
+}
+
+void registry_spare_prepare(Registry *reg) {
+        if (service_is_direct() || reg->in_worker || reg->spare || reg->spare_refill)
+                return;
+        if (sd_event_add_defer(sd_bus_get_event(reg->bus), &reg->spare_refill, on_spare_refill, reg) >= 0)
+                (void) sd_event_source_set_priority(reg->spare_refill, SD_EVENT_PRIORITY_IDLE);
+}
+
+/* The spare, or a worker forked for this call when there is none. */
+static int take_spare(Registry *reg, RegistrySpare **ret) {
+        if (!reg->spare)
+                return spare_fork(reg, ret);
+        *ret = reg->spare;
+        reg->spare = NULL;
+        (*ret)->exit_source = sd_event_source_disable_unref((*ret)->exit_source);
+        return 0;
 }
 
 int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
+        RegistrySpare *spare;
         RegistryWorker *w;
+        WorkerCaller caller = { .gid = (gid_t) -1, .n_groups = -1 };
         const char *sender;
-        pid_t parent = getpid();
-        uid_t uid;
-        int sv[2], r;
+        int r;
 
         if (service_is_direct() || reg->in_worker)
                 return 0; /* direct mode has one caller, which waits anyway */
@@ -326,67 +493,44 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
                 return sd_bus_error_setf(error, OCICTL_ERROR_INVALID_STATE,
                                          "%s: %d calls are in progress already: try again once they are done",
                                          sd_bus_message_get_member(m), WORKERS_MAX);
-        r = bus_message_get_sender_uid(m, &uid);
+        r = bus_message_get_sender_uid(m, &caller.uid);
         if (r < 0)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "cannot determine the caller's uid: %s",
                                          strerror(-r));
-        /* Only a sandbox maps the caller's ids: the others need not read them. */
-        reg->caller_pid = 0;
-        reg->caller_gid = (gid_t) -1;
-        reg->n_caller_groups = -1;
-        if (streq(sd_bus_message_get_member(m), "RunSandbox"))
-                remember_caller_ids(reg, m, uid);
         sender = sd_bus_message_get_sender(m);
-        if (!sender)
+        if (!sender || strlen(sender) >= sizeof caller.name)
                 return sd_bus_error_setf(error, OCICTL_ERROR_PERMISSION_DENIED, "the call has no sender");
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-                return -errno;
-        /* The worker learns whom the call is for from its own memory, not from the parent's
-         * word on the socket: nothing there could claim another caller. */
-        reg->caller_uid = uid;
-        free(reg->caller_name);
-        reg->caller_name = strdup(sender);
-        if (!reg->caller_name) {
-                safe_close(sv[0]);
-                safe_close(sv[1]);
-                return -ENOMEM;
-        }
-        pid_t pid = fork();
-        if (pid < 0) {
-                r = -errno;
-                safe_close(sv[0]);
-                safe_close(sv[1]);
-                return r;
-        }
-        if (pid == 0) {
-                safe_close(sv[0]);
-                worker_main(reg, sv[1], parent);
-        }
-        safe_close(sv[1]);
+        strcpy(caller.name, sender);
+        /* Only a sandbox maps the caller's ids: the others need not read them. */
+        if (streq(sd_bus_message_get_member(m), "RunSandbox"))
+                remember_caller_ids(m, &caller);
 
+        r = take_spare(reg, &spare);
+        if (r < 0)
+                return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
         w = calloc(1, sizeof *w);
         if (!w) {
-                safe_close(sv[0]);
-                (void) kill(pid, SIGKILL);
-                (void) waitpid(pid, NULL, 0);
+                spare_free(spare);
                 return -ENOMEM;
         }
-        *w = (RegistryWorker) { .reg = reg, .request = sd_bus_message_ref(m), .pid = pid, .pidfd = -EBADF };
+        *w = (RegistryWorker) { .reg = reg, .request = sd_bus_message_ref(m), .pid = spare->pid, .pidfd = spare->pidfd };
+        spare->pid = 0;
+        spare->pidfd = -EBADF;
         w->next = reg->workers;
         reg->workers = w;
         reg->n_workers++;
-        w->pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
-        r = w->pidfd < 0 ? -errno : 0;
+        /* Into an empty socket buffer: does not block. */
+        r = write(spare->fd, &caller, sizeof caller) == (ssize_t) sizeof caller ? 0 : -EIO;
         if (r >= 0)
                 r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_worker_exit, w);
         if (r >= 0) {
                 /* The client end, as ocictl's of a service it forked (peer.h). */
                 Peer p;
-                r = peer_connect_fd(SERVICE_REGISTRY, sv[0], &p);
+                r = peer_connect_fd(SERVICE_REGISTRY, TAKE_FD(spare->fd), &p);
                 if (r >= 0)
                         w->bus = p.bus;
-        } else
-                safe_close(sv[0]);
+        }
+        spare_free(spare);
         if (r >= 0)
                 r = sd_bus_attach_event(w->bus, sd_bus_get_event(reg->bus), SD_EVENT_PRIORITY_NORMAL);
         if (r >= 0)
@@ -394,10 +538,11 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         if (r >= 0)
                 r = forward_call(w, m);
         if (r < 0) {
-                (void) kill(pid, SIGKILL);
-                (void) waitpid(pid, NULL, 0);
+                (void) kill(w->pid, SIGKILL);
+                (void) waitpid(w->pid, NULL, 0);
                 worker_free(w);
                 return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
         }
+        registry_spare_prepare(reg);
         return 1;
 }

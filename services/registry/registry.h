@@ -15,6 +15,7 @@
 typedef struct AuthQuery AuthQuery;           /* registry-auth.c */
 typedef struct ContainerWatch ContainerWatch; /* registry-watch.c */
 typedef struct RegistryWorker RegistryWorker; /* registry-worker.c */
+typedef struct RegistrySpare RegistrySpare;   /* registry-worker.c */
 
 typedef struct Registry {
         const char *root_dir;
@@ -28,6 +29,8 @@ typedef struct Registry {
         unsigned n_forwarded_waits; /* Wait calls for exec'd processes, at the spawner */
         RegistryWorker *workers;    /* bus mode: the calls in progress, one child each */
         unsigned n_workers;
+        RegistrySpare *spare;          /* bus mode: a worker forked ahead, for the next call */
+        sd_event_source *spare_refill; /* forks the next one, once the loop is idle */
         bool in_worker;   /* this process is a worker: the call is for the caller below */
         uid_t caller_uid; /* in a worker, the uid and unique bus name of whom the call is for */
         char *caller_name;
@@ -111,6 +114,8 @@ int freeze_container(Registry *reg, const ContainerState *state, bool frozen, sd
  * registry_caller_uid/name, never the message's sender (in a worker, that is the parent). */
 int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error);
 int registry_caller_uid(Registry *reg, sd_bus_message *m, uid_t *ret);
+/* Bus mode: forks the spare worker once the loop is idle, unless there is one. */
+void registry_spare_prepare(Registry *reg);
 const char *registry_caller_name(Registry *reg, sd_bus_message *m);
 void registry_workers_done(Registry *reg);
 /* registry-service.c: the manager and the container objects on bus (for a worker's). */

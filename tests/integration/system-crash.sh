@@ -91,6 +91,29 @@ for victim in Registry1 Spawner1 Cgroups1 Spec1; do
         assert_clean fg "$WORK/b4"
 done
 
+# The worker the registry keeps ready for the next call (registry-worker.c): one, its child; a
+# spare SIGKILLed while it waits is reaped and the next call forks its own worker; a registry
+# SIGKILLed takes its spare with it (PR_SET_PDEATHSIG).
+spares() { # the registry's idle workers: ocictl-reg-work children of REGISTRY_PID
+        ps -eo ppid=,stat=,comm= | awk -v p="$1" '$1 == p && $3 == "ocictl-reg-work" { print $2 }'
+}
+wait_spares() { # PID COUNT: until the registry PID has COUNT workers (2 s at most)
+        for _ in $(seq 40); do [ "$(spares "$1" | wc -l)" = "$2" ] && return 0; sleep 0.05; done
+        return 1
+}
+reg=$(service_pid Registry1)
+check "the registry keeps one worker ready" wait_spares "$reg" 1
+spare=$(ps -eo pid=,ppid=,comm= | awk -v p="$reg" '$2 == p && $3 == "ocictl-reg-work" { print $1 }')
+kill -KILL "$spare"
+check "a SIGKILLed spare is reaped (no zombie, no worker)" wait_spares "$reg" 0
+check "... and a run still works" sh -c "'$OCICTL' --bus-address '$ADDRESS' run -b '$WORK/b7' nospare </dev/null; [ \$? = 7 ]"
+check "... after which one worker is ready again" wait_spares "$reg" 1
+assert_clean nospare "$WORK/b7"
+kill_service Registry1
+check "a SIGKILLed registry leaves no worker behind" \
+        sh -c "for i in \$(seq 40); do ! pgrep -x ocictl-reg-work >/dev/null && exit 0; sleep 0.05; done; exit 1"
+check "... and the next registry works" ocb list
+
 # A create in flight: a createRuntime hook holds it while a service is killed. A create whose
 # spawner or registry died fails, says so in one line, and is either undone or left "creating"
 # for delete -f; nothing else of it stays.
