@@ -1,16 +1,44 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Who is calling: the uid behind a method call, and the check that it is root. */
+#include <string.h>
 #include <unistd.h>
 
 #include "bus-errors.h"
 #include "caller.h"
 #include "service-run.h"
 
+/* The last senders' uids. On a bus, each one costs a round trip to the bus daemon
+ * (GetConnectionUnixUser: dbus-daemon attaches no credentials), and a caller makes several
+ * calls in a row. A unique name is never given to another connection for the life of the bus
+ * (the D-Bus specification), and a connection's uid does not change, so what the daemon said
+ * stays true; a service serves one bus, and exits when it goes. */
+typedef struct SenderUid {
+        char name[32];
+        uid_t uid;
+} SenderUid;
+static SenderUid sender_uids[16];
+static unsigned next_sender_uid;
+
+static const SenderUid *sender_uid_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(sender_uids); i++)
+                if (streq(sender_uids[i].name, name))
+                        return &sender_uids[i];
+        return NULL;
+}
+
 int bus_message_get_sender_uid(sd_bus_message *m, uid_t *ret) {
+        const char *sender = sd_bus_message_get_sender(m);
+        /* Unique names only (":1.42"); on a socket pair there is none, and SO_PEERCRED is free. */
+        bool cache = sender && sender[0] == ':' && strlen(sender) < sizeof sender_uids[0].name;
+        const SenderUid *known = cache ? sender_uid_find(sender) : NULL;
         sd_bus_creds *creds = NULL;
         uid_t uid;
         int r;
 
+        if (known) {
+                *ret = known->uid;
+                return 0;
+        }
         r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
         if (r < 0)
                 return r;
@@ -18,6 +46,11 @@ int bus_message_get_sender_uid(sd_bus_message *m, uid_t *ret) {
         sd_bus_creds_unref(creds);
         if (r < 0)
                 return r;
+        if (cache) {
+                SenderUid *slot = &sender_uids[next_sender_uid++ % ELEMENTSOF(sender_uids)];
+                strcpy(slot->name, sender);
+                slot->uid = uid;
+        }
         *ret = uid;
         return 0;
 }
