@@ -345,7 +345,9 @@ VERB(exec) {
                         goto finish;
                 options.console_if_terminal = true;
         }
-        r = session_open(SESSION_CLONES | SESSION_PARSES | SESSION_CGROUPS, &s);
+        /* The parser only for --process: the container's own spec was kept parsed at create
+         * (the registry still starts the parser should that copy be missing). */
+        r = session_open(SESSION_CLONES | SESSION_CGROUPS | (process_fd >= 0 ? SESSION_PARSES : 0), &s);
         if (r < 0)
                 goto finish;
         options.console_socket = f.console_socket;

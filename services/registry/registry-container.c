@@ -177,8 +177,9 @@ int remove_mount_point_tree(int parent_fd, const char *name) {
 }
 
 int container_dir_remove(int root_fd, const char *id, int dir_fd) {
-        static const char *const files[] = { STATE_FILE, STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY, EXIT_FILE,
-                                             EXIT_FILE ".tmp", NOTIFY_DIR "/" NOTIFY_SOCKET_NAME };
+        static const char *const files[] = { STATE_FILE,    STATE_FILE ".tmp", EXEC_FIFO, CONFIG_COPY,
+                                             SPEC_COPY,     SPEC_COPY ".tmp",  EXIT_FILE, EXIT_FILE ".tmp",
+                                             NOTIFY_DIR "/" NOTIFY_SOCKET_NAME };
         int r = 0;
 
         /* A monitor whose init has just died may write the exit status meanwhile (bus mode): a

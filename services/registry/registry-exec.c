@@ -269,6 +269,11 @@ int load_saved_spec(Registry *reg, int dir_fd, const char *id, Spec *spec, sd_bu
         _cleanup_close_ int config_fd = -EBADF;
         int r;
 
+        r = saved_spec_read(dir_fd, reg->bus, &parsed);
+        if (r >= 0)
+                return spec_bus_read(parsed, spec);
+        if (r != -ENOENT)
+                log_warning_errno(r, "%s: the saved spec cannot be read, parsing config.json again: %m", id);
         r = container_dir_open_config(dir_fd, &config_fd);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "cannot open the config of %s: %m", id);

@@ -180,6 +180,8 @@ int create_container(Registry *reg, sd_bus_message *m, const CreateRequest *req,
                 r = call_parse(reg, copy_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, &spec);
+        if (r >= 0)
+                saved_spec_write(dir_fd, parsed);
         if (r >= 0 && req->make_rootfs)
                 r = req->make_rootfs(dir_fd, &spec, req->userdata, error);
         if (r >= 0)

@@ -77,7 +77,12 @@ int new_cgroups_call(Registry *reg, const ContainerState *s, const char *member,
 /* Spec1.Parse of a config.json descriptor. */
 int call_parse(Registry *reg, int config_fd, sd_bus_message **ret_reply, sd_bus_error *error);
 
-/* The spec a container was created with, re-read from its folder through the parser. */
+/* saved-spec.c: the parser's answer kept in the container's folder, whole or not at all (a
+ * failure leaves no file); read back into a sealed message made on bus, -ENOENT without one. */
+void saved_spec_write(int dir_fd, sd_bus_message *parsed);
+int saved_spec_read(int dir_fd, sd_bus *bus, sd_bus_message **ret);
+/* The spec a container was created with: the saved answer, else config.json through the
+ * parser. */
 int load_saved_spec(Registry *reg, int dir_fd, const char *id, Spec *spec, sd_bus_error *error);
 /* poststart/poststop through the spawner; a failure is logged as a warning, as the runtime spec
  * wants for these two. */

@@ -14,6 +14,7 @@
 #define STATE_FILE "state"
 #define EXEC_FIFO "exec.fifo"
 #define CONFIG_COPY "config.json" /* the config the container was created from, for exec */
+#define SPEC_COPY "spec"           /* that config as the parser answered it (bus-body.h) */
 #define NOTIFY_DIR "notify"        /* NOTIFY_SOCKET: bound on /run/notify in the container */
 #define NOTIFY_SOCKET_NAME "notify.sock"
 #define SANDBOX_ROOTFS_DIR "rootfs" /* a sandbox's root, its mount points made by the registry */

@@ -63,6 +63,31 @@ expect_contains "a bad process file says what" "process.json: process.args: must
 echo "exec fd" > "$WORK/efd"
 expect_eq "exec --preserve-fds" "exec fd" "$(oc exec --preserve-fds 1 x1 sh -c 'cat <&3' </dev/null 3<"$WORK/efd" 2>&1)"
 
+# The spec exec starts from is the parser's answer that create kept (ROOT/ID/spec): an exec
+# without --process runs no parser. Shown with a service folder that has every service but the
+# parser: exec works, exec --process (which needs it) fails, and so does an exec of a container
+# whose kept answer is gone (made by an older ocictl) or damaged, until the parser is back.
+check "create kept the parsed spec" test -s "$ROOT/x1/spec"
+noparser="$WORK/no-parser"
+mkdir -p "$noparser"
+for s in "$BUILD"/ocictl-*; do [ "$(basename "$s")" = ocictl-spec ] || ln -sf "$s" "$noparser/"; done
+npx() { OCICTL_LIBEXEC_DIR="$noparser" "$OCICTL" --root "$ROOT" exec "$@" </dev/null 2>&1; }
+expect_eq "exec without a parser to start" "no parser" "$(npx x1 echo no parser)"
+out=$(npx --process "$WORK/process.json" x1)
+expect_eq "... exec --process needs one: exits 255" 255 "$?"
+expect_contains "... and says which service" "ocictl-spec" "$out"
+cp "$ROOT/x1/spec" "$WORK/spec.kept"
+rm "$ROOT/x1/spec"
+npx x1 true >/dev/null
+expect_eq "without the kept answer, exec needs the parser" 255 "$?"
+expect_eq "... which parses config.json again" "again" "$(ex echo again)"
+printf 'garbage' > "$ROOT/x1/spec"
+out=$(ex echo damaged)
+expect_contains "a damaged kept answer: parsed again, with a warning" "the saved spec cannot be read" "$out"
+expect_contains "... and the exec works" "damaged" "$out"
+cp "$WORK/spec.kept" "$ROOT/x1/spec"
+expect_eq "the kept answer back: no parser needed again" "back" "$(npx x1 echo back)"
+
 # Detached, and ps.
 oc exec -d --pid-file "$WORK/exec.pid" x1 sleep 500 </dev/null >/dev/null 2>&1
 expect_eq "exec --detach" 0 "$?"
