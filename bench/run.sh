@@ -2,7 +2,7 @@
 # ocictl against runc and crun from Debian, side by side in one run, as issue 15's table asks:
 #   run      `RUNTIME run` of /bin/true (run, exit, deleted): wall and CPU time (every process
 #            the command waited for, as wait4 counts it)
-#   rss      the peak RSS of the largest process of a `run` (from busybox's time around it:
+#   rss      the peak RSS of the largest process of a `run` (from GNU time around it:
 #            a child of Python would report Python's own pages)
 #   3cmds    create + start + delete as three commands, as the shims call them (the exit is
 #            waited for in between through a pidfd, as a shim would)
@@ -25,6 +25,7 @@ OCICTL=${OCICTL:-$PWD/build/ocictl}
 [ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 1; }
 [ -x "$OCICTL" ] || { echo "bench: build first (meson setup build && ninja -C build)"; exit 1; }
 for r in runc crun; do command -v $r >/dev/null || { echo "bench: apt-get install $r"; exit 1; }; done
+[ -x /usr/bin/time ] || { echo "bench: apt-get install time"; exit 1; }
 
 WORK=$(mktemp -d /tmp/ocictl-bench.XXXXXX)
 . bench/private-bus.sh
@@ -109,17 +110,18 @@ if "run" in scenarios or "burst" in scenarios:
         table(f"run /bin/true, {runs} runs: CPU, all processes waited for", {n: [r[1] for r in rs] for n, rs in run_results.items()})
 
 if "rss" in scenarios or "run" in scenarios:
-    # A child of this Python starts with Python's resident pages, and wait4 reports them: the
-    # figure comes from busybox's time (a small process) around the command instead.
+    # A child of this Python starts with Python's resident pages, and wait4 reports them (the
+    # peak survives exec): the figure comes from GNU time (a small process) around the command
+    # instead. Not busybox's time: it takes ru_maxrss for pages and prints four times the KiB.
     def rss(name, i):
         with open(os.path.join(work, "time.out"), "w+") as out:
-            subprocess.run(["busybox", "time", "-v", *command(name, "run", "--bundle", bundle, f"rss-{name}-{i}")],
+            subprocess.run(["/usr/bin/time", "-f", "maxrss %M", *command(name, "run", "--bundle", bundle, f"rss-{name}-{i}")],
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=out, check=True)
             out.seek(0)
-            line = next(l for l in out if "Maximum resident set size" in l)
-        return (int(line.split(":")[1]) / 1000,)
+            line = next(l for l in out if l.startswith("maxrss "))
+        return (int(line.split()[1]) / 1000,)
     res = rounds(rss, n=min(runs, 20), warm=1)
-    table("run /bin/true: peak RSS of the largest process of the command (busybox time)",
+    table("run /bin/true: peak RSS of the largest process of the command (GNU time)",
           {n: [r[0] for r in rs] for n, rs in res.items()}, "KiB", 1000)
 
 if "3cmds" in scenarios:

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -30,8 +29,39 @@ void cgroup_plan_done(CgroupPlan *p) {
         *p = (CgroupPlan) {};
 }
 
+/* log2 and pow(10, x) without libm: linked, it was one more shared object to map and relocate
+ * in `ocictl` and in every service forked from it (about 330 KiB resident), for this one
+ * conversion. Computed in long double and rounded to double once, as glibc's correctly rounded
+ * results are; test-cgroup-values checks every shares value against glibc's libm. */
+static long double ln_near_one(long double m) { /* m in [1, 2): 2 atanh((m - 1) / (m + 1)) */
+        long double t = (m - 1) / (m + 1), t2 = t * t, term = t, sum = 0;
+        for (int k = 1; k < 80; k += 2) {
+                sum += term / k;
+                term *= t2;
+        }
+        return 2 * sum;
+}
+
+static double log2_of(uint64_t x) { /* x > 0 */
+        int k = 63 - __builtin_clzll(x);
+        long double m = (long double) x / (long double) (1ULL << k);
+        return (double) (k + ln_near_one(m) / 0.693147180559945309417232121458176568L);
+}
+
+static double pow10_of(double e) { /* 10^e, for e in [0, 4] */
+        long double y = (long double) e * 3.321928094887362347870319429489390175865L, f, term = 1, sum = 0;
+        int n = (int) y;
+        f = (y - n) * 0.693147180559945309417232121458176568L; /* 2^(y-n) = exp(f), f in [0, ln 2) */
+        for (int k = 1; k < 40; k++) {
+                sum += term;
+                term *= f / k;
+        }
+        return (double) (sum * (long double) (1ULL << n));
+}
+
 uint64_t cgroup_cpu_shares_to_weight(uint64_t shares) {
-        double l, exponent;
+        double l, exponent, w;
+        uint64_t i;
 
         if (shares == 0)
                 return 0;
@@ -43,9 +73,11 @@ uint64_t cgroup_cpu_shares_to_weight(uint64_t shares) {
          * in log2(shares) that maps v1's range [2, 262144] onto v2's [1, 10000] and v1's default
          * 1024 onto v2's default 100. The linear formula of runc 1.1 (Debian 12's) gave
          * 1024 → 39, which starved containers that asked for the default. */
-        l = log2((double) shares);
+        l = log2_of(shares);
         exponent = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
-        return (uint64_t) ceil(pow(10, exponent));
+        w = pow10_of(exponent);
+        i = (uint64_t) w; /* ceil, for a positive w */
+        return (double) i < w ? i + 1 : i;
 }
 
 uint64_t cgroup_blkio_weight_to_io_weight(uint64_t weight) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The cgroup manager's pure parts: layout detection from mountinfo, path resolution, and the
  * values written for each resource. */
+#include <math.h>
 #include <stdio.h>
 
 #include "cgroup-apply.h"
@@ -327,6 +328,16 @@ static void check_conversions(void) {
                       (unsigned long long) shares_weight[i][0],
                       (unsigned long long) cgroup_cpu_shares_to_weight(shares_weight[i][0]),
                       (unsigned long long) shares_weight[i][1]);
+        /* Every shares value against the formula computed with glibc's libm (runc's and crun's
+         * way): the service does it without libm. */
+        uint64_t differ = 0, first = 0;
+        for (uint64_t shares = 3; shares < 262144; shares++) {
+                double l = log2((double) shares), e = (l * l + 125 * l) / 612.0 - 7.0 / 34.0;
+                if (cgroup_cpu_shares_to_weight(shares) != (uint64_t) ceil(pow(10, e)) && differ++ == 0)
+                        first = shares;
+        }
+        CHECK(differ == 0, "%llu shares values convert unlike libm's, the first %llu", (unsigned long long) differ,
+              (unsigned long long) first);
         CHECK(cgroup_cpu_shares_to_weight(0) == 0, "shares 0 is unset");
         CHECK(cgroup_cpu_shares_to_weight(262144) == 10000, "shares max");
         CHECK(cgroup_blkio_weight_to_io_weight(10) == 1, "blkio 10");
