@@ -285,8 +285,9 @@ VERB(start) {
         int r;
 
         r = want_id(argc, argv, "start", &id);
+        /* The registry alone opens exec.fifo; it starts the spawner itself for poststart hooks. */
         if (r >= 0)
-                r = session_open(SESSION_SIGNALS, &s);
+                r = session_open(SESSION_PLAIN, &s);
         if (r < 0)
                 return r;
         r = notify_relay_open(id, &notify_fd);

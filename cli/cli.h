@@ -33,7 +33,7 @@ typedef enum SessionNeeds {
         SESSION_CLONES = 1 << 0,  /* the spawner, as our child, for a verb that clones */
         SESSION_PARSES = 1 << 1,  /* the spec parser */
         SESSION_CGROUPS = 1 << 2, /* the cgroup manager */
-        SESSION_SIGNALS = 1 << 3, /* the spawner, for a verb that starts or signals a container */
+        SESSION_SIGNALS = 1 << 3, /* the spawner, for a verb that signals a container */
 } SessionNeeds;
 
 typedef struct Session {

@@ -10,11 +10,13 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "exec-fifo.h"
 #include "spec.h"
 
-#define EXEC_FIFO_NAME "exec.fifo"
+/* init's side of exec.fifo; the start side is libocictl/exec-fifo.c. */
+#define EXEC_FIFO_NAME EXEC_FIFO_FILE
 
-#define NSEXEC_ERROR_MAX 1024
+#define NSEXEC_ERROR_MAX EXEC_FIFO_ANSWER_MAX
 
 typedef struct NsexecConfig {
         const Spec *spec;
@@ -46,10 +48,6 @@ typedef struct NsexecConfig {
  * has finished its setup and blocks on exec.fifo, and whether the cgroup2 cgroup was joined at
  * clone (CLONE_INTO_CGROUP). On failure nothing is left: children killed, exec.fifo removed. */
 int nsexec_spawn(const NsexecConfig *c, pid_t *ret_init_pid, bool *ret_cgroup_at_clone, Error *e);
-
-/* `start`: opens exec.fifo for reading, which releases init into execve(), and waits for its
- * byte. Fails when init died first. */
-int nsexec_start(int state_dir_fd, pid_t pid, uint64_t start_time, Error *e);
 
 typedef struct NsexecExecConfig {
         const Spec *spec; /* the process: args, env, cwd, user, capabilities, rlimits, noNewPrivileges */

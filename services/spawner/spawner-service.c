@@ -516,24 +516,6 @@ static int method_run_hooks(sd_bus_message *m, void *userdata, sd_bus_error *err
 }
 
 /* Root only: releases a created container. */
-static int method_start(sd_bus_message *m, void *userdata, sd_bus_error *error) {
-        Error e = {};
-        uint32_t pid;
-        uint64_t start_time;
-        int state_dir_fd, r;
-
-        r = sd_bus_message_read(m, "hut", &state_dir_fd, &pid, &start_time);
-        if (r < 0)
-                return r;
-        r = bus_check_caller_allowed(m, error);
-        if (r < 0)
-                return r;
-        r = nsexec_start(state_dir_fd, (pid_t) pid, start_time, &e);
-        if (r < 0)
-                return bus_error_set_from(error, OCICTL_ERROR_INVALID_STATE, &e, r);
-        return sd_bus_reply_method_return(m, NULL);
-}
-
 /* Root only: signals the process started at start_time, never a recycled pid. */
 static int method_kill(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint32_t pid;
@@ -695,8 +677,6 @@ static const sd_bus_vtable spawner_vtable[] = {
                                 SD_BUS_ARGS("u", init_pid, "t", init_start_time, "a{sv}", spec, "ah", cgroup_procs, "h",
                                             stdin, "h", stdout, "h", stderr, "a{sv}", options),
                                 SD_BUS_RESULT("u", pid, "t", start_time), method_exec, 0),
-        SD_BUS_METHOD_WITH_ARGS("Start", SD_BUS_ARGS("h", state_dir, "u", pid, "t", start_time), SD_BUS_NO_RESULT,
-                                method_start, 0),
         SD_BUS_METHOD_WITH_ARGS("RunHooks",
                                 SD_BUS_ARGS("s", kind, "s", id, "s", bundle, "u", pid, "s", status, "a{sv}", spec),
                                 SD_BUS_NO_RESULT, method_run_hooks, 0),
