@@ -171,6 +171,9 @@ assert_clean long "$B"
 check "a new container runs (the parser activated again)" \
         sh -c "'$OCICTL' --bus-address '$ADDRESS' run -b '$WORK/b7' last </dev/null; [ \$? = 7 ]"
 expect_eq "no container is left" "" "$(listed)"
+# The last run's monitor exits with its init and the spawner reaps it as it can, which may be
+# just after run returned (run waits for the container, not for its monitor): 2 s for that.
+for _ in $(seq 40); do pgrep -x ocictl-monitor >/dev/null || break; sleep 0.05; done
 expect_eq "no monitor is left" "" "$(pgrep -x ocictl-monitor | tr '\n' ' ')"
 check "no ocictl stage is left" sh -c "! ps -eo stat=,comm= | grep -v '^Z' | grep -q 'ocictl:\['"
 finish
