@@ -28,8 +28,10 @@ static const SenderUid *sender_uid_find(const char *name) {
 
 int bus_message_get_sender_uid(sd_bus_message *m, uid_t *ret) {
         const char *sender = sd_bus_message_get_sender(m);
-        /* Unique names only (":1.42"); on a socket pair there is none, and SO_PEERCRED is free. */
-        bool cache = sender && sender[0] == ':' && strlen(sender) < sizeof sender_uids[0].name;
+        /* Unique names only (":1.42"), and only as a bus daemon wrote them: on a socket pair the
+         * peer writes its own sender field (and SO_PEERCRED costs nothing anyway). */
+        int on_bus = sd_bus_is_bus_client(sd_bus_message_get_bus(m));
+        bool cache = on_bus > 0 && sender && sender[0] == ':' && strlen(sender) < sizeof sender_uids[0].name;
         const SenderUid *known = cache ? sender_uid_find(sender) : NULL;
         sd_bus_creds *creds = NULL;
         uid_t uid;

@@ -398,7 +398,7 @@ static void remember_caller_ids(sd_bus_message *m, WorkerCaller *c) {
 
 static int on_spare_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Registry *reg = userdata;
-        /* It lost its bus connection, or was killed: the next call forks another. */
+        /* Its set-up failed (the bus refused it), or it was killed: the next call forks one. */
         spare_free(reg->spare);
         reg->spare = NULL;
         return 0;
@@ -505,7 +505,17 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         if (streq(sd_bus_message_get_member(m), "RunSandbox"))
                 remember_caller_ids(m, &caller);
 
+        /* Into an empty socket buffer: the write does not block. A spare that died since (its
+         * exit not dispatched yet) fails it: then a worker forked for this call takes it. */
         r = take_spare(reg, &spare);
+        if (r >= 0 && write(spare->fd, &caller, sizeof caller) != (ssize_t) sizeof caller) {
+                spare_free(spare);
+                r = spare_fork(reg, &spare);
+                if (r >= 0 && write(spare->fd, &caller, sizeof caller) != (ssize_t) sizeof caller) {
+                        spare_free(spare);
+                        r = -EIO;
+                }
+        }
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
         w = calloc(1, sizeof *w);
@@ -519,10 +529,7 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
         w->next = reg->workers;
         reg->workers = w;
         reg->n_workers++;
-        /* Into an empty socket buffer: does not block. */
-        r = write(spare->fd, &caller, sizeof caller) == (ssize_t) sizeof caller ? 0 : -EIO;
-        if (r >= 0)
-                r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_worker_exit, w);
+        r = sd_event_add_io(sd_bus_get_event(reg->bus), &w->exit_source, w->pidfd, EPOLLIN, on_worker_exit, w);
         if (r >= 0) {
                 /* The client end, as ocictl's of a service it forked (peer.h). */
                 Peer p;

@@ -101,9 +101,16 @@ wait_spares() { # PID COUNT: until the registry PID has COUNT workers (2 s at mo
         for _ in $(seq 40); do [ "$(spares "$1" | wc -l)" = "$2" ] && return 0; sleep 0.05; done
         return 1
 }
+spare_of() { ps -eo pid=,ppid=,stat=,comm= | awk -v p="$1" '$2 == p && $3 !~ /^Z/ && $4 == "ocictl-reg-work" { print $1 }'; }
 reg=$(service_pid Registry1)
 check "the registry keeps one worker ready" wait_spares "$reg" 1
-spare=$(ps -eo pid=,ppid=,comm= | awk -v p="$reg" '$2 == p && $3 == "ocictl-reg-work" { print $1 }')
+# Killed just before a call, before the registry saw it die: the call gets a worker forked for it.
+kill -KILL "$(spare_of "$reg")"
+check "a run right after its spare was SIGKILLed works" \
+        sh -c "'$OCICTL' --bus-address '$ADDRESS' run -b '$WORK/b7' sparegone </dev/null; [ \$? = 7 ]"
+assert_clean sparegone "$WORK/b7"
+check "... then one worker is ready again" wait_spares "$reg" 1
+spare=$(spare_of "$reg")
 kill -KILL "$spare"
 check "a SIGKILLed spare is reaped (no zombie, no worker)" wait_spares "$reg" 0
 check "... and a run still works" sh -c "'$OCICTL' --bus-address '$ADDRESS' run -b '$WORK/b7' nospare </dev/null; [ \$? = 7 ]"
