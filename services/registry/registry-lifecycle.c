@@ -181,8 +181,6 @@ int create_container(Registry *reg, sd_bus_message *m, const CreateRequest *req,
                 r = call_parse(reg, copy_fd, &parsed, error);
         if (r >= 0)
                 r = spec_bus_read(parsed, &spec);
-        if (r >= 0)
-                saved_spec_write(dir_fd, parsed);
         if (r >= 0 && req->make_rootfs)
                 r = req->make_rootfs(dir_fd, &spec, req->userdata, error);
         if (r >= 0)
@@ -191,6 +189,7 @@ int create_container(Registry *reg, sd_bus_message *m, const CreateRequest *req,
                 r = authorize_privileged_fields(reg, m, &spec, rootfs, owner, error);
         if (r != 0)
                 goto fail; /* 1: polkit decides, and the call comes again */
+        saved_spec_write(dir_fd, parsed); /* for exec, once the create may go on */
 
         state.id = strdup(id);
         state.bundle = strdup(bundle);

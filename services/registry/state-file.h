@@ -8,11 +8,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "exec-fifo.h"
 #include "resources.h"
 #include "spec.h"
 
 #define STATE_FILE "state"
-#define EXEC_FIFO "exec.fifo"
+#define EXEC_FIFO EXEC_FIFO_FILE /* libocictl/exec-fifo.h: one name for init, start and delete */
 #define CONFIG_COPY "config.json" /* the config the container was created from, for exec */
 #define SPEC_COPY "spec"           /* that config as the parser answered it (bus-body.h) */
 #define NOTIFY_DIR "notify"        /* NOTIFY_SOCKET: bound on /run/notify in the container */
