@@ -26,30 +26,45 @@ int cli_error(int r, const char *fmt, ...) {
         return r < 0 ? r : -EINVAL;
 }
 
-/* Direct mode: start what the verb needs (cli.h), the parser first because the first call waits
- * for it, then the registry with its connections to them all; it starts whatever else it needs. */
+/* Direct mode: start what the verb needs (cli.h). The sockets first, so that the registry, which
+ * drives the call, starts second, right after the parser its first call waits for (an exec and a
+ * sandbox: the longest start); then the spawner (an exec too), then the cgroup manager (a fork,
+ * ready at once). On two cores, a registry forked last waited for the others' starts. */
 static int session_spawn(SessionNeeds needs, Session *s) {
         static const struct {
                 SessionNeeds need;
                 ServiceId id;
-        } order[] = { { SESSION_PARSES, SERVICE_SPEC }, { SESSION_CGROUPS, SERVICE_CGROUPS },
-                      { SESSION_CLONES | SESSION_SIGNALS, SERVICE_SPAWNER } };
-        int peer_fds[_SERVICE_MAX] = { -1, -1, -1, -1 };
-        int registry_fd = -1, r = 0;
+        } order[] = { { SESSION_PARSES, SERVICE_SPEC }, { 0, SERVICE_REGISTRY },
+                      { SESSION_CLONES | SESSION_SIGNALS, SERVICE_SPAWNER }, { SESSION_CGROUPS, SERVICE_CGROUPS } };
+        int ours[_SERVICE_MAX] = { -1, -1, -1, -1 }, theirs[_SERVICE_MAX] = { -1, -1, -1, -1 };
+        int r = 0;
 
         setenv("OCICTL_ROOT", arg_global.root, 1);
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(order); i++)
-                if (needs & order[i].need)
-                        r = service_spawn(order[i].id, NULL, arg_global.log_fd, &s->children[order[i].id],
-                                          &peer_fds[order[i].id]);
-        if (r >= 0)
-                r = service_spawn(SERVICE_REGISTRY, peer_fds, arg_global.log_fd, &s->children[SERVICE_REGISTRY],
-                                  &registry_fd);
-        for (ServiceId id = 0; id < SERVICE_REGISTRY; id++)
-                safe_close(peer_fds[id]); /* the registry holds them now */
+                if (order[i].id == SERVICE_REGISTRY || (needs & order[i].need))
+                        r = service_socket_pair(&ours[order[i].id], &theirs[order[i].id]);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(order); i++) {
+                ServiceId id = order[i].id;
+                if (theirs[id] < 0)
+                        continue;
+                /* The registry gets our ends of the others' sockets; we keep our end of its. */
+                int peers[_SERVICE_MAX] = { ours[0], ours[1], ours[2], -1 };
+                _Static_assert(SERVICE_REGISTRY == _SERVICE_MAX - 1 && _SERVICE_MAX == 4, "the registry is last of four");
+                r = service_start(id, theirs[id], id == SERVICE_REGISTRY ? peers : NULL, arg_global.log_fd,
+                                  &s->children[id]);
+                theirs[id] = safe_close(theirs[id]);
+                if (r >= 0 && id == SERVICE_REGISTRY)
+                        for (ServiceId peer = 0; peer < SERVICE_REGISTRY; peer++)
+                                ours[peer] = safe_close(ours[peer]); /* the registry holds them now */
+        }
+        for (ServiceId id = 0; id < _SERVICE_MAX; id++) {
+                safe_close(theirs[id]);
+                if (id != SERVICE_REGISTRY || r < 0)
+                        ours[id] = safe_close(ours[id]);
+        }
         if (r < 0)
                 return r;
-        return peer_connect_fd(SERVICE_REGISTRY, registry_fd, &s->registry);
+        return peer_connect_fd(SERVICE_REGISTRY, ours[SERVICE_REGISTRY], &s->registry);
 }
 
 int session_open(SessionNeeds needs, Session *ret) {

@@ -90,36 +90,36 @@ static int lift_fd(int fd) {
         return fd < 0 ? fd : fcntl(fd, F_DUPFD, 64);
 }
 
-int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd) {
-        _cleanup_close_ int ours = -EBADF, theirs = -EBADF, image = -EBADF;
-        char path[PATH_MAX + 64];
-        int pair[2], r;
-        pid_t pid;
-
-        snprintf(path, sizeof path, "%s/%s", service_directory(), service_table[id].binary);
-        /* The spawner's clones enter the container: it runs from a sealed copy (sealed-exec.h).
-         * Made here, so that the spawner does not have to exec itself a second time. */
-        if (id == SERVICE_SPAWNER && (r = sealed_copy_of(path, &image)) < 0)
-                return r;
+int service_socket_pair(int *ret_ours, int *ret_theirs) {
+        int pair[2];
 
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
                 return negative_errno();
-        ours = pair[0];
-        theirs = pair[1];
+        *ret_ours = pair[0];
+        *ret_theirs = pair[1];
+        return 0;
+}
 
+int service_start(ServiceId id, int own_fd, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid) {
+        char path[PATH_MAX + 64];
+        pid_t pid;
+
+        snprintf(path, sizeof path, "%s/%s", service_directory(), service_table[id].binary);
+        /* A missing binary is said by our caller, in one line, rather than by a child. */
+        if (!in_process[id] && access(path, X_OK) < 0)
+                return negative_errno();
         pid = fork();
         if (pid < 0)
                 return negative_errno();
         if (pid == 0) {
                 char peers[256] = "", fdname[16];
-                int lifted[_SERVICE_MAX], own, next = SERVICE_FD + 1, null_fd;
+                int lifted[_SERVICE_MAX], own, image = -EBADF, next = SERVICE_FD + 1, null_fd, r;
 
                 /* No PDEATHSIG: a service exits when its connection closes, after the call it
                  * is handling. So when ocictl is killed in the middle of a create, the registry
                  * still finishes it, or rolls it back, with its peers still there to help
                  * (issue 10); they exit once the registry has. */
-                own = lift_fd(theirs);
-                image = lift_fd(image);
+                own = lift_fd(own_fd);
                 for (int i = 0; i < _SERVICE_MAX; i++)
                         lifted[i] = peer_fds ? lift_fd(peer_fds[i]) : -1;
                 if (own < 0 || dup2(own, SERVICE_FD) < 0)
@@ -141,8 +141,19 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                 }
                 if (log_fd >= 0)
                         (void) dup2(log_fd, STDERR_FILENO);
-                if (image >= 0 && (image = dup3(image, next++, O_CLOEXEC)) < 0)
-                        _exit(127);
+                /* The spawner's clones enter the container: it runs from a sealed copy
+                 * (sealed-exec.h), made here rather than by the spawner, which would have to
+                 * exec itself a second time; and here rather than before the fork, so that
+                 * the caller goes on to start the next service meanwhile. */
+                if (id == SERVICE_SPAWNER) {
+                        r = sealed_copy_of(path, &image);
+                        if (r < 0) {
+                                dprintf(STDERR_FILENO, "ocictl: cannot make a sealed copy of %s: %s\n", path, strerror(-r));
+                                _exit(127);
+                        }
+                        if ((image = dup3(image, next++, O_CLOEXEC)) < 0)
+                                _exit(127);
+                }
                 (void) close_range(next, ~0U, 0);
                 snprintf(fdname, sizeof fdname, "%d", SERVICE_FD);
                 setenv("OCICTL_SERVICE_FD", fdname, 1);
@@ -159,8 +170,19 @@ int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pi
                 dprintf(STDERR_FILENO, "ocictl: cannot execute %s: %m\n", path);
                 _exit(127);
         }
-
         *ret_pid = pid;
+        return 0;
+}
+
+int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd) {
+        _cleanup_close_ int ours = -EBADF, theirs = -EBADF;
+        int r;
+
+        r = service_socket_pair(&ours, &theirs);
+        if (r >= 0)
+                r = service_start(id, theirs, peer_fds, log_fd, ret_pid);
+        if (r < 0)
+                return r;
         *ret_fd = TAKE_FD(ours);
         return 0;
 }

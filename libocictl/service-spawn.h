@@ -11,6 +11,12 @@
  * socket in ret_fd. */
 int service_spawn(ServiceId id, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid, int *ret_fd);
 
+/* The same in two steps, for a caller that hands a service's socket to another before the
+ * service itself is started: the pair (both ends close-on-exec), then the start on own_fd (the
+ * caller keeps it and closes it). */
+int service_socket_pair(int *ret_ours, int *ret_theirs);
+int service_start(ServiceId id, int own_fd, const int peer_fds[_SERVICE_MAX], int log_fd, pid_t *ret_pid);
+
 /* This binary holds the code of service id (service-mains.h): service_spawn() forks it and runs
  * main_fn in the child instead of exec'ing its binary, which saves the exec, the dynamic linking
  * and the page faults of a fresh image (issue 15). Only for a service that needs no fresh image:
