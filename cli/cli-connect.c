@@ -38,6 +38,7 @@ static int session_spawn(SessionNeeds needs, Session *s) {
                       { SESSION_CLONES | SESSION_SIGNALS, SERVICE_SPAWNER }, { SESSION_CGROUPS, SERVICE_CGROUPS } };
         int ours[_SERVICE_MAX] = { -1, -1, -1, -1 }, theirs[_SERVICE_MAX] = { -1, -1, -1, -1 };
         int r = 0;
+        ServiceId failed = _SERVICE_MAX;
 
         setenv("OCICTL_ROOT", arg_global.root, 1);
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(order); i++)
@@ -53,6 +54,8 @@ static int session_spawn(SessionNeeds needs, Session *s) {
                 r = service_start(id, theirs[id], id == SERVICE_REGISTRY ? peers : NULL, arg_global.log_fd,
                                   &s->children[id]);
                 theirs[id] = safe_close(theirs[id]);
+                if (r < 0)
+                        failed = id;
                 if (r >= 0 && id == SERVICE_REGISTRY)
                         for (ServiceId peer = 0; peer < SERVICE_REGISTRY; peer++)
                                 ours[peer] = safe_close(ours[peer]); /* the registry holds them now */
@@ -62,9 +65,15 @@ static int session_spawn(SessionNeeds needs, Session *s) {
                 if (id != SERVICE_REGISTRY || r < 0)
                         ours[id] = safe_close(ours[id]);
         }
+        if (r < 0 && failed < _SERVICE_MAX) /* the one that is missing, by name */
+                return cli_error(r, "cannot start the ocictl services: %s/%s: %s", service_spawn_directory(),
+                                 service_table[failed].binary, strerror(-r));
         if (r < 0)
-                return r;
-        return peer_connect_fd(SERVICE_REGISTRY, ours[SERVICE_REGISTRY], &s->registry);
+                return cli_error(r, "cannot start the ocictl services: %s", strerror(-r));
+        r = peer_connect_fd(SERVICE_REGISTRY, ours[SERVICE_REGISTRY], &s->registry);
+        if (r < 0)
+                return cli_error(r, "cannot reach the ocictl services: %s", strerror(-r));
+        return 0;
 }
 
 int session_open(SessionNeeds needs, Session *ret) {
@@ -85,8 +94,9 @@ int session_open(SessionNeeds needs, Session *ret) {
         }
         if (r < 0) {
                 session_close(&s);
-                return cli_error(r, "cannot reach the ocictl services%s%s: %s", s.direct ? "" : " on ",
-                                 s.direct ? "" : arg_global.bus_address, strerror(-r));
+                return s.direct ? r /* said above */
+                                : cli_error(r, "cannot reach the ocictl services on %s: %s", arg_global.bus_address,
+                                            strerror(-r));
         }
         *ret = s;
         return 0;

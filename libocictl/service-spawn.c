@@ -59,7 +59,7 @@ static int run_in_process(ServiceId id) {
         return main_fn();
 }
 
-static const char *service_directory(void) {
+const char *service_spawn_directory(void) {
         static char dir[PATH_MAX];
         char self[PATH_MAX], probe[PATH_MAX + 32];
         const char *e = getenv("OCICTL_LIBEXEC_DIR");
@@ -104,7 +104,7 @@ int service_start(ServiceId id, int own_fd, const int peer_fds[_SERVICE_MAX], in
         char path[PATH_MAX + 64];
         pid_t pid;
 
-        snprintf(path, sizeof path, "%s/%s", service_directory(), service_table[id].binary);
+        snprintf(path, sizeof path, "%s/%s", service_spawn_directory(), service_table[id].binary);
         /* A missing binary is said by our caller, in one line, rather than by a child. */
         if (!in_process[id] && access(path, X_OK) < 0)
                 return negative_errno();

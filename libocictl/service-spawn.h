@@ -28,3 +28,7 @@ void service_spawn_in_process(ServiceId id, int (*main_fn)(void));
 /* The memory of our argv (argv[0] to the end of the last argument), which a service forked in
  * process overwrites with its name, as ps shows it: its command line would otherwise be ours. */
 void service_spawn_set_argv_area(int argc, char **argv);
+
+/* Where the services' binaries are: $OCICTL_LIBEXEC_DIR, else next to our own binary when a
+ * registry is there (the build tree), else libexecdir. */
+const char *service_spawn_directory(void);
