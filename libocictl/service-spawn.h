@@ -5,7 +5,8 @@
 
 #include "services.h"
 
-/* Starts a service in direct mode: fork and exec of its binary, or fork alone for one this
+/* Starts a service in direct mode: exec of its binary from a clone that shares our memory until
+ * then (as posix_spawn: we wait for the exec, nothing is copied), or fork alone for one this
  * binary holds (service_spawn_in_process below). peer_fds[i] (may be -1) become the service's
  * connections to the other services; log_fd (or -1) becomes its stderr; returns our end of its
  * socket in ret_fd. */
