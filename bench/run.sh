@@ -40,12 +40,9 @@ cleanup() {
         rm -rf "$WORK"
 }
 trap cleanup EXIT
+. bench/bundle.sh
 mount -t tmpfs tmpfs "$WORK"
-mkdir -p "$WORK/bundle/rootfs/bin"
-cp "$(command -v busybox)" "$WORK/bundle/rootfs/bin/busybox"
-for a in true sleep sh; do ln -s busybox "$WORK/bundle/rootfs/bin/$a"; done
-(cd "$WORK/bundle" && "$OCICTL" spec)
-sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/' "$WORK/bundle/config.json"
+make_bundle "$WORK/bundle"
 cp -a "$WORK/bundle" "$WORK/sleeper"
 sed -i 's/"\/bin\/true"$/"\/bin\/sleep", "1000"/' "$WORK/sleeper/config.json"
 

@@ -19,12 +19,9 @@ cleanup() {
         rm -rf "$WORK"
 }
 trap cleanup EXIT
+. bench/bundle.sh
 mount -t tmpfs tmpfs "$WORK"
-mkdir -p "$WORK/bundle/rootfs/bin"
-cp "$(command -v busybox)" "$WORK/bundle/rootfs/bin/busybox"
-ln -s busybox "$WORK/bundle/rootfs/bin/true"
-(cd "$WORK/bundle" && "$OCICTL" spec)
-sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"\/bin\/true"/' "$WORK/bundle/config.json"
+make_bundle "$WORK/bundle"
 
 # The same cgroup view for both runtimes, as bench/run.sh gives them (crun refuses the hybrid one).
 cat > "$WORK/runs.sh" <<'EOF'

@@ -40,17 +40,23 @@ void service_spawn_set_argv_area(int argc, char **argv) {
         argv_area_size = argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0];
 }
 
+/* What an exec does to handlers: caught signals back to their defaults, ignored ones stay
+ * ignored. */
+static void reset_signal_handlers(void) {
+        for (int sig = 1; sig < NSIG; sig++) {
+                struct sigaction sa;
+                if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL)
+                        (void) signal(sig, SIG_DFL);
+        }
+}
+
 /* In the forked child, what an exec would have done for us: handlers back to their defaults
  * (ignored signals stay ignored, as across execve), our name and command line the service's. */
 static int run_in_process(ServiceId id) {
         int (*main_fn)(void) = in_process[id];
         const char *name = service_table[id].binary;
 
-        for (int sig = 1; sig < NSIG; sig++) {
-                struct sigaction sa;
-                if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL)
-                        (void) signal(sig, SIG_DFL);
-        }
+        reset_signal_handlers();
         memset(in_process, 0, sizeof in_process);
         (void) prctl(PR_SET_NAME, name);
         if (argv_area && argv_area_size > 0) {
@@ -154,11 +160,7 @@ static int service_child(void *userdata) {
         }
         /* A vfork: handlers back to their defaults before any signal can come (they are our
          * parent's code, in our parent's memory), then the mask our parent had. */
-        for (int sig = 1; sig < NSIG; sig++) {
-                struct sigaction sa;
-                if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN && sa.sa_handler != SIG_DFL)
-                        (void) signal(sig, SIG_DFL);
-        }
+        reset_signal_handlers();
         (void) sigprocmask(SIG_SETMASK, &a->mask, NULL);
         if (image >= 0)
                 (void) syscall(SYS_execveat, image, "", (char *[]) { (char *) a->path, NULL }, a->envp, AT_EMPTY_PATH);
