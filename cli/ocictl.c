@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
                         help();
                         return 0;
                 case 'v':
-                        printf("ocictl version %s\nspec: 1.3.0\n", OCICTL_VERSION);
+                        printf("ocictl version %s\nspec: 1.3.0\nsd-bus: %s\n", OCICTL_VERSION, OCICTL_SDBUS);
                         return 0;
                 default:
                         return 1;

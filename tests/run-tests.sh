@@ -1,9 +1,10 @@
 #!/bin/bash
-# The test command (README.md, .ci/run): builds ocictl with -Werror, runs every suite (unit, root,
-# bus), runs the unit suite again in an AddressSanitizer/UndefinedBehaviorSanitizer build, runs
-# the libFuzzer targets for a bounded time (OCICTL_FUZZ_SECONDS, 30 s each), and
-# ends with "N passed, N failed, N skipped" counted from meson's test log. With CI=true a skipped
-# root or bus test counts as failed: nothing may silently stop being tested.
+# The test command (README.md, .ci/run): builds ocictl with -Werror (and first the static sd-bus
+# it links, tools/static-libsystemd.sh), runs every suite (unit, root, bus), runs the unit suite
+# again in an AddressSanitizer/UndefinedBehaviorSanitizer build, runs the libFuzzer targets for
+# a bounded time (OCICTL_FUZZ_SECONDS, 30 s each), and ends with "N passed, N failed, N skipped"
+# counted from meson's test log. With CI=true a skipped root or bus test counts as failed:
+# nothing may silently stop being tested.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${OCICTL_TEST_BUILD:-build-tests}
@@ -45,11 +46,16 @@ build() {
         shift
         if [ ! -d "$dir" ]; then
                 meson setup "$dir" -Dwerror=true "$@" >/dev/null || return 1
+        elif [ $# -gt 0 ]; then
+                meson configure "$dir" "$@" >/dev/null || return 1
         fi
         ninja -C "$dir" >/dev/null || ninja -C "$dir"
 }
 
-if ! build "$BUILD"; then
+# The suites run the build the README recommends: sd-bus linked statically from Debian's systemd
+# source (tools/static-libsystemd.sh). The sanitizer and fuzz builds below link Debian's
+# libsystemd.so.0, as a distribution's package would, so both ways are built and tested.
+if ! tools/static-libsystemd.sh "$BUILD-sd" || ! build "$BUILD" -Dstatic_libsystemd="$PWD/$BUILD-sd"; then
         echo "build failed"
         echo "0 passed, 1 failed"
         exit 1

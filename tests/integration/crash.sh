@@ -17,18 +17,44 @@ wait_services_gone() {
         return 1
 }
 
+# The kills are spread over how long a create takes on this host (the fastest of three), so that
+# they land in its middle however fast it gets: at 1/12, 2/12 ... of it. The wait and the search
+# for the victim use only bash builtins: `sleep` and `pgrep` alone take longer than a create's
+# first half (about 3 and 7 ms here).
+mkfifo "$WORK/never" && exec {never}<>"$WORK/never" || fail "fifo" # lib.sh writes TAP on fd 9
+pause() { read -r -t "$1" -u "$never" || true; }
+# victim= the live child of PID (all four services are the CLI's children) named NAME, or "".
+find_victim() {
+        local kid comm kids=()
+        victim=""
+        # The list has no newline at its end, so read says EOF even when it read it.
+        read -r -a kids 2>/dev/null < "/proc/$1/task/$1/children"
+        for kid in "${kids[@]}"; do
+                read -r comm 2>/dev/null < "/proc/$kid/comm" && [ "$comm" = "$2" ] && { victim=$kid; return 0; }
+        done
+}
+create_us=999999999
+for i in 1 2 3; do
+        t0=${EPOCHREALTIME/./}
+        oc create -b "$B" "probe$i" </dev/null >/dev/null || fail "create probe$i"
+        t=$((${EPOCHREALTIME/./} - t0))
+        [ "$t" -lt "$create_us" ] && create_us=$t
+        oc delete -f "probe$i" >/dev/null || fail "delete probe$i"
+done
+delays=$(awk -v us="$create_us" 'BEGIN { for (k = 1; k <= 12; k++) printf "%.4f ", us * k / 12 / 1e6 }')
+echo "# a create takes $create_us us here; kills after: $delays"
+
 n=0 unnamed="" unlisted="" undeleted="" left="" stuck="" interrupted=0
 for target in cli registry spawner spec cgroups; do
-        for delay in 0.001 0.002 0.003 0.004 0.005 0.006 0.007 0.008 0.009 0.01 0.012 0.014; do
+        for delay in $delays; do
                 n=$((n + 1))
                 id="k$n-$target"
                 "$OCICTL" --root "$ROOT" create -b "$B" "$id" </dev/null >/dev/null 2>"$WORK/$id.err" &
                 cli=$!
-                sleep "$delay"
+                pause "$delay"
                 case $target in
                 cli) victim=$cli ;;
-                registry | spawner) victim=$(pgrep -P "$cli" -x "ocictl-$target") ;;
-                *) victim=$(pgrep -n -x "ocictl-$target") ;; # tests run one at a time
+                *) find_victim "$cli" "ocictl-$target" ;;
                 esac
                 [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null && interrupted=$((interrupted + 1))
                 wait "$cli" 2>/dev/null
