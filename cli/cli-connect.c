@@ -71,8 +71,8 @@ static int session_spawn(SessionNeeds needs, Session *s) {
         if (r < 0)
                 return cli_error(r, "cannot start the ocictl services: %s", strerror(-r));
         r = peer_connect_fd(SERVICE_REGISTRY, ours[SERVICE_REGISTRY], &s->registry);
-        if (r < 0)
-                return cli_error(r, "cannot reach the ocictl services: %s", strerror(-r));
+        if (r < 0) /* the registry died before it answered: name it, as for the others */
+                return cli_error(r, "cannot reach %s: %s", service_table[SERVICE_REGISTRY].bus_name, strerror(-r));
         return 0;
 }
 
