@@ -14,15 +14,15 @@
 # Root only. Usage: bench/run.sh [RUNS] [SCENARIO...] (default 100 runs, every scenario).
 #
 # Same conditions for every runtime: the same bundle and config (ocictl's default, which runc and
-# crun accept), the same state root type (tmpfs), and every runtime run inside a private mount
-# namespace with /sys/fs/cgroup/unified unmounted: crun 1.8 refuses this host's hybrid cgroup
-# layout otherwise (../shared/DESIGN.md).
+# crun accept), the same state root type (tmpfs), and the same cgroup view (bench/cgroup-view.sh).
 set -eu
-cd "$(dirname "$0")/.."
+SELF=$(realpath "$0")
+cd "$(dirname "$SELF")/.."
+[ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 1; }
+. bench/cgroup-view.sh
 RUNS=${1:-100}
 shift || true
 OCICTL=${OCICTL:-$PWD/build/ocictl}
-[ "$(id -u)" = 0 ] || { echo "bench: run as root"; exit 1; }
 [ -x "$OCICTL" ] || { echo "bench: build first (meson setup build && ninja -C build)"; exit 1; }
 for r in runc crun; do command -v $r >/dev/null || { echo "bench: apt-get install $r"; exit 1; }; done
 [ -x /usr/bin/time ] || { echo "bench: apt-get install time"; exit 1; }
@@ -56,10 +56,9 @@ work, runs, ocictl, address = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.ar
 scenarios = sys.argv[5:] or ["run", "rss", "3cmds", "exec", "system", "burst"]
 bundle, sleeper = os.path.join(work, "bundle"), os.path.join(work, "sleeper")
 runtimes = {"ocictl": ocictl, "runc": "runc", "crun": "crun"}
-wrapper = 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"'
 
 def command(name, *args):
-    return ["unshare", "-m", "sh", "-c", wrapper, "sh", runtimes[name], "--root", os.path.join(work, "root-" + name), *args]
+    return [runtimes[name], "--root", os.path.join(work, "root-" + name), *args]
 
 def timed(argv, check=True):
     """wall seconds, CPU seconds and peak RSS (KiB) of argv and what it waited for"""

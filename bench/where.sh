@@ -6,10 +6,12 @@
 # Root only; needs perf (apt-get install linux-perf) and crun.
 # Usage: bench/where.sh [RUNS] (default 20)
 set -eu
-cd "$(dirname "$0")/.."
+SELF=$(realpath "$0")
+cd "$(dirname "$SELF")/.."
+[ "$(id -u)" = 0 ] || { echo "where: run as root"; exit 1; }
+. bench/cgroup-view.sh
 RUNS=${1:-20}
 OCICTL=${OCICTL:-$PWD/build/ocictl}
-[ "$(id -u)" = 0 ] || { echo "where: run as root"; exit 1; }
 [ -x "$OCICTL" ] || { echo "where: build first (meson setup build && ninja -C build)"; exit 1; }
 for c in perf crun; do command -v $c >/dev/null || { echo "where: apt-get install ${c/perf/linux-perf}"; exit 1; }; done
 
@@ -23,14 +25,12 @@ trap cleanup EXIT
 mount -t tmpfs tmpfs "$WORK"
 make_bundle "$WORK/bundle"
 
-# The same cgroup view for both runtimes, as bench/run.sh gives them (crun refuses the hybrid one).
 cat > "$WORK/runs.sh" <<'EOF'
 #!/bin/sh
 runtime=$1 root=$2 bundle=$3 runs=$4
 i=0
 while [ $i -lt "$runs" ]; do
-        unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh \
-                "$runtime" --root "$root" run -b "$bundle" "where$i" >/dev/null
+        "$runtime" --root "$root" run -b "$bundle" "where$i" >/dev/null
         i=$((i + 1))
 done
 EOF
