@@ -18,6 +18,14 @@ start_private_bus() {
         return 1
 }
 
+# Gone once it returns: the services are our children, dbus-daemon (forked away) is waited for.
 stop_private_bus() {
-        kill $SERVICE_PIDS $(cat "$WORK/dbus.pid" 2>/dev/null) 2>/dev/null || true
+        local daemon
+        daemon=$(cat "$WORK/dbus.pid" 2>/dev/null)
+        kill $SERVICE_PIDS $daemon 2>/dev/null || true
+        wait $SERVICE_PIDS 2>/dev/null || true
+        for _ in $(seq 50); do
+                [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null || break
+                sleep 0.05
+        done
 }
