@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
                         help();
                         return 0;
                 case 'v':
-                        printf("ocictl version %s\nspec: 1.3.0\nsd-bus: %s\n", OCICTL_VERSION, OCICTL_SDBUS);
+                        printf("ocictl version %s\nspec: 1.3.0\nsd-bus: %s\nlibc: %s\n", OCICTL_VERSION, OCICTL_SDBUS, OCICTL_LIBC);
                         return 0;
                 default:
                         return 1;

@@ -53,9 +53,10 @@ build() {
 }
 
 # The suites run the build the README recommends: sd-bus linked statically from Debian's systemd
-# source (tools/static-libsystemd.sh). The sanitizer and fuzz builds below link Debian's
-# libsystemd.so.0, as a distribution's package would, so both ways are built and tested.
-if ! tools/static-libsystemd.sh "$BUILD-sd" || ! build "$BUILD" -Dstatic_libsystemd="$PWD/$BUILD-sd"; then
+# source (tools/static-libsystemd.sh), and every binary but the spawner a static PIE. The
+# sanitizer and fuzz builds below link Debian's libsystemd.so.0 and libc.so.6, as a
+# distribution's package would, so both ways are built and tested.
+if ! tools/static-libsystemd.sh "$BUILD-sd" || ! build "$BUILD" -Dstatic_libsystemd="$PWD/$BUILD-sd" -Dstatic_binaries=true; then
         echo "build failed"
         echo "0 passed, 1 failed"
         exit 1
