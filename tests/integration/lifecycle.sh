@@ -43,6 +43,8 @@ table=$(oc list)
 expect_contains "list shows the header" "ID" "$table"
 expect_contains "list shows the container" "c1" "$table"
 expect_eq "list -q prints ids" c1 "$(oc list -q)"
+# The owner by name, as runc prints it: through glibc's NSS, also from a static ocictl.
+expect_eq "list names the owner" root "$(awk '$1 == "c1" { print $NF }' <<<"$table")"
 json=$(oc list --format json)
 check "list --format json parses and names c1" python3 -c 'import json,sys; assert json.loads(sys.argv[1])[0]["id"] == "c1"' "$json"
 
