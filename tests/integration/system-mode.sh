@@ -129,6 +129,33 @@ as ocsys-admin "$OCICTL" --bus-address "$ADDRESS" delete -f r1
 expect_eq "... and deletes it" 0 "$?"
 assert_clean r1 "$BR"
 
+# The registry keeps a worker that answered for its caller's next call: root's, idle while root's
+# `run` waits, runs as root. Another caller's call must never reach it: the plain user's kill of
+# root's container, made while that worker waits, is refused as ever (served by a worker of its
+# own, which knows its caller).
+RW="$WORK/rootwait"
+make_bundle "$RW" sleep 100 || fail "bundle"
+registry=$(pgrep -x ocictl-registry | head -1)
+workers() { ps --ppid "${registry:-0}" -o pid=,comm= | awk '$2 == "ocictl-reg-work" { print $1 }' | sort | paste -sd' '; }
+for _ in $(seq 30); do [ "$(workers | wc -w)" = 1 ] && break; sleep 0.1; done
+spare=$(workers)
+ocs run -b "$RW" r2 </dev/null >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 50); do ocs state r2 2>/dev/null | grep -q running && break; sleep 0.1; done
+# The spare took root's create and then its start (not a worker per call, each followed by a
+# new spare): it is the one worker now, idle for root's connection.
+expect_eq "root's run waits, its create and start served by one worker, kept" "$spare" "$(workers)"
+out=$(as ocsys-plain "$OCICTL" --bus-address "$ADDRESS" kill r2 KILL 2>&1)
+expect_contains "... the plain user may not kill root's container meanwhile" "not authorized for org.ocictl.manage" "$out"
+check "... which still runs" test "$(ocs state r2 2>/dev/null | grep -c running)" = 1
+ocs kill r2 KILL
+wait "$runner"
+expect_eq "root's own kill ends its run (SIGKILL's status)" 137 "$?"
+for _ in $(seq 30); do [ "$(workers | wc -w)" = 1 ] && [ "$(workers)" != "$spare" ] && break; sleep 0.1; done
+check "once root's run has gone, its worker is gone too, and a new spare is ready" \
+        test "$(workers | wc -w)" = 1 -a "$(workers)" != "$spare"
+assert_clean r2 "$RW"
+
 out=$(as ocsys-member "$OCICTL" --bus-address "$ADDRESS" kill m1 KILL 2>&1)
 expect_eq "the member kills its own container" "" "$out"
 for _ in $(seq 50); do ocs state m1 2>/dev/null | grep -q stopped && break; sleep 0.1; done
