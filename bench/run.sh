@@ -9,6 +9,8 @@
 #   exec     `RUNTIME exec` of /bin/true into a running container
 #   system   `ocictl --bus-address run` through services already running on a bus (wall only:
 #            the services are not our children)
+#   calls    the same calls from a GDBus client, timed one by one (bench/system-calls.py; needs
+#            python3-gi): where the system row's time goes
 #   burst    100 runs in a row (the last ten against the first ten) and 50 at once (failures)
 # Medians of interleaved rounds, and ratios (ocictl's figure divided by the other runtime's).
 # Root only. Usage: bench/run.sh [RUNS] [SCENARIO...] (default 100 runs, every scenario).
@@ -53,7 +55,7 @@ start_private_bus
 python3 - "$WORK" "$RUNS" "$OCICTL" "$ADDRESS" "$@" <<'PY'
 import os, select, statistics, subprocess, sys, time
 work, runs, ocictl, address = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-scenarios = sys.argv[5:] or ["run", "rss", "3cmds", "exec", "system", "burst"]
+scenarios = sys.argv[5:] or ["run", "rss", "3cmds", "exec", "system", "calls", "burst"]
 bundle, sleeper = os.path.join(work, "bundle"), os.path.join(work, "sleeper")
 runtimes = {"ocictl": ocictl, "runc": "runc", "crun": "crun"}
 
@@ -157,6 +159,12 @@ if "system" in scenarios:
             crun.append(c)
     table(f"ocictl --bus-address run (services already running) beside crun run, {runs} runs: wall",
           {"ocictl": bus, "crun": crun})
+
+if "calls" in scenarios:
+    print("\nsystem mode, call by call (GDBus client, a connection per container)")
+    sys.stdout.flush()
+    # Debian's python3 (python3-gi), whatever python3 is first on PATH; the script's cwd is the tree.
+    subprocess.run(["/usr/bin/python3", "bench/system-calls.py", address, bundle, str(runs)], check=True)
 
 if "burst" in scenarios:
     print(f"\n{runs} runs in a row: median of the last ten against the first ten")

@@ -17,13 +17,14 @@ rc=$?
 expect_eq "bench/run.sh 3 exits 0" 0 "$rc"
 out=$(cat "$WORK/bench.out")
 for title in "run /bin/true, 3 runs: wall" "run /bin/true, 3 runs: CPU" "peak RSS" "create + start + delete, 3 rounds: wall" \
-        "exec /bin/true, 3 runs: wall" "ocictl --bus-address run" "3 runs in a row" "50 at once"; do
+        "exec /bin/true, 3 runs: wall" "ocictl --bus-address run" "system mode, call by call" "3 runs in a row" "50 at once"; do
         expect_contains "the table: $title" "$title" "$out"
 done
 # Eight tables (run wall and CPU, RSS, three commands wall and CPU, exec wall and CPU, system),
 # each with its ratio to crun, and to runc too but for system mode (runc has no services).
 expect_eq "a ratio to crun in every table" 8 "$(grep -c '^ratio ocictl/crun: [0-9.]*$' <<<"$out")"
 expect_eq "a ratio to runc beside it (not in system mode)" 7 "$(grep -c '^ratio ocictl/runc: [0-9.]*$' <<<"$out")"
+check "the calls of a system-mode run, timed one by one" grep -qE '^3 containers: median per call \(ms\): create [0-9.]+  start [0-9.]+  wait [0-9.]+  delete [0-9.]+  all [0-9.]+$' "$WORK/bench.out"
 expect_eq "50 at once: no runtime failed" 3 "$(grep -cE '^(ocictl|runc|crun) +[0-9.]+ s for 50, 0 failed$' <<<"$out")"
 [ "$rc" = 0 ] || echo "$out" | tail -20
 
