@@ -557,6 +557,15 @@ static int take_spare(Registry *reg, RegistrySpare **ret) {
         return 0;
 }
 
+/* A worker the call could not be handed to: gone, and the call refused in words. */
+static int worker_failed(RegistryWorker *w, sd_bus_message *m, int r, sd_bus_error *error) {
+        (void) kill(w->pid, SIGKILL);
+        (void) waitpid(w->pid, NULL, 0);
+        worker_free(w);
+        return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
+}
+
+/* The caller's next call, to the worker kept for it. */
 static int reuse_worker(RegistryWorker *w, sd_bus_message *m, sd_bus_error *error) {
         int r;
 
@@ -567,12 +576,8 @@ static int reuse_worker(RegistryWorker *w, sd_bus_message *m, sd_bus_error *erro
         sd_bus_message_unref(w->request);
         w->request = sd_bus_message_ref(m);
         r = forward_call(w, m);
-        if (r < 0) {
-                (void) kill(w->pid, SIGKILL);
-                (void) waitpid(w->pid, NULL, 0);
-                worker_free(w);
-                return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
-        }
+        if (r < 0)
+                return worker_failed(w, m, r, error);
         return 1;
 }
 
@@ -645,12 +650,8 @@ int registry_offload(Registry *reg, sd_bus_message *m, sd_bus_error *error) {
                 r = sd_bus_add_filter(w->bus, NULL, on_worker_signal, w);
         if (r >= 0)
                 r = forward_call(w, m);
-        if (r < 0) {
-                (void) kill(w->pid, SIGKILL);
-                (void) waitpid(w->pid, NULL, 0);
-                worker_free(w);
-                return sd_bus_error_set_errnof(error, -r, "%s: cannot start a worker: %m", sd_bus_message_get_member(m));
-        }
+        if (r < 0)
+                return worker_failed(w, m, r, error);
         /* The next spare comes once this caller has gone (on_caller_gone), unless it cannot be
          * watched. */
         if (w->caller_gone)
