@@ -7,8 +7,9 @@
 # (no dynamic loader, no shared object at all) and the spawner is not (its sealed copy stays
 # small); without it, all five load libc.so.6.
 cd "${OCICTL_BUILD_DIR:?run through meson test}" || exit 1
-sdbus=$(./ocictl --version | sed -n 's/^sd-bus: //p')
-libc=$(./ocictl --version | sed -n 's/^libc: //p')
+version=$(./ocictl --version)
+sdbus=$(sed -n 's/^sd-bus: //p' <<<"$version")
+libc=$(sed -n 's/^libc: //p' <<<"$version")
 [ -n "$sdbus" ] || { echo "FAIL - ocictl --version names no sd-bus"; exit 1; }
 [ -n "$libc" ] || { echo "FAIL - ocictl --version names no libc"; exit 1; }
 status=0
